@@ -1,0 +1,1 @@
+"""The catalog's domain core: the only place that speaks SQL."""

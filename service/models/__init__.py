@@ -1,0 +1,27 @@
+"""ORM models; importing this package registers every table on Base.metadata."""
+
+from service.models.base import Base
+from service.models.collection import Collection, CollectionMember
+from service.models.license import License
+from service.models.model import Model, ModelAlias, ModelCitation, ModelLineage, ModelVariant
+from service.models.organization import Organization
+from service.models.pricing import Price
+from service.models.source import Source
+from service.models.task import Capability, Task
+
+__all__ = [
+    "Base",
+    "Capability",
+    "Collection",
+    "CollectionMember",
+    "License",
+    "Model",
+    "ModelAlias",
+    "ModelCitation",
+    "ModelLineage",
+    "ModelVariant",
+    "Organization",
+    "Price",
+    "Source",
+    "Task",
+]

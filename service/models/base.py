@@ -1,0 +1,129 @@
+"""Declarative base with stable constraint names and the shared vocabularies."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, DateTime, MetaData, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+def one_of(column: str, enum: type[StrEnum], name: str, nullable: bool = False) -> CheckConstraint:
+    """A CHECK keeping a text column inside an enum's values."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    condition = f"{column} IN ({values})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=name)
+
+
+def lowercase_slug(column: str, name: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} ~ '^[a-z0-9][a-z0-9._+-]*$'", name=name)
+
+
+class LicenseKind(StrEnum):
+    PROPRIETARY = "proprietary"
+    OPEN_SOURCE = "open_source"
+    CUSTOM = "custom"
+
+
+class CommercialUse(StrEnum):
+    ALLOWED = "allowed"
+    CONDITIONAL = "conditional"
+    NOT_ALLOWED = "not_allowed"
+    UNKNOWN = "unknown"
+
+
+class Category(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Modality(StrEnum):
+    TEXT = "text"
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+    FILE = "file"
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class FactState(StrEnum):
+    """Whether a value is known, and if not, why."""
+
+    KNOWN = "known"
+    UNDISCLOSED = "undisclosed"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Disclosure(StrEnum):
+    DISCLOSED = "disclosed"
+    ESTIMATED = "estimated"
+    UNDISCLOSED = "undisclosed"
+    UNKNOWN = "unknown"
+
+
+class ModelStatus(StrEnum):
+    ACTIVE = "active"
+    PREVIEW = "preview"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+class Relation(StrEnum):
+    """How a model relates to another: model <relation> related_model."""
+
+    SUCCEEDS = "succeeds"
+    BUILT_FROM = "built_from"
+    INSPIRED_BY = "inspired_by"
+    VARIANT_OF = "variant_of"
+
+
+class Support(StrEnum):
+    OUT_OF_THE_BOX = "out_of_the_box"
+    AFTER_FINE_TUNING = "after_fine_tuning"
+    VIA_MIX_CHECKPOINT = "via_mix_checkpoint"
+    UNKNOWN = "unknown"
+
+
+class CitedField(StrEnum):
+    """Model attributes that can cite a source."""
+
+    NAME = "name"
+    FAMILY = "family"
+    ORGANIZATION = "organization"
+    CATEGORY = "category"
+    OPEN_WEIGHTS = "open_weights"
+    INPUT_MODALITIES = "input_modalities"
+    OUTPUT_MODALITIES = "output_modalities"
+    RELEASE_DATE = "release_date"
+    CONTEXT_WINDOW = "context_window"
+    PARAMETERS = "parameters"
+    LICENSE = "license"
+    OVERVIEW = "overview"
+    STATUS = "status"
+    PRICING = "pricing"
