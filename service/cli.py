@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from service.catalog.admin import count_models, seed_catalog
@@ -14,8 +15,9 @@ from service.config import get_settings
 from service.db import database_url, make_engine
 from service.migrate import upgrade
 
-app = typer.Typer(help="model-catalog: a catalog of AI models, compared side by side.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="model-catalog: a catalog of AI models, compared side by side.", no_args_is_help=True
+)
 db_app = typer.Typer(help="The database in use.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 out = Console()
@@ -26,8 +28,19 @@ SeedDir = Annotated[Path | None, typer.Option(help="Seed directory (default: the
 
 @app.callback()
 def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        get_settings()
+    except ValidationError as exc:
+        err.print("[bold red]configuration error[/]:", highlight=False)
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper()
+            message = str(error["msg"]).removeprefix("Value error, ")
+            err.print(f"  {name}: {message}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(code=2) from None
 
 
 @app.command()
@@ -39,7 +52,9 @@ def migrate() -> None:
 
 @app.command()
 def seed(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would change; write nothing")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; write nothing")
+    ] = False,
     seed_dir: SeedDir = None,
 ) -> None:
     """Validate every seed file, then upsert all of it in one transaction."""
@@ -84,20 +99,28 @@ def _seed_or_exit(engine, seed_dir: Path, dry_run: bool) -> ChangeLog:  # type: 
     try:
         return seed_catalog(engine, seed_dir, dry_run=dry_run)
     except CatalogError as exc:
-        err.print(f"[bold red]seed refused[/]: {len(exc.problems)} problem(s), nothing was written",
-                  highlight=False)
+        err.print(
+            f"[bold red]seed refused[/]: {len(exc.problems)} problem(s), nothing was written",
+            highlight=False,
+        )
         for problem in exc.problems:
-            err.print(f"  {problem}", highlight=False, markup=False)
+            err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
 
 
 def _report(log: ChangeLog, dry_run: bool) -> None:
     verb = "would" if dry_run else "did"
     for change in log.changes:
-        out.print(f"  {change}", highlight=False, markup=False)
+        out.print(f"  {change}", highlight=False, markup=False, soft_wrap=True)
     counts = log.counts()
     if not log:
         out.print("seed: the catalog already matches the seed files; nothing to change")
     else:
-        out.print(f"seed {verb}: {counts['create']} create, {counts['update']} update, "
-                  f"{counts['delete']} delete" + (" (dry run: nothing written)" if dry_run else ""))
+        out.print(
+            f"seed {verb}: {counts['create']} create, {counts['update']} update, "
+            f"{counts['delete']} delete" + (" (dry run: nothing written)" if dry_run else "")
+        )
+
+
+if __name__ == "__main__":
+    app()

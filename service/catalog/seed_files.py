@@ -176,14 +176,14 @@ def _cross_check(bundle: SeedBundle, seed_dir: Path) -> list[Problem]:
         )
         check(where, f"{entry.slug}.source", "source", entry.source)
 
-    names: dict[str, str] = {}
+    names = {model.slug: model.slug for model in bundle.models}
     for model in bundle.models:
         where = bundle.model_files[model.slug]
-        for name in [model.slug, *model.aliases]:
-            owner = names.setdefault(name.lower(), model.slug)
-            if owner != model.slug or (name != model.slug and name.lower() == model.slug):
+        for alias in model.aliases:
+            owner = names.setdefault(alias.lower(), model.slug)
+            if owner != model.slug or alias.lower() == model.slug:
                 problems.append(
-                    Problem(where, "aliases", f"name {name!r} is already used by model {owner!r}")
+                    Problem(where, "aliases", f"name {alias!r} is already used by model {owner!r}")
                 )
         check(where, "source", "source", model.source)
         for fact_name in ("organization", "license"):
