@@ -7,21 +7,34 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from service.config import Settings, get_settings
 from service.db import get_engine
+from service.graphql.router import graphql_router
 
 log = logging.getLogger(__name__)
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    """The service: /graphql for reads and comparisons, /health for probes."""
+    settings = settings or get_settings()
+    sync_engine = engine or get_engine()
+    # Reads run on an async engine over the same database, so DataLoaders can batch.
+    async_engine = create_async_engine(sync_engine.url, pool_pre_ping=True)
+    sessions = async_sessionmaker(async_engine, expire_on_commit=False)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = engine or get_engine()
         yield
+        await async_engine.dispose()
         if engine is None:
-            app.state.engine.dispose()
+            sync_engine.dispose()
 
     app = FastAPI(title="model-catalog", lifespan=lifespan)
+    app.state.engine = sync_engine
+    app.state.async_engine = async_engine
+    app.include_router(graphql_router(sessions, settings), prefix="/graphql")
 
     @app.get("/health")
     def health() -> JSONResponse:

@@ -89,6 +89,14 @@ def serve(
     uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
 
 
+@app.command("schema")
+def graphql_schema() -> None:
+    """Print the GraphQL schema (SDL); `modelcat schema > schema.graphql` refreshes the file."""
+    from service.graphql.schema import schema as graphql
+
+    print(graphql.as_str())
+
+
 @db_app.command("url")
 def db_url() -> None:
     """Print the URL of the database in use (the embedded server's when DATABASE_URL is unset)."""

@@ -30,3 +30,14 @@ def suggest(name: str, known: Iterable[str]) -> str:
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class UserInputError(Exception):
+    """A request a user can fix, answered plainly (not masked) with the argument at fault."""
+
+    def __init__(self, message: str, argument: str | None = None, code: str = "BAD_USER_INPUT"):
+        super().__init__(message)
+        self.argument = argument
+        self.code = code
+        # GraphQL copies an exception's `extensions` onto the error it reports.
+        self.extensions = {"code": code, **({"argument": argument} if argument else {})}

@@ -1,0 +1,258 @@
+"""Set-based reads for the API: each function is one SQL statement, whatever the number of keys.
+
+The GraphQL layer calls these from per-request DataLoaders, so a page of models or a
+comparison costs a small, constant number of statements.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from service.models import (
+    Capability,
+    Collection,
+    CollectionMember,
+    License,
+    Model,
+    ModelAlias,
+    ModelCitation,
+    ModelLineage,
+    ModelVariant,
+    Organization,
+    Price,
+    Source,
+    Task,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class CapabilityRow:
+    capability: Capability
+    task: Task
+
+
+@dataclass(frozen=True)
+class LineageRow:
+    """One lineage link seen from `model_id`: outgoing (model relation other) or incoming."""
+
+    link: ModelLineage
+    other: Model
+    incoming: bool
+
+
+@dataclass(frozen=True)
+class CitationRow:
+    field: str
+    quote: str | None
+    source: Source
+
+
+def _grouped(pairs: Sequence[tuple[K, V]], keys: Sequence[K]) -> list[list[V]]:
+    groups: dict[K, list[V]] = defaultdict(list)
+    for key, value in pairs:
+        groups[key].append(value)
+    return [groups.get(key, []) for key in keys]
+
+
+def _by_id(rows: Sequence[Any], keys: Sequence[int]) -> list[Any]:
+    found = {row.id: row for row in rows}
+    return [found.get(key) for key in keys]
+
+
+async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str, int]:
+    """Lower-cased slug or alias -> model id, for the names that exist."""
+    lowered = sorted({name.lower() for name in names})
+    by_slug = select(func.lower(Model.slug).label("name"), Model.id.label("model_id")).where(
+        func.lower(Model.slug).in_(lowered)
+    )
+    by_alias = select(
+        func.lower(ModelAlias.alias).label("name"), ModelAlias.model_id.label("model_id")
+    ).where(func.lower(ModelAlias.alias).in_(lowered))
+    rows = await session.execute(union_all(by_slug, by_alias))
+    return {name: model_id for name, model_id in rows}
+
+
+async def all_names(session: AsyncSession) -> list[str]:
+    """Every slug and alias, for suggestions when a name is unknown."""
+    rows = await session.execute(union_all(select(Model.slug), select(ModelAlias.alias)))
+    return [name for (name,) in rows]
+
+
+async def models_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Model | None]:
+    rows = (await session.scalars(select(Model).where(Model.id.in_(ids)))).all()
+    return _by_id(rows, ids)
+
+
+async def organizations_by_id(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[Organization | None]:
+    rows = (await session.scalars(select(Organization).where(Organization.id.in_(ids)))).all()
+    return _by_id(rows, ids)
+
+
+async def licenses_by_id(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:
+    rows = (await session.scalars(select(License).where(License.id.in_(ids)))).all()
+    return _by_id(rows, ids)
+
+
+async def sources_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Source | None]:
+    rows = (await session.scalars(select(Source).where(Source.id.in_(ids)))).all()
+    return _by_id(rows, ids)
+
+
+async def aliases_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[str]]:
+    rows = await session.execute(
+        select(ModelAlias.model_id, ModelAlias.alias)
+        .where(ModelAlias.model_id.in_(ids))
+        .order_by(ModelAlias.alias)
+    )
+    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
+
+
+async def variants_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[ModelVariant]]:
+    rows = await session.scalars(
+        select(ModelVariant)
+        .where(ModelVariant.model_id.in_(ids))
+        .order_by(ModelVariant.sort_order, ModelVariant.id)
+    )
+    return _grouped([(v.model_id, v) for v in rows], ids)
+
+
+async def prices_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[Price]]:
+    """Every price row (history included), oldest first."""
+    rows = await session.scalars(
+        select(Price)
+        .where(Price.model_id.in_(ids))
+        .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
+    )
+    return _grouped([(p.model_id, p) for p in rows], ids)
+
+
+async def capabilities_by_model(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[list[CapabilityRow]]:
+    rows = await session.execute(
+        select(Capability, Task)
+        .join(Task, Task.id == Capability.task_id)
+        .where(Capability.model_id.in_(ids))
+        .order_by(Task.sort_order, Task.slug)
+    )
+    return _grouped([(c.model_id, CapabilityRow(c, t)) for c, t in rows], ids)
+
+
+async def collections_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[Collection]]:
+    rows = await session.execute(
+        select(CollectionMember.model_id, Collection)
+        .join(Collection, Collection.id == CollectionMember.collection_id)
+        .where(CollectionMember.model_id.in_(ids))
+        .order_by(Collection.sort_order, Collection.slug)
+    )
+    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
+
+
+async def lineage_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[LineageRow]]:
+    """Links in both directions, so PaliGemma sees that PaliGemma 2 succeeds it."""
+    subject, related = aliased(Model), aliased(Model)
+    rows = await session.execute(
+        select(ModelLineage, subject, related)
+        .join(subject, subject.id == ModelLineage.model_id)
+        .join(related, related.id == ModelLineage.related_model_id)
+        .where(or_(ModelLineage.model_id.in_(ids), ModelLineage.related_model_id.in_(ids)))
+        .order_by(ModelLineage.id)
+    )
+    pairs: list[tuple[int, LineageRow]] = []
+    for link, subject_model, related_model in rows:
+        if link.model_id in ids:
+            pairs.append((link.model_id, LineageRow(link, related_model, incoming=False)))
+        if link.related_model_id in ids:
+            pairs.append((link.related_model_id, LineageRow(link, subject_model, incoming=True)))
+    return _grouped(pairs, ids)
+
+
+async def citations_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[CitationRow]]:
+    rows = await session.execute(
+        select(ModelCitation.model_id, ModelCitation.field, ModelCitation.quote, Source)
+        .join(Source, Source.id == ModelCitation.source_id)
+        .where(ModelCitation.model_id.in_(ids))
+    )
+    return _grouped(
+        [(model_id, CitationRow(field, quote, source)) for model_id, field, quote, source in rows],
+        ids,
+    )
+
+
+def price_in_force(
+    prices: Sequence[Price], on: date, variant_id: int | None = None
+) -> Price | None:
+    """The price of the model (or a variant) that applies on a date."""
+    for price in prices:
+        if price.variant_id != variant_id:
+            continue
+        started = price.effective_from is None or price.effective_from <= on
+        not_ended = price.effective_to is None or on < price.effective_to
+        if started and not_ended:
+            return price
+    return None
+
+
+def current_price_subquery(on: date) -> Select[tuple[int, object, object]]:
+    """model_id with its model-level input and output price in force on a date."""
+    return select(Price.model_id, Price.input_per_mtok, Price.output_per_mtok).where(
+        Price.variant_id.is_(None),
+        or_(Price.effective_from.is_(None), Price.effective_from <= on),
+        or_(Price.effective_to.is_(None), Price.effective_to > on),
+    )
+
+
+async def _models_by(session: AsyncSession, column: Any, ids: Sequence[int]) -> list[list[Model]]:
+    rows = await session.scalars(
+        select(Model).where(column.in_(ids)).order_by(func.lower(Model.name), Model.id)
+    )
+    return _grouped([(getattr(m, column.key), m) for m in rows], ids)
+
+
+async def models_by_organization(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
+    return await _models_by(session, Model.organization_id, ids)
+
+
+async def models_by_license(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
+    return await _models_by(session, Model.license_id, ids)
+
+
+async def models_by_task(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
+    rows = await session.execute(
+        select(Capability.task_id, Model)
+        .join(Model, Model.id == Capability.model_id)
+        .where(Capability.task_id.in_(ids))
+        .order_by(func.lower(Model.name), Model.id)
+    )
+    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
+
+
+async def models_by_collection(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
+    rows = await session.execute(
+        select(CollectionMember.collection_id, Model)
+        .join(Model, Model.id == CollectionMember.model_id)
+        .where(CollectionMember.collection_id.in_(ids))
+        .order_by(func.lower(Model.name), Model.id)
+    )
+    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
+
+
+async def listing(session: AsyncSession, cls: type[Any]) -> list[Any]:
+    """Every row of a small taxonomy table, in display order."""
+    order = [cls.sort_order, cls.slug] if hasattr(cls, "sort_order") else [cls.slug]
+    return list((await session.scalars(select(cls).order_by(*order))).all())
+
+
+async def by_slug(session: AsyncSession, cls: type[Any], slug: str) -> Any:
+    return await session.scalar(select(cls).where(cls.slug == slug.lower()))

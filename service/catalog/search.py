@@ -1,0 +1,225 @@
+"""The catalog listing: filters, ordering and keyset pagination in one statement per page."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.catalog.errors import UserInputError
+from service.catalog.reads import current_price_subquery
+from service.models import (
+    Capability,
+    Collection,
+    CollectionMember,
+    License,
+    Model,
+    ModelAlias,
+    Organization,
+    Task,
+)
+
+OrderField = Literal["name", "release_date", "context_window", "input_price", "output_price"]
+MAX_PAGE = 100
+_HIGH = Decimal("1e30")
+_LATEST, _EARLIEST = date(9999, 12, 31), date(1, 1, 1)
+
+
+@dataclass(frozen=True)
+class ModelFilter:
+    organizations: list[str] | None = None
+    category: str | None = None
+    open_weights: bool | None = None
+    input_modality: str | None = None
+    output_modality: str | None = None
+    task: str | None = None
+    has_demo_for: str | None = None
+    collection: str | None = None
+    license_kind: str | None = None
+    commercial_use: bool | None = None
+    min_input_price: Decimal | None = None
+    max_input_price: Decimal | None = None
+    min_output_price: Decimal | None = None
+    max_output_price: Decimal | None = None
+    min_context_window: int | None = None
+    released_after: date | None = None
+    released_before: date | None = None
+    status: list[str] | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    models: list[Model]
+    cursors: list[str]
+    has_next_page: bool
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(f: ModelFilter, prices: Any) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.organizations:
+        slugs = [s.lower() for s in f.organizations]
+        where.append(
+            Model.organization_id.in_(select(Organization.id).where(Organization.slug.in_(slugs)))
+        )
+    if f.category:
+        where.append(Model.category == f.category)
+    if f.open_weights is not None:
+        where.append(Model.open_weights.is_(f.open_weights))
+    if f.input_modality:
+        where.append(Model.input_modalities.any(f.input_modality))
+    if f.output_modality:
+        where.append(Model.output_modalities.any(f.output_modality))
+    for slug, demo in ((f.task, False), (f.has_demo_for, True)):
+        if slug:
+            cond = and_(
+                Capability.model_id == Model.id,
+                Task.slug == slug.lower(),
+                Capability.task_id == Task.id,
+            )
+            if demo:
+                cond = and_(cond, Capability.has_demo.is_(True))
+            where.append(exists().where(cond))
+    if f.collection:
+        where.append(
+            exists().where(
+                CollectionMember.model_id == Model.id,
+                CollectionMember.collection_id == Collection.id,
+                Collection.slug == f.collection.lower(),
+            )
+        )
+    if f.license_kind or f.commercial_use is not None:
+        lic = select(License.id)
+        if f.license_kind:
+            lic = lic.where(License.kind == f.license_kind)
+        if f.commercial_use is True:
+            lic = lic.where(License.commercial_use.in_(["allowed", "conditional"]))
+        elif f.commercial_use is False:
+            lic = lic.where(License.commercial_use == "not_allowed")
+        where.append(Model.license_id.in_(lic))
+    for bound, column, op in (
+        (f.min_input_price, prices.c.input_per_mtok, "ge"),
+        (f.max_input_price, prices.c.input_per_mtok, "le"),
+        (f.min_output_price, prices.c.output_per_mtok, "ge"),
+        (f.max_output_price, prices.c.output_per_mtok, "le"),
+    ):
+        if bound is not None:
+            where.append(column >= bound if op == "ge" else column <= bound)
+    if f.min_context_window is not None:
+        where.append(Model.context_window >= f.min_context_window)
+    if f.released_after:
+        where.append(Model.release_date >= f.released_after)
+    if f.released_before:
+        where.append(Model.release_date <= f.released_before)
+    if f.status:
+        where.append(Model.status.in_(f.status))
+    if f.search and f.search.strip():
+        pattern = f"%{_escape_like(f.search.strip())}%"
+        where.append(
+            or_(
+                Model.name.ilike(pattern, escape="\\"),
+                Model.slug.ilike(pattern, escape="\\"),
+                exists().where(
+                    ModelAlias.model_id == Model.id, ModelAlias.alias.ilike(pattern, escape="\\")
+                ),
+            )
+        )
+    return where
+
+
+def _sort_key(field: OrderField, descending: bool, prices: Any) -> ColumnElement[Any]:
+    """A never-NULL sort expression with missing values last in either direction."""
+    if field == "name":
+        return func.lower(Model.name)
+    if field == "release_date":
+        return func.coalesce(Model.release_date, _EARLIEST if descending else _LATEST)
+    column = {
+        "context_window": cast(Model.context_window, Numeric),
+        "input_price": prices.c.input_per_mtok,
+        "output_price": prices.c.output_per_mtok,
+    }[field]
+    return func.coalesce(column, literal(-_HIGH if descending else _HIGH, Numeric))
+
+
+def _filtered(f: ModelFilter, on: date) -> tuple[Select[Any], Any]:
+    prices = current_price_subquery(on).subquery("current_price")
+    query = select(Model).outerjoin(prices, prices.c.model_id == Model.id)
+    return query.where(*_conditions(f, prices)), prices
+
+
+async def search_models(
+    session: AsyncSession,
+    f: ModelFilter,
+    *,
+    order: OrderField = "name",
+    descending: bool = False,
+    first: int = 20,
+    after: str | None = None,
+    on: date,
+) -> Page:
+    if not 1 <= first <= MAX_PAGE:
+        raise UserInputError(f"first must be between 1 and {MAX_PAGE} (got {first})", "first")
+    query, prices = _filtered(f, on)
+    key = _sort_key(order, descending, prices)
+    query = query.add_columns(key.label("sort_key"))
+    if after:
+        value, last_id = _decode_cursor(after, order)
+        position = tuple_(key, Model.id)
+        bound = tuple_(literal(value, key.type), literal(last_id))
+        query = query.where(position < bound if descending else position > bound)
+    ordering = (key.desc(), Model.id.desc()) if descending else (key.asc(), Model.id.asc())
+    rows = (await session.execute(query.order_by(*ordering).limit(first + 1))).all()
+    page = rows[:first]
+    return Page(
+        models=[model for model, _ in page],
+        cursors=[_encode_cursor(sort_key, model.id) for model, sort_key in page],
+        has_next_page=len(rows) > first,
+    )
+
+
+async def count_models(session: AsyncSession, f: ModelFilter, *, on: date) -> int:
+    query, _ = _filtered(f, on)
+    return await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _encode_cursor(value: Any, model_id: int) -> str:
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    raw = json.dumps([text, model_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode_cursor(cursor: str, order: OrderField) -> tuple[Any, int]:
+    try:
+        text, model_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if order == "name":
+            return str(text), int(model_id)
+        if order == "release_date":
+            return date.fromisoformat(text), int(model_id)
+        return Decimal(text), int(model_id)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise UserInputError(
+            "after is not a cursor from this listing and ordering; pass a cursor returned by "
+            "the same query",
+            "after",
+        ) from None

@@ -1,0 +1,71 @@
+"""How values read on a comparison page: "400K", "3B", "Dec 2025", "$1.75"."""
+
+from datetime import date
+from decimal import Decimal
+
+from service.models.base import DatePrecision
+
+MISSING = {
+    "unknown": "—",
+    "undisclosed": "Undisclosed",
+    "not_applicable": "N/A",
+}
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def missing(state: str) -> str:
+    return MISSING.get(state, "—")
+
+
+def _scaled(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text
+
+
+def tokens(count: int) -> str:
+    """400000 -> '400K', 1048576 -> '1M', 131072 -> '131K', 2000 -> '2K', 512 -> '512'."""
+    if count >= 1_000_000:
+        return _scaled(round(count / 1_000_000, 1)) + "M"
+    if count >= 1_000:
+        return str(round(count / 1_000)) + "K"
+    return str(count)
+
+
+def parameters(count: int) -> str:
+    """3000000000 -> '3B', 1500000000 -> '1.5B', 400000000 -> '400M', 1.8e12 -> '1.8T'."""
+    for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
+        if count >= size:
+            return _scaled(count / size) + suffix
+    return str(count)
+
+
+def release(value: date, precision: str) -> str:
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%b %Y")
+    return f"{value.strftime('%b')} {value.day}, {value.year}"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """At least two decimals, more when the amount needs them: $14.00, $0.075, $0.0000125."""
+    normal = amount.normalize()
+    exponent = normal.as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    text = f"{amount:,.{places}f}"
+    sign = _CURRENCY_SIGNS.get(currency)
+    return f"{sign}{text}" if sign else f"{text} {currency}"
+
+
+def label(value: str) -> str:
+    """'open_source' -> 'Open source'."""
+    return value.replace("_", " ").capitalize()
+
+
+def plain(amount: Decimal | None) -> Decimal | None:
+    """Drop trailing zeros without switching to exponent form: 1.750000 -> 1.75, 14.0 -> 14."""
+    if amount is None:
+        return None
+    if amount == amount.to_integral_value():
+        return amount.quantize(Decimal(1))
+    return amount.normalize()

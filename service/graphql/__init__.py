@@ -1,0 +1,1 @@
+"""The GraphQL door: thin types over the catalog's set-based reads."""

@@ -1,0 +1,299 @@
+"""The Query root: catalog lookups, the filtered listing and comparisons."""
+
+import asyncio
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from service import compare as logic
+from service.catalog import reads, search
+from service.catalog.errors import UserInputError, suggest
+from service.graphql.context import Context
+from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
+from service.graphql.types.common import (
+    Category,
+    LicenseKind,
+    Modality,
+    ModelStatus,
+    SortDirection,
+    SourceType,
+)
+from service.graphql.types.comparison import Comparison, WorkloadInput, from_logic
+from service.graphql.types.model import CtxInfo, LicenseType, ModelType
+from service.models import Collection, License, Model, Organization, Source, Task
+
+MIN_COMPARED, MAX_COMPARED = 2, 10
+
+
+@strawberry.enum
+class ModelOrderField(Enum):
+    NAME = "name"
+    RELEASE_DATE = "release_date"
+    CONTEXT_WINDOW = "context_window"
+    INPUT_PRICE = "input_price"
+    OUTPUT_PRICE = "output_price"
+
+
+@strawberry.input
+class ModelOrder:
+    field: ModelOrderField = ModelOrderField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input(description="Every given condition must hold. Prices are per 1M tokens, today.")
+class ModelFilter:
+    organizations: list[str] | None = strawberry.field(default=None, description="Slugs.")
+    category: Category | None = None
+    open_weights: bool | None = None
+    input_modality: Modality | None = None
+    output_modality: Modality | None = None
+    task: str | None = strawberry.field(default=None, description="Handles this task (slug).")
+    has_demo_for: str | None = strawberry.field(
+        default=None, description="Has a live demo for this task (slug)."
+    )
+    collection: str | None = None
+    license_kind: LicenseKind | None = None
+    commercial_use: bool | None = strawberry.field(
+        default=None, description="True: allowed (with or without conditions); false: not allowed."
+    )
+    min_input_price: Decimal | None = None
+    max_input_price: Decimal | None = None
+    min_output_price: Decimal | None = None
+    max_output_price: Decimal | None = None
+    min_context_window: int | None = None
+    released_after: date | None = None
+    released_before: date | None = None
+    status: list[ModelStatus] | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive text within names, slugs and aliases."
+    )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class ModelEdge:
+    cursor: str
+    node: ModelType
+
+
+@strawberry.type
+class ModelConnection:
+    edges: list[ModelEdge]
+    page_info: PageInfo
+    filter: strawberry.Private[search.ModelFilter]
+
+    @strawberry.field
+    def nodes(self) -> list[ModelType]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many models match the filter, over all pages.")
+    async def total_count(self, info: CtxInfo) -> int:
+        ctx = info.context
+        return await ctx.run(search.count_models, self.filter, on=ctx.today)
+
+
+def _value(item: Any) -> Any:
+    return item.value if isinstance(item, Enum) else item
+
+
+def _to_search_filter(given: ModelFilter | None) -> search.ModelFilter:
+    if given is None:
+        return search.ModelFilter()
+    values = {
+        name: [_value(v) for v in value] if isinstance(value, list) else _value(value)
+        for name, value in vars(given).items()
+    }
+    return search.ModelFilter(**values)
+
+
+async def resolve_models(ctx: Context, names: list[str]) -> list[Model]:
+    """Models by slug or alias, any case; unknown names answer with suggestions."""
+    ids = await ctx.run(reads.names_to_ids, names)
+    unknown = [name for name in names if name.lower() not in ids]
+    if unknown:
+        known = await ctx.run(reads.all_names)
+        lowered = [k.lower() for k in known]
+        details = "; ".join(f"unknown model {name!r}{suggest(name, lowered)}" for name in unknown)
+        raise UserInputError(details, "models" if len(names) > 1 else "slug", "NOT_FOUND")
+    rows = await ctx.loaders.model.load_many([ids[name.lower()] for name in names])
+    return list(rows)
+
+
+async def _one(ctx: Context, cls: type[Any], slug: str, kind: str) -> Any:
+    row = await ctx.run(reads.by_slug, cls, slug)
+    if row is None:
+        slugs = [r.slug for r in await ctx.run(reads.listing, cls)]
+        raise UserInputError(f"unknown {kind} {slug!r}{suggest(slug, slugs)}", "slug", "NOT_FOUND")
+    return row
+
+
+async def load_comparison_data(ctx: Context, models: list[Model]) -> list[logic.ModelData]:
+    loaders = ctx.loaders
+    ids = [m.id for m in models]
+    org_ids = [m.organization_id for m in models if m.organization_id is not None]
+    license_ids = [m.license_id for m in models if m.license_id is not None]
+    results = await asyncio.gather(
+        loaders.organization.load_many(org_ids),
+        loaders.license.load_many(license_ids),
+        loaders.variants.load_many(ids),
+        loaders.prices.load_many(ids),
+        loaders.capabilities.load_many(ids),
+        loaders.collections.load_many(ids),
+        loaders.lineage.load_many(ids),
+    )
+    orgs = {o.id: o for o in results[0]}
+    licenses = {lic.id: lic for lic in results[1]}
+    variants, prices, capabilities, collections, lineage = results[2:]
+    return [
+        logic.ModelData(
+            model=m,
+            organization=orgs.get(m.organization_id) if m.organization_id else None,
+            license=licenses.get(m.license_id) if m.license_id else None,
+            variants=variants[i],
+            prices=prices[i],
+            capabilities=capabilities[i],
+            collections=collections[i],
+            lineage=lineage[i],
+        )
+        for i, m in enumerate(models)
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One model by slug or alias, in any case.")
+    async def model(self, info: CtxInfo, slug: str) -> ModelType:
+        (row,) = await resolve_models(info.context, [slug])
+        return ModelType(row=row)
+
+    @strawberry.field(description="The catalog, filtered, ordered and paginated (first ≤ 100).")
+    async def models(
+        self,
+        info: CtxInfo,
+        filter: ModelFilter | None = None,
+        order_by: ModelOrder | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> ModelConnection:
+        ctx = info.context
+        order = order_by or ModelOrder()
+        criteria = _to_search_filter(filter)
+        page = await ctx.run(
+            search.search_models,
+            criteria,
+            order=order.field.value,
+            descending=order.direction == SortDirection.DESC,
+            first=first,
+            after=after,
+            on=ctx.today,
+        )
+        for model in page.models:
+            ctx.loaders.model.prime(model.id, model)
+        edges = [
+            ModelEdge(cursor=c, node=ModelType(row=m))
+            for m, c in zip(page.models, page.cursors, strict=True)
+        ]
+        end = page.cursors[-1] if page.cursors else None
+        return ModelConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end),
+            filter=criteria,
+        )
+
+    @strawberry.field
+    async def organizations(self, info: CtxInfo) -> list[OrganizationType]:
+        rows = await info.context.run(reads.listing, Organization)
+        return [OrganizationType(row=r) for r in rows]
+
+    @strawberry.field
+    async def organization(self, info: CtxInfo, slug: str) -> OrganizationType:
+        return OrganizationType(row=await _one(info.context, Organization, slug, "organization"))
+
+    @strawberry.field
+    async def licenses(self, info: CtxInfo) -> list[LicenseType]:
+        return [LicenseType(row=r) for r in await info.context.run(reads.listing, License)]
+
+    @strawberry.field
+    async def license(self, info: CtxInfo, slug: str) -> LicenseType:
+        return LicenseType(row=await _one(info.context, License, slug, "license"))
+
+    @strawberry.field
+    async def tasks(self, info: CtxInfo) -> list[TaskType]:
+        return [TaskType(row=r) for r in await info.context.run(reads.listing, Task)]
+
+    @strawberry.field
+    async def task(self, info: CtxInfo, slug: str) -> TaskType:
+        return TaskType(row=await _one(info.context, Task, slug, "task"))
+
+    @strawberry.field
+    async def collections(self, info: CtxInfo) -> list[CollectionType]:
+        return [CollectionType(row=r) for r in await info.context.run(reads.listing, Collection)]
+
+    @strawberry.field
+    async def collection(self, info: CtxInfo, slug: str) -> CollectionType:
+        return CollectionType(row=await _one(info.context, Collection, slug, "collection"))
+
+    @strawberry.field
+    async def sources(self, info: CtxInfo) -> list[SourceType]:
+        return [SourceType(row=r) for r in await info.context.run(reads.listing, Source)]
+
+    @strawberry.field(
+        description="Compare 2 to 10 models (slugs or aliases, any case): the table by "
+        "section, shared tasks, the live-demo verdict and, given a workload, costs."
+    )
+    async def compare(
+        self,
+        info: CtxInfo,
+        models: list[str],
+        workload: WorkloadInput | None = None,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="Take prices in force on this date (default: today)."),
+        ] = None,
+    ) -> Comparison:
+        ctx = info.context
+        if not MIN_COMPARED <= len(models) <= MAX_COMPARED:
+            raise UserInputError(
+                f"compare takes {MIN_COMPARED} to {MAX_COMPARED} models (got {len(models)})",
+                "models",
+            )
+        rows = await resolve_models(ctx, models)
+        _refuse_duplicates(models, rows)
+        data = await load_comparison_data(ctx, rows)
+        result = logic.compare(
+            data,
+            as_of=as_of or ctx.today,
+            min_shared_demo_tasks=ctx.settings.min_shared_demo_tasks,
+            workload=_workload(workload),
+        )
+        return from_logic(result)
+
+
+def _refuse_duplicates(names: list[str], rows: list[Model]) -> None:
+    seen: dict[int, str] = {}
+    for name, row in zip(names, rows, strict=True):
+        if row.id in seen:
+            raise UserInputError(
+                f"{seen[row.id]!r} and {name!r} are the same model ({row.slug}); "
+                "list each model once",
+                "models",
+            )
+        seen[row.id] = name
+
+
+def _workload(given: WorkloadInput | None) -> logic.Workload | None:
+    if given is None:
+        return None
+    counts = vars(given)
+    negative = [name for name, value in counts.items() if value < 0]
+    if negative:
+        raise UserInputError(f"workload token counts must be 0 or more ({negative[0]})", "workload")
+    return logic.Workload(**counts)

@@ -1,0 +1,24 @@
+"""Mount the schema on FastAPI with a per-request context."""
+
+from collections.abc import AsyncIterator
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from strawberry.fastapi import GraphQLRouter
+
+from service.config import Settings
+from service.graphql.context import Context
+from service.graphql.schema import schema
+
+
+def graphql_router(sessions: async_sessionmaker, settings: Settings) -> GraphQLRouter:
+    async def context(request: Request) -> AsyncIterator[Context]:
+        async with sessions() as session:
+            yield Context(session=session, settings=settings)
+
+    return GraphQLRouter(
+        schema,
+        context_getter=context,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,
+    )

@@ -1,0 +1,412 @@
+"""The Model type and what hangs off it: variants, prices, capabilities, lineage."""
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from service import display
+from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
+from service.graphql.context import Context
+from service.graphql.types.common import (
+    Citation,
+    CommercialUse,
+    LicenseKind,
+    ModelStatus,
+    Relation,
+    SourceType,
+    Support,
+)
+from service.graphql.types.facts import (
+    BoolFact,
+    DateFact,
+    IntFact,
+    ModalitiesFact,
+    ParametersFact,
+    TextFact,
+)
+from service.models import License, Model, ModelVariant, Price
+from service.models import base as vocab
+
+if TYPE_CHECKING:
+    from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
+
+CtxInfo = Info[Context, None]
+OrganizationRef = Annotated["OrganizationType", strawberry.lazy("service.graphql.types.catalog")]
+LicenseRef = Annotated["LicenseType", strawberry.lazy("service.graphql.types.model")]
+TaskRef = Annotated["TaskType", strawberry.lazy("service.graphql.types.catalog")]
+CollectionRef = Annotated["CollectionType", strawberry.lazy("service.graphql.types.catalog")]
+
+
+async def _source(info: CtxInfo, source_id: int | None) -> SourceType | None:
+    if source_id is None:
+        return None
+    row = await info.context.loaders.source.load(source_id)
+    return SourceType(row=row) if row else None
+
+
+@strawberry.type(name="License")
+class LicenseType:
+    row: strawberry.Private[License]
+
+    @strawberry.field
+    def slug(self) -> str:
+        return self.row.slug
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def kind(self) -> LicenseKind:
+        return vocab.LicenseKind(self.row.kind)
+
+    @strawberry.field(description="SPDX identifier, when the license has one.")
+    def spdx_id(self) -> str | None:
+        return self.row.spdx_id
+
+    @strawberry.field
+    def commercial_use(self) -> CommercialUse:
+        return vocab.CommercialUse(self.row.commercial_use)
+
+    @strawberry.field
+    def commercial_terms(self) -> str | None:
+        return self.row.commercial_terms
+
+    @strawberry.field
+    def url(self) -> str | None:
+        return self.row.url
+
+    @strawberry.field
+    async def source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.source_id)
+
+    @strawberry.field
+    async def models(self, info: CtxInfo) -> list["ModelType"]:
+        rows = await info.context.loaders.models_of_license.load(self.row.id)
+        return [ModelType(row=m) for m in rows]
+
+
+@strawberry.type(name="Variant", description="A released form of a model and what differs in it.")
+class VariantType:
+    row: strawberry.Private[ModelVariant]
+
+    @strawberry.field
+    def slug(self) -> str:
+        return self.row.slug
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field(description="What the variants of the model differ in (mode, resolution…).")
+    def axis(self) -> str:
+        return self.row.axis
+
+    @strawberry.field
+    def differs(self) -> str | None:
+        return self.row.differs
+
+    @strawberry.field
+    def input_resolution_px(self) -> int | None:
+        return self.row.input_resolution_px
+
+    @strawberry.field
+    async def source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.source_id)
+
+
+@strawberry.type(name="Price", description="Prices per 1M tokens over a period.")
+class PriceType:
+    row: strawberry.Private[Price]
+    variant: str | None = strawberry.field(description="Variant slug, when not model-wide.")
+
+    @strawberry.field
+    def currency(self) -> str:
+        return self.row.currency
+
+    @strawberry.field
+    def input_per_mtok(self) -> Decimal | None:
+        return display.plain(self.row.input_per_mtok)
+
+    @strawberry.field
+    def output_per_mtok(self) -> Decimal | None:
+        return display.plain(self.row.output_per_mtok)
+
+    @strawberry.field
+    def cached_input_per_mtok(self) -> Decimal | None:
+        return display.plain(self.row.cached_input_per_mtok)
+
+    @strawberry.field(description="Null: since a date the source does not give.")
+    def effective_from(self) -> date | None:
+        return self.row.effective_from
+
+    @strawberry.field(description="Null: still in force.")
+    def effective_to(self) -> date | None:
+        return self.row.effective_to
+
+    @strawberry.field
+    async def source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.source_id)
+
+
+@strawberry.type(name="Capability", description="What a model can do on a task.")
+class CapabilityType:
+    row: strawberry.Private[CapabilityRow]
+
+    @strawberry.field
+    def task(self) -> TaskRef:
+        from service.graphql.types.catalog import TaskType
+
+        return TaskType(row=self.row.task)
+
+    @strawberry.field
+    def support(self) -> Support:
+        return vocab.Support(self.row.capability.support)
+
+    @strawberry.field
+    def has_demo(self) -> bool:
+        return self.row.capability.has_demo
+
+    @strawberry.field
+    def demo_url(self) -> str | None:
+        return self.row.capability.demo_url
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.row.capability.note
+
+    @strawberry.field
+    async def source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.capability.source_id)
+
+
+@strawberry.enum
+class LinkDirection(Enum):
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+
+
+@strawberry.type(
+    name="LineageLink",
+    description="OUTGOING: this model <relation> model (GPT-5.2 SUCCEEDS GPT-5.1). "
+    "INCOMING: model <relation> this model (PaliGemma 2 SUCCEEDS PaliGemma).",
+)
+class LineageLinkType:
+    row: strawberry.Private[LineageRow]
+
+    @strawberry.field
+    def relation(self) -> Relation:
+        return vocab.Relation(self.row.link.relation)
+
+    @strawberry.field
+    def direction(self) -> LinkDirection:
+        return LinkDirection.INCOMING if self.row.incoming else LinkDirection.OUTGOING
+
+    @strawberry.field
+    def model(self) -> "ModelType":
+        return ModelType(row=self.row.other)
+
+    @strawberry.field(description="For BUILT_FROM: the part's role (vision encoder…).")
+    def role(self) -> str | None:
+        return self.row.link.role
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.row.link.note
+
+    @strawberry.field
+    async def source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.link.source_id)
+
+
+async def _citations(info: CtxInfo, model_id: int, field: str) -> list[Citation]:
+    rows = await info.context.loaders.citations.load(model_id)
+    return [
+        Citation(field=r.field, quote=r.quote, source=SourceType(row=r.source))
+        for r in rows
+        if r.field == field
+    ]
+
+
+def _state(known: bool, state: str = "unknown") -> vocab.FactState:
+    return vocab.FactState.KNOWN if known else vocab.FactState(state)
+
+
+@strawberry.type(name="Model")
+class ModelType:
+    row: strawberry.Private[Model]
+
+    @strawberry.field(description="Canonical slug; lookups also accept any alias, in any case.")
+    def slug(self) -> str:
+        return self.row.slug
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def family(self) -> str | None:
+        return self.row.family
+
+    @strawberry.field
+    def status(self) -> ModelStatus:
+        return vocab.ModelStatus(self.row.status)
+
+    @strawberry.field
+    async def aliases(self, info: CtxInfo) -> list[str]:
+        return await info.context.loaders.aliases.load(self.row.id)
+
+    @strawberry.field(description="Null when the organization is unknown.")
+    async def organization(self, info: CtxInfo) -> OrganizationRef | None:
+        from service.graphql.types.catalog import OrganizationType
+
+        if self.row.organization_id is None:
+            return None
+        org = await info.context.loaders.organization.load(self.row.organization_id)
+        return OrganizationType(row=org)
+
+    @strawberry.field(description="Null when the license is unknown.")
+    async def license(self, info: CtxInfo) -> LicenseType | None:
+        if self.row.license_id is None:
+            return None
+        return LicenseType(row=await info.context.loaders.license.load(self.row.license_id))
+
+    @strawberry.field(description="OPEN or CLOSED.")
+    async def category(self, info: CtxInfo) -> TextFact:
+        value = self.row.category
+        return TextFact(
+            value=value,
+            state=_state(value is not None),
+            display=value or display.missing("unknown"),
+            sources=await _citations(info, self.row.id, "category"),
+        )
+
+    @strawberry.field
+    async def open_weights(self, info: CtxInfo) -> BoolFact:
+        value = self.row.open_weights
+        shown = display.missing("unknown") if value is None else ("Yes" if value else "No")
+        return BoolFact(
+            value=value,
+            state=_state(value is not None),
+            display=shown,
+            sources=await _citations(info, self.row.id, "open_weights"),
+        )
+
+    @strawberry.field
+    async def input_modalities(self, info: CtxInfo) -> ModalitiesFact:
+        return await self._modalities(info, "input_modalities", self.row.input_modalities)
+
+    @strawberry.field
+    async def output_modalities(self, info: CtxInfo) -> ModalitiesFact:
+        return await self._modalities(info, "output_modalities", self.row.output_modalities)
+
+    async def _modalities(
+        self, info: CtxInfo, field: str, values: list[str] | None
+    ) -> ModalitiesFact:
+        return ModalitiesFact(
+            value=[vocab.Modality(v) for v in values] if values is not None else None,
+            state=_state(values is not None),
+            display=", ".join(values) if values else display.missing("unknown"),
+            sources=await _citations(info, self.row.id, field),
+        )
+
+    @strawberry.field(description="'multimodal' when the model handles more than one modality.")
+    def modality(self) -> str | None:
+        kinds = set(self.row.input_modalities or []) | set(self.row.output_modalities or [])
+        if not kinds:
+            return None
+        return "multimodal" if len(kinds) > 1 else kinds.pop()
+
+    @strawberry.field
+    async def release_date(self, info: CtxInfo) -> DateFact:
+        value, precision = self.row.release_date, self.row.release_date_precision
+        return DateFact(
+            value=value,
+            precision=vocab.DatePrecision(precision) if precision else None,
+            state=_state(value is not None),
+            display=display.release(value, precision)
+            if value and precision
+            else display.missing("unknown"),
+            sources=await _citations(info, self.row.id, "release_date"),
+        )
+
+    @strawberry.field(description="Context window in tokens.")
+    async def context_window(self, info: CtxInfo) -> IntFact:
+        value = self.row.context_window
+        state = self.row.context_window_state
+        return IntFact(
+            value=value,
+            state=vocab.FactState(state),
+            display=display.tokens(value) if value is not None else display.missing(state),
+            sources=await _citations(info, self.row.id, "context_window"),
+        )
+
+    @strawberry.field
+    async def parameters(self, info: CtxInfo) -> ParametersFact:
+        value = self.row.parameter_count
+        disclosure = vocab.Disclosure(self.row.parameters_state)
+        known = value is not None
+        shown = display.parameters(value) if known else display.missing(disclosure.value)
+        return ParametersFact(
+            value=value,
+            disclosure=disclosure,
+            state=_state(known, disclosure.value),
+            display=shown,
+            sources=await _citations(info, self.row.id, "parameters"),
+        )
+
+    @strawberry.field
+    async def overview(self, info: CtxInfo) -> TextFact:
+        value = self.row.overview
+        return TextFact(
+            value=value,
+            state=_state(value is not None),
+            display=value or display.missing("unknown"),
+            sources=await _citations(info, self.row.id, "overview"),
+        )
+
+    @strawberry.field
+    async def variants(self, info: CtxInfo) -> list[VariantType]:
+        return [VariantType(row=v) for v in await info.context.loaders.variants.load(self.row.id)]
+
+    @strawberry.field(description="The model-wide price in force on a date (default: today).")
+    async def price(self, info: CtxInfo, as_of: date | None = None) -> PriceType | None:
+        prices = await info.context.loaders.prices.load(self.row.id)
+        price = price_in_force(prices, as_of or info.context.today)
+        return PriceType(row=price, variant=None) if price else None
+
+    @strawberry.field(description="Every price ever recorded, oldest first, variants included.")
+    async def price_history(self, info: CtxInfo) -> list[PriceType]:
+        prices = await info.context.loaders.prices.load(self.row.id)
+        variants = {v.id: v.slug for v in await info.context.loaders.variants.load(self.row.id)}
+        return [PriceType(row=p, variant=variants.get(p.variant_id)) for p in prices]
+
+    @strawberry.field
+    async def capabilities(self, info: CtxInfo) -> list[CapabilityType]:
+        rows = await info.context.loaders.capabilities.load(self.row.id)
+        return [CapabilityType(row=r) for r in rows]
+
+    @strawberry.field
+    async def collections(self, info: CtxInfo) -> list[CollectionRef]:
+        from service.graphql.types.catalog import CollectionType
+
+        rows = await info.context.loaders.collections.load(self.row.id)
+        return [CollectionType(row=c) for c in rows]
+
+    @strawberry.field
+    async def lineage(self, info: CtxInfo) -> list[LineageLinkType]:
+        rows = await info.context.loaders.lineage.load(self.row.id)
+        return [LineageLinkType(row=r) for r in rows]
+
+    @strawberry.field(description="Sources of the model's facts; `field` narrows to one fact.")
+    async def citations(self, info: CtxInfo, field: str | None = None) -> list[Citation]:
+        rows = await info.context.loaders.citations.load(self.row.id)
+        return [
+            Citation(field=r.field, quote=r.quote, source=SourceType(row=r.source))
+            for r in rows
+            if field is None or r.field == field
+        ]
