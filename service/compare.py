@@ -272,7 +272,7 @@ def _pricing_rows(
             amount = getattr(price, attribute) if price else None
             if price is None or amount is None:
                 return _missing()
-            value = {"amount": str(amount), "currency": price.currency}
+            value = {"amount": str(display.plain(amount)), "currency": price.currency}
             return _known(display.money(amount, price.currency), value, (price.currency, amount))
 
         return cell
@@ -295,7 +295,7 @@ def _pricing_rows(
             estimate = by_model[d.model.slug]
             if estimate.total is None:
                 return estimate.display, estimate.state, None, None
-            value = {"amount": str(estimate.total), "currency": estimate.currency}
+            value = {"amount": str(display.plain(estimate.total)), "currency": estimate.currency}
             return _known(estimate.display, value, (estimate.currency, estimate.total))
 
         rows.append(_row("estimated_cost", "Estimated cost", data, cost, "lower"))

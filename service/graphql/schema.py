@@ -6,11 +6,15 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 
 from service.catalog.errors import UserInputError
 from service.graphql.queries import Query
+from service.graphql.types.common import BIG_INT_SCALAR, BigInt
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -27,11 +31,15 @@ def _is_unexpected(error: GraphQLError) -> bool:
 def build_schema() -> Schema:
     return Schema(
         query=Query,
+        config=StrawberryConfig(scalar_map={BigInt: BIG_INT_SCALAR}),
         extensions=[
-            QueryDepthLimiter(max_depth=MAX_DEPTH),
-            MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            MaskErrors(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE),
+            # Parsing and validating the same documents again is most of a request's CPU.
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE),
         ],
     )
 

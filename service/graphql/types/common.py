@@ -9,8 +9,9 @@ import strawberry
 from service.models import Source
 from service.models import base as vocab
 
-BigInt = strawberry.scalar(
-    NewType("BigInt", int),
+BigInt = NewType("BigInt", int)
+BIG_INT_SCALAR = strawberry.scalar(
+    name="BigInt",
     description="An integer that may exceed 32 bits (parameter counts).",
     serialize=int,
     parse_value=int,
