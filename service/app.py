@@ -34,7 +34,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app = FastAPI(title="model-catalog", lifespan=lifespan)
     app.state.engine = sync_engine
     app.state.async_engine = async_engine
-    app.include_router(graphql_router(sessions, settings), prefix="/graphql")
+    app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
 
     @app.get("/health")
     def health() -> JSONResponse:

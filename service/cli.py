@@ -1,18 +1,25 @@
 """modelcat: the command-line door into the catalog."""
 
+import getpass
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
 
+from service.catalog import tokens
 from service.catalog.admin import count_models, seed_catalog
 from service.catalog.changes import ChangeLog
-from service.catalog.errors import CatalogError
+from service.catalog.errors import CatalogError, UserInputError
 from service.config import get_settings
-from service.db import database_url, make_engine
+from service.db import database_url, make_engine, unit_of_work
 from service.migrate import upgrade
 
 app = typer.Typer(
@@ -20,6 +27,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database in use.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+token_app = typer.Typer(help="Admin tokens for GraphQL writes.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 out = Console()
 err = Console(stderr=True)
 
@@ -97,6 +106,61 @@ def graphql_schema() -> None:
     print(graphql.as_str())
 
 
+def cli_actor() -> str:
+    """Who the audit trail names for a command-line write."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@token_app.command("create")
+def token_create(name: Annotated[str, typer.Option(help="Who or what will use the token")]) -> None:
+    """Create an admin token and print it once; only its hash is stored."""
+    with _write_session() as session:
+        token = tokens.create(session, name=name, actor=cli_actor())
+    out.print(token, highlight=False, soft_wrap=True)
+    err.print(f"token {name!r} created: keep it now, it cannot be shown again", highlight=False)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List admin tokens (names and dates, never secrets)."""
+    with _write_session() as session:
+        rows = tokens.listing(session)
+    table = Table("name", "created", "last used", "revoked")
+    for t in rows:
+        table.add_row(t.name, _when(t.created_at), _when(t.last_used_at), _when(t.revoked_at))
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="The token's name")]) -> None:
+    """Revoke an admin token: writes with it are refused from now on."""
+    with _write_session() as session:
+        tokens.revoke(session, name=name, actor=cli_actor())
+    out.print(f"token {name!r} revoked")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+@contextmanager
+def _write_session() -> Iterator[Session]:
+    url = database_url()
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with unit_of_work(engine) as session:
+            yield session
+    except UserInputError as exc:
+        err.print(f"[bold red]refused[/]: {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    finally:
+        engine.dispose()
+
+
 @db_app.command("url")
 def db_url() -> None:
     """Print the URL of the database in use (the embedded server's when DATABASE_URL is unset)."""
@@ -105,7 +169,7 @@ def db_url() -> None:
 
 def _seed_or_exit(engine, seed_dir: Path, dry_run: bool) -> ChangeLog:  # type: ignore[no-untyped-def]
     try:
-        return seed_catalog(engine, seed_dir, dry_run=dry_run)
+        return seed_catalog(engine, seed_dir, dry_run=dry_run, actor=cli_actor())
     except CatalogError as exc:
         err.print(
             f"[bold red]seed refused[/]: {len(exc.problems)} problem(s), nothing was written",

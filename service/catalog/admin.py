@@ -2,21 +2,45 @@
 
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import IntegrityError
 
+from service.catalog import audit
+from service.catalog.audit import CLI_ACTOR
 from service.catalog.changes import ChangeLog
+from service.catalog.errors import CatalogError, Problem
 from service.catalog.seed import apply_seed
 from service.catalog.seed_files import load_seed
+from service.catalog.writes import integrity_message
 from service.db import session_factory
 from service.models import Model
 
+SEED_LOCK = 0x6D6F64656C636174  # "modelcat": one seed run at a time
 
-def seed_catalog(engine: Engine, seed_dir: Path, *, dry_run: bool = False) -> ChangeLog:
-    """Validate every seed file, then upsert all of it in one transaction."""
+
+def seed_catalog(
+    engine: Engine, seed_dir: Path, *, dry_run: bool = False, actor: str = CLI_ACTOR
+) -> ChangeLog:
+    """Validate every seed file, then upsert all of it in one audited transaction.
+
+    Concurrent runs queue on an advisory lock, so the second sees the first's rows and
+    changes nothing instead of colliding on them.
+    """
     bundle = load_seed(seed_dir)
     with session_factory(engine)() as session:
-        log = apply_seed(session, bundle)  # closing the session uncommitted rolls back
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK})
+        try:
+            log = apply_seed(session, bundle)  # closing the session uncommitted rolls back
+        except IntegrityError as exc:
+            # Seed files are valid on their own but clash with what the database now holds
+            # (for example a price recorded through the API after the seeded one).
+            problem = integrity_message(exc)
+            raise CatalogError(
+                [Problem(str(seed_dir), "", f"{problem}; nothing was written")]
+            ) from None
+
         if not dry_run:
+            audit.record(session, actor=actor, operation="seed", log=log)
             session.commit()
     return log
 

@@ -12,6 +12,8 @@ class Change:
     entity: str
     key: str
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
     def __str__(self) -> str:
         head = f"{self.action} {self.entity} {self.key}"

@@ -41,3 +41,27 @@ class UserInputError(Exception):
         self.code = code
         # GraphQL copies an exception's `extensions` onto the error it reports.
         self.extensions = {"code": code, **({"argument": argument} if argument else {})}
+
+
+class NotFoundError(UserInputError):
+    def __init__(self, kind: str, name: str, known: Iterable[str], argument: str | None = None):
+        super().__init__(f"unknown {kind} {name!r}{suggest(name, known)}", argument, "NOT_FOUND")
+        self.kind = kind
+        self.name = name
+
+
+class ConflictError(UserInputError):
+    """Someone else changed the row since the caller read it."""
+
+    def __init__(self, message: str, current_version: int):
+        super().__init__(message, "expectedVersion", "CONFLICT")
+        self.current_version = current_version
+        self.extensions["currentVersion"] = current_version
+
+
+class InvalidInputError(UserInputError):
+    """Input that breaks the catalog's rules, with every problem by field."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems), None, "INVALID")
+        self.problems = problems

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from service.models import (
+    AuditEntry,
     Capability,
     Collection,
     CollectionMember,
@@ -256,3 +257,25 @@ async def listing(session: AsyncSession, cls: type[Any]) -> list[Any]:
 
 async def by_slug(session: AsyncSession, cls: type[Any], slug: str) -> Any:
     return await session.scalar(select(cls).where(cls.slug == slug.lower()))
+
+
+async def audit_entries(
+    session: AsyncSession,
+    *,
+    first: int,
+    entity: str | None,
+    entity_key: str | None,
+    actor: str | None,
+    before_id: int | None,
+) -> list[AuditEntry]:
+    """Newest first; `before_id` pages back through older entries."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(first)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_key:
+        query = query.where(AuditEntry.entity_key == entity_key)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if before_id:
+        query = query.where(AuditEntry.id < before_id)
+    return list((await session.scalars(query)).all())

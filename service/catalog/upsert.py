@@ -35,15 +35,38 @@ def upsert(
         row = cls(**key, **values)
         session.add(row)
         session.flush()
-        log.add(Change("create", entity, label))
+        log.add(Change("create", entity, label, after={**key, **values}))
         return row
+    apply_changes(session, row, values, log, entity, label)
+    return row
+
+
+def apply_changes(
+    session: Session, row: Base, values: dict[str, Any], log: ChangeLog, entity: str, label: str
+) -> dict[str, tuple[Any, Any]]:
+    """Set the values that differ on an existing row and record them."""
     diffs = _differences(row, values)
     if diffs:
         for name, (_, new) in diffs.items():
             setattr(row, name, new)
         session.flush()
-        log.add(Change("update", entity, label, diffs))
-    return row
+        log.add(_update(entity, label, diffs))
+    return diffs
+
+
+def row_values(row: Base) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__mapper__.column_attrs}
+
+
+def _update(entity: str, label: str, diffs: dict[str, tuple[Any, Any]]) -> Change:
+    return Change(
+        "update",
+        entity,
+        label,
+        diffs,
+        before={name: old for name, (old, _) in diffs.items()},
+        after={name: new for name, (_, new) in diffs.items()},
+    )
 
 
 def sync_children(
@@ -69,7 +92,8 @@ def sync_children(
     for key, row in existing.items():
         if key not in wanted:
             session.delete(row)
-            log.add(Change("delete", entity, label(dict(zip(key_names, key, strict=True)))))
+            key_label = label(dict(zip(key_names, key, strict=True)))
+            log.add(Change("delete", entity, key_label, before=row_values(row)))
     session.flush()
     for key, item in wanted.items():
         row = existing.get(key)
@@ -79,10 +103,10 @@ def sync_children(
         if diffs:
             for name, (_, new) in diffs.items():
                 setattr(row, name, new)
-            log.add(Change("update", entity, label(item), diffs))
+            log.add(_update(entity, label(item), diffs))
     session.flush()
     for key, item in wanted.items():
         if key not in existing:
             session.add(cls(**scope, **item))
-            log.add(Change("create", entity, label(item)))
+            log.add(Change("create", entity, label(item), after={**scope, **item}))
     session.flush()

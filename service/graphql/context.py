@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -48,6 +49,7 @@ class Loaders:
 class Context(BaseContext):
     session: AsyncSession
     settings: Settings
+    engine: Engine  # the synchronous engine the write path runs on
     today: date = field(default_factory=date.today)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     loaders: Loaders = field(init=False)

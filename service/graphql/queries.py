@@ -11,7 +11,9 @@ import strawberry
 from service import compare as logic
 from service.catalog import reads, search
 from service.catalog.errors import UserInputError, suggest
+from service.graphql.auth import admin_name
 from service.graphql.context import Context
+from service.graphql.types.audit import AuditEntryType
 from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
 from service.graphql.types.common import (
     Category,
@@ -244,6 +246,30 @@ class Query:
     @strawberry.field
     async def sources(self, info: CtxInfo) -> list[SourceType]:
         return [SourceType(row=r) for r in await info.context.run(reads.listing, Source)]
+
+    @strawberry.field(description="The audit trail, newest first. Needs an admin token.")
+    async def audit_log(
+        self,
+        info: CtxInfo,
+        first: int = 50,
+        entity: str | None = None,
+        entity_key: str | None = None,
+        actor: str | None = None,
+        before_id: int | None = None,
+    ) -> list[AuditEntryType]:
+        ctx = info.context
+        await admin_name(ctx.engine, ctx.request.headers.get("authorization"))
+        if not 1 <= first <= search.MAX_PAGE:
+            raise UserInputError(f"first must be between 1 and {search.MAX_PAGE}", "first")
+        rows = await ctx.run(
+            reads.audit_entries,
+            first=first,
+            entity=entity,
+            entity_key=entity_key,
+            actor=actor,
+            before_id=before_id,
+        )
+        return [AuditEntryType(row=r) for r in rows]
 
     @strawberry.field(
         description="Compare 2 to 10 models (slugs or aliases, any case): the table by "

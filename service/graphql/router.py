@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 
 from fastapi import Request
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from strawberry.fastapi import GraphQLRouter
 
@@ -11,10 +12,12 @@ from service.graphql.context import Context
 from service.graphql.schema import schema
 
 
-def graphql_router(sessions: async_sessionmaker, settings: Settings) -> GraphQLRouter:
+def graphql_router(
+    sessions: async_sessionmaker, engine: Engine, settings: Settings
+) -> GraphQLRouter:
     async def context(request: Request) -> AsyncIterator[Context]:
         async with sessions() as session:
-            yield Context(session=session, settings=settings)
+            yield Context(session=session, settings=settings, engine=engine)
 
     return GraphQLRouter(
         schema,

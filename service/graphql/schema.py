@@ -13,6 +13,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from service.catalog.errors import UserInputError
+from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
 from service.graphql.types.common import BIG_INT_SCALAR, BigInt
 
@@ -31,6 +32,7 @@ def _is_unexpected(error: GraphQLError) -> bool:
 def build_schema() -> Schema:
     return Schema(
         query=Query,
+        mutation=Mutation,
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT_SCALAR}),
         extensions=[
             # Parsing and validating the same documents again is most of a request's CPU.

@@ -1,5 +1,6 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
+from service.models.admin import ApiToken, AuditEntry
 from service.models.base import Base
 from service.models.collection import Collection, CollectionMember
 from service.models.license import License
@@ -10,6 +11,8 @@ from service.models.source import Source
 from service.models.task import Capability, Task
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
     "Base",
     "Capability",
     "Collection",

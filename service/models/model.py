@@ -95,6 +95,9 @@ class Model(Timestamped, Base):
     license_id: Mapped[int | None] = mapped_column(ForeignKey("licenses.id"), index=True)
     overview: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=ModelStatus.ACTIVE)
+    version: Mapped[int] = mapped_column(
+        Integer, default=1, server_default="1", comment="bumped by every write; guards edits"
+    )
 
     aliases: Mapped[list["ModelAlias"]] = relationship(lazy="raise", back_populates="model")
     variants: Mapped[list["ModelVariant"]] = relationship(lazy="raise", back_populates="model")

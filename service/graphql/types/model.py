@@ -252,6 +252,10 @@ class ModelType:
     def family(self) -> str | None:
         return self.row.family
 
+    @strawberry.field(description="Bumped by every change; send it back as expectedVersion.")
+    def version(self) -> int:
+        return self.row.version
+
     @strawberry.field
     def status(self) -> ModelStatus:
         return vocab.ModelStatus(self.row.status)

@@ -1,0 +1,625 @@
+"""The write path behind mutations, the CLI and imports: validate, change, audit, one transaction.
+
+Every function is keyword-only, takes the caller's session (the caller commits), records its
+changes in the audit trail, and raises a UserInputError subclass for anything a user can fix.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.catalog import audit
+from service.catalog.changes import Change, ChangeLog
+from service.catalog.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    Problem,
+    UserInputError,
+)
+from service.catalog.seed_schema import parse_release
+from service.catalog.upsert import apply_changes, row_values
+from service.models import (
+    Base,
+    Capability,
+    Collection,
+    CollectionMember,
+    License,
+    Model,
+    ModelAlias,
+    ModelCitation,
+    ModelLineage,
+    ModelVariant,
+    Organization,
+    Price,
+    Source,
+    Task,
+)
+from service.models.base import CitedField, ModelStatus
+
+R = TypeVar("R", bound=Base)
+P = TypeVar("P", bound=BaseModel)
+
+
+class Writer:
+    """Who is writing, through which door; collects the changes of one transaction."""
+
+    def __init__(self, session: Session, *, actor: str, operation: str):
+        self.session = session
+        self.actor = actor
+        self.operation = operation
+        self.log = ChangeLog()
+
+    def flush(self) -> None:
+        """Flush, turning a constraint violation into a message a user can act on."""
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError as exc:
+            raise integrity_message(exc) from None
+
+    def finish(self) -> ChangeLog:
+        audit.record(self.session, actor=self.actor, operation=self.operation, log=self.log)
+        return self.log
+
+
+def validate(schema: type[P], data: dict[str, Any]) -> P:
+    """Pydantic validation with problems named by field, as GraphQL clients see them."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                "input",
+                _camel(".".join(str(p) for p in err["loc"] if not str(p).startswith("function"))),
+                str(err["msg"]).removeprefix("Value error, "),
+            )
+            for err in exc.errors()
+        ]
+        raise InvalidInputError(problems) from None
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def integrity_message(exc: IntegrityError) -> UserInputError:
+    diag = getattr(exc.orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    detail = getattr(diag, "message_detail", None) or getattr(diag, "message_primary", "")
+    if "ex_prices_no_overlap" in constraint:
+        return UserInputError(
+            "this price overlaps another price of the same model or variant in time; "
+            "use setPrice, which closes the price before it",
+            "effectiveFrom",
+            "CONFLICT",
+        )
+    if constraint.startswith("uq_") or "names_unique" in constraint:
+        return UserInputError(f"already exists: {detail}", None, "CONFLICT")
+    return UserInputError(f"refused by the catalog's rules ({constraint}): {detail}", None)
+
+
+# ---- lookups ------------------------------------------------------------------------------
+
+
+def _by_slug(session: Session, cls: type[R], slug: str, kind: str, argument: str) -> R:
+    row = session.scalar(select(cls).where(cls.slug == slug.lower()))  # type: ignore[attr-defined]
+    if row is None:
+        known = session.scalars(select(cls.slug))  # type: ignore[attr-defined]
+        raise NotFoundError(kind, slug, list(known), argument)
+    return row
+
+
+def _id_or_none(
+    session: Session, cls: type[Base], slug: str | None, kind: str, argument: str
+) -> int | None:
+    if slug is None:
+        return None
+    return _by_slug(session, cls, slug, kind, argument).id  # type: ignore[attr-defined]
+
+
+def find_model(
+    session: Session, name: str, *, argument: str = "model", lock: bool = False
+) -> Model:
+    """A model by slug or alias, any case; locked FOR UPDATE when about to change it."""
+    lowered = name.lower()
+    alias_owner = select(ModelAlias.model_id).where(func.lower(ModelAlias.alias) == lowered)
+    query = select(Model).where((Model.slug == lowered) | Model.id.in_(alias_owner))
+    if lock:
+        query = query.with_for_update(of=Model)
+    model = session.scalar(query)
+    if model is None:
+        names = [*session.scalars(select(Model.slug)), *session.scalars(select(ModelAlias.alias))]
+        raise NotFoundError("model", name, [n.lower() for n in names], argument)
+    return model
+
+
+def _touch(writer: Writer, model: Model, expected_version: int | None) -> None:
+    """Check the caller saw the newest version, then bump it: edits never cross silently."""
+    if expected_version is not None and model.version != expected_version:
+        raise ConflictError(
+            f"model {model.slug!r} changed since you read it (version {expected_version}, now "
+            f"{model.version}); read it again and reapply your change",
+            model.version,
+        )
+    model.version += 1
+
+
+# ---- taxonomy: organizations, licenses, sources, tasks, collections ----------------------
+
+
+def create_simple(writer: Writer, cls: type[R], entity: str, values: dict[str, Any]) -> R:
+    values = _resolve_source(writer.session, dict(values))
+    slug = values["slug"]
+    if writer.session.scalar(select(cls).where(cls.slug == slug)) is not None:  # type: ignore[attr-defined]
+        raise UserInputError(
+            f"{entity} {slug!r} already exists; update it instead", "slug", "CONFLICT"
+        )
+    row = cls(**values)
+    writer.session.add(row)
+    writer.flush()
+    writer.log.add(Change("create", entity, slug, after=row_values(row)))
+    return row
+
+
+def update_simple(writer: Writer, cls: type[R], entity: str, slug: str, patch: dict[str, Any]) -> R:
+    row = _by_slug(writer.session, cls, slug, entity, "slug")
+    apply_changes(
+        writer.session,
+        row,
+        _resolve_source(writer.session, dict(patch)),
+        writer.log,
+        entity,
+        row.slug,
+    )  # type: ignore[attr-defined]
+    writer.flush()
+    return row
+
+
+def _resolve_source(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    if "source" in values:
+        values["source_id"] = _id_or_none(session, Source, values.pop("source"), "source", "source")
+    return values
+
+
+# ---- models ------------------------------------------------------------------------------
+
+MODEL_FACTS = {
+    "organization",
+    "category",
+    "open_weights",
+    "input_modalities",
+    "output_modalities",
+    "release_date",
+    "context_window",
+    "parameters",
+    "license",
+    "overview",
+    "family",
+    "name",
+    "status",
+}
+
+
+def model_columns(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
+    """Turn validated model fields (slugs, release text, value+state) into column values."""
+    values: dict[str, Any] = {}
+    for name in (
+        "name",
+        "family",
+        "category",
+        "open_weights",
+        "overview",
+        "status",
+        "input_modalities",
+        "output_modalities",
+    ):
+        if name in fields:
+            value = fields[name]
+            values[name] = (
+                [getattr(v, "value", v) for v in value]
+                if isinstance(value, list)
+                else getattr(value, "value", value)
+            )
+    if "organization" in fields:
+        values["organization_id"] = _id_or_none(
+            session, Organization, fields["organization"], "organization", "organization"
+        )
+    if "license" in fields:
+        values["license_id"] = _id_or_none(
+            session, License, fields["license"], "license", "license"
+        )
+    if "release_date" in fields:
+        text = fields["release_date"]
+        day, precision = parse_release(text) if text else (None, None)
+        values["release_date"] = day
+        values["release_date_precision"] = precision.value if precision else None
+    if "context_window" in fields or "context_window_state" in fields:
+        value = fields.get("context_window")
+        values["context_window"] = value
+        values["context_window_state"] = fields.get("context_window_state") or (
+            "known" if value is not None else "unknown"
+        )
+    if "parameter_count" in fields or "parameters_state" in fields:
+        value = fields.get("parameter_count")
+        values["parameter_count"] = value
+        values["parameters_state"] = fields.get("parameters_state") or (
+            "disclosed" if value is not None else "unknown"
+        )
+    return values
+
+
+def _cite(
+    writer: Writer, model: Model, fields: set[str], source: str | None, quote: str | None
+) -> None:
+    if source is None:
+        return
+    source_id = _id_or_none(writer.session, Source, source, "source", "source")
+    cited = {f for f in fields if f in {c.value for c in CitedField}}
+    for field in sorted(cited):
+        existing = writer.session.get(ModelCitation, (model.id, field, source_id))
+        if existing is None:
+            writer.session.add(
+                ModelCitation(model_id=model.id, field=field, source_id=source_id, quote=quote)
+            )
+            writer.log.add(
+                Change(
+                    "create",
+                    "citation",
+                    f"{model.slug}.{field}",
+                    after={"source_id": source_id, "quote": quote},
+                )
+            )
+        elif existing.quote != quote:
+            apply_changes(
+                writer.session,
+                existing,
+                {"quote": quote},
+                writer.log,
+                "citation",
+                f"{model.slug}.{field}",
+            )
+
+
+def _fact_names(fields: dict[str, Any]) -> set[str]:
+    names = set(fields) & MODEL_FACTS
+    if {"context_window", "context_window_state"} & set(fields):
+        names.add("context_window")
+    if {"parameter_count", "parameters_state"} & set(fields):
+        names.add("parameters")
+    return names
+
+
+def create_model(
+    writer: Writer, fields: dict[str, Any], *, source: str | None = None, quote: str | None = None
+) -> Model:
+    slug = fields["slug"]
+    session = writer.session
+    taken = session.scalar(select(Model.slug).where(Model.slug == slug)) or session.scalar(
+        select(ModelAlias.alias).where(func.lower(ModelAlias.alias) == slug)
+    )
+    if taken:
+        raise UserInputError(f"the name {slug!r} is already used by a model", "slug", "CONFLICT")
+    columns = model_columns(session, fields)
+    columns.setdefault("context_window_state", "unknown")
+    columns.setdefault("parameters_state", "unknown")
+    model = Model(slug=slug, **columns)
+    session.add(model)
+    writer.flush()
+    writer.log.add(Change("create", "model", slug, after=row_values(model)))
+    _cite(writer, model, _fact_names(fields), source, quote)
+    writer.flush()
+    return model
+
+
+def update_model(
+    writer: Writer,
+    name: str,
+    fields: dict[str, Any],
+    *,
+    expected_version: int | None,
+    source: str | None = None,
+    quote: str | None = None,
+) -> Model:
+    model = find_model(writer.session, name, lock=True)
+    columns = model_columns(writer.session, fields)
+    before = len(writer.log)
+    apply_changes(writer.session, model, columns, writer.log, "model", model.slug)
+    if len(writer.log) > before:
+        _touch(writer, model, expected_version)
+    elif expected_version is not None and model.version != expected_version:
+        _touch(writer, model, expected_version)  # raises: the caller's view is stale
+    _cite(writer, model, _fact_names(fields), source, quote)
+    writer.flush()
+    return model
+
+
+def retire_model(writer: Writer, name: str, *, expected_version: int | None) -> Model:
+    return update_model(
+        writer, name, {"status": ModelStatus.RETIRED}, expected_version=expected_version
+    )
+
+
+# ---- what hangs off a model --------------------------------------------------------------
+
+
+def _child_change(writer: Writer, model: Model, expected_version: int | None) -> None:
+    _touch(writer, model, expected_version)
+    writer.flush()
+
+
+def add_alias(
+    writer: Writer,
+    name: str,
+    alias: str,
+    *,
+    expected_version: int | None = None,
+    source: str | None = None,
+) -> Model:
+    model = find_model(writer.session, name, lock=True)
+    alias = alias.strip()
+    if not alias:
+        raise UserInputError("an alias cannot be empty", "alias")
+    owner = writer.session.scalar(
+        select(Model.slug)
+        .join(ModelAlias, ModelAlias.model_id == Model.id)
+        .where(func.lower(ModelAlias.alias) == alias.lower())
+    ) or writer.session.scalar(select(Model.slug).where(Model.slug == alias.lower()))
+    if owner:
+        raise UserInputError(
+            f"the name {alias!r} is already used by model {owner!r}", "alias", "CONFLICT"
+        )
+    source_id = _id_or_none(writer.session, Source, source, "source", "source")
+    writer.session.add(ModelAlias(model_id=model.id, alias=alias, source_id=source_id))
+    writer.log.add(Change("create", "alias", f"{model.slug}/{alias}", after={"alias": alias}))
+    _child_change(writer, model, expected_version)
+    return model
+
+
+def remove_alias(writer: Writer, alias: str, *, expected_version: int | None = None) -> Model:
+    row = writer.session.scalar(
+        select(ModelAlias).where(func.lower(ModelAlias.alias) == alias.lower())
+    )
+    if row is None:
+        names = writer.session.scalars(select(ModelAlias.alias))
+        raise NotFoundError("alias", alias, [n.lower() for n in names], "alias")
+    model = find_model(writer.session, str(writer.session.get(Model, row.model_id).slug), lock=True)  # type: ignore[union-attr]
+    writer.session.delete(row)
+    writer.log.add(
+        Change("delete", "alias", f"{model.slug}/{row.alias}", before={"alias": row.alias})
+    )
+    _child_change(writer, model, expected_version)
+    return model
+
+
+def put_variant(
+    writer: Writer, name: str, fields: dict[str, Any], *, expected_version: int | None = None
+) -> Model:
+    model = find_model(writer.session, name, lock=True)
+    values = _resolve_source(writer.session, {k: v for k, v in fields.items() if k != "slug"})
+    slug = fields["slug"]
+    row = writer.session.scalar(select(ModelVariant).where(ModelVariant.slug == slug))
+    if row is not None and row.model_id != model.id:
+        raise UserInputError(f"variant {slug!r} belongs to another model", "slug", "CONFLICT")
+    if row is None:
+        row = ModelVariant(model_id=model.id, slug=slug, **values)
+        writer.session.add(row)
+        writer.log.add(Change("create", "variant", slug, after={"slug": slug, **values}))
+    else:
+        apply_changes(writer.session, row, values, writer.log, "variant", slug)
+    _child_change(writer, model, expected_version)
+    return model
+
+
+def remove_variant(writer: Writer, slug: str, *, expected_version: int | None = None) -> Model:
+    row = _by_slug(writer.session, ModelVariant, slug, "variant", "variant")
+    model = find_model(writer.session, writer.session.get(Model, row.model_id).slug, lock=True)  # type: ignore[union-attr]
+    writer.session.delete(row)
+    writer.log.add(Change("delete", "variant", slug, before=row_values(row)))
+    _child_change(writer, model, expected_version)
+    return model
+
+
+def set_capability(
+    writer: Writer,
+    name: str,
+    task: str,
+    fields: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Model:
+    model = find_model(writer.session, name, lock=True)
+    task_row = _by_slug(writer.session, Task, task, "task", "task")
+    values = _resolve_source(writer.session, dict(fields))
+    row = writer.session.scalar(
+        select(Capability).where(Capability.model_id == model.id, Capability.task_id == task_row.id)
+    )
+    label = f"{model.slug}/{task_row.slug}"
+    if row is None:
+        writer.session.add(Capability(model_id=model.id, task_id=task_row.id, **values))
+        writer.log.add(Change("create", "capability", label, after=values))
+    else:
+        apply_changes(writer.session, row, values, writer.log, "capability", label)
+    _child_change(writer, model, expected_version)
+    return model
+
+
+def remove_capability(
+    writer: Writer, name: str, task: str, *, expected_version: int | None = None
+) -> Model:
+    model = find_model(writer.session, name, lock=True)
+    task_row = _by_slug(writer.session, Task, task, "task", "task")
+    row = writer.session.scalar(
+        select(Capability).where(Capability.model_id == model.id, Capability.task_id == task_row.id)
+    )
+    if row is None:
+        raise UserInputError(
+            f"model {model.slug!r} has no capability on {task_row.slug!r}", "task", "NOT_FOUND"
+        )
+    writer.session.delete(row)
+    writer.log.add(
+        Change("delete", "capability", f"{model.slug}/{task_row.slug}", before=row_values(row))
+    )
+    _child_change(writer, model, expected_version)
+    return model
+
+
+def set_membership(
+    writer: Writer,
+    name: str,
+    collection: str,
+    member: bool,
+    *,
+    expected_version: int | None = None,
+    source: str | None = None,
+) -> Model:
+    model = find_model(writer.session, name, lock=True)
+    coll = _by_slug(writer.session, Collection, collection, "collection", "collection")
+    row = writer.session.get(CollectionMember, (coll.id, model.id))
+    label = f"{model.slug} in {coll.slug}"
+    if member and row is None:
+        source_id = _id_or_none(writer.session, Source, source, "source", "source")
+        writer.session.add(
+            CollectionMember(collection_id=coll.id, model_id=model.id, source_id=source_id)
+        )
+        writer.log.add(Change("create", "collection member", label, after={"source_id": source_id}))
+    elif not member and row is not None:
+        writer.session.delete(row)
+        writer.log.add(Change("delete", "collection member", label, before=row_values(row)))
+    else:
+        return model
+    _child_change(writer, model, expected_version)
+    return model
+
+
+def set_lineage(
+    writer: Writer,
+    name: str,
+    relation: str,
+    related: str,
+    present: bool,
+    *,
+    role: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    expected_version: int | None = None,
+) -> Model:
+    model = find_model(writer.session, name, lock=True)
+    other = find_model(writer.session, related, argument="related")
+    if other.id == model.id:
+        raise UserInputError("a model cannot be related to itself", "related")
+    row = writer.session.scalar(
+        select(ModelLineage).where(
+            ModelLineage.model_id == model.id,
+            ModelLineage.related_model_id == other.id,
+            ModelLineage.relation == relation,
+        )
+    )
+    label = f"{model.slug} {relation} {other.slug}"
+    if present:
+        values = _resolve_source(writer.session, {"role": role, "note": note, "source": source})
+        if row is None:
+            writer.session.add(
+                ModelLineage(
+                    model_id=model.id, related_model_id=other.id, relation=relation, **values
+                )
+            )
+            writer.log.add(Change("create", "lineage", label, after=values))
+        elif not apply_changes(writer.session, row, values, writer.log, "lineage", label):
+            return model
+    elif row is None:
+        raise UserInputError(f"there is no link {label!r}", "related", "NOT_FOUND")
+    else:
+        writer.session.delete(row)
+        writer.log.add(Change("delete", "lineage", label, before=row_values(row)))
+    _child_change(writer, model, expected_version)
+    return model
+
+
+# ---- prices ------------------------------------------------------------------------------
+
+
+def set_price(
+    writer: Writer,
+    name: str,
+    *,
+    effective_from: date,
+    variant: str | None,
+    currency: str,
+    input_per_mtok: Decimal | None,
+    output_per_mtok: Decimal | None,
+    cached_input_per_mtok: Decimal | None,
+    source: str | None,
+    expected_version: int | None = None,
+) -> Price:
+    """Record a price from a date, closing the one in force before it; history is kept."""
+    session = writer.session
+    model = find_model(session, name, lock=True)
+    variant_id = None
+    if variant is not None:
+        variant_row = _by_slug(session, ModelVariant, variant, "variant", "variant")
+        if variant_row.model_id != model.id:
+            raise UserInputError(
+                f"variant {variant!r} is not a variant of {model.slug!r}", "variant"
+            )
+        variant_id = variant_row.id
+    prices = list(
+        session.scalars(
+            select(Price)
+            .where(
+                Price.model_id == model.id,
+                Price.variant_id.is_(None)
+                if variant_id is None
+                else Price.variant_id == variant_id,
+            )
+            .order_by(Price.effective_from.asc().nullsfirst())
+        )
+    )
+    later = [
+        p for p in prices if p.effective_from is not None and p.effective_from > effective_from
+    ]
+    if later:
+        raise UserInputError(
+            f"a price from {later[0].effective_from} is already recorded; setPrice appends to "
+            "the history, so give a date after the newest price",
+            "effectiveFrom",
+            "CONFLICT",
+        )
+    same_day = next((p for p in prices if p.effective_from == effective_from), None)
+    values = {
+        "currency": currency,
+        "input_per_mtok": input_per_mtok,
+        "output_per_mtok": output_per_mtok,
+        "cached_input_per_mtok": cached_input_per_mtok,
+        "source_id": _id_or_none(session, Source, source, "source", "source"),
+    }
+    label = f"{variant or model.slug} from {effective_from}"
+    if same_day is not None:
+        apply_changes(session, same_day, values, writer.log, "price", label)
+        price = same_day
+    else:
+        open_price = next((p for p in prices if p.effective_to is None), None)
+        if open_price is not None:
+            apply_changes(
+                session,
+                open_price,
+                {"effective_to": effective_from},
+                writer.log,
+                "price",
+                f"{variant or model.slug} from {open_price.effective_from or 'the start'}",
+            )
+        price = Price(
+            model_id=model.id, variant_id=variant_id, effective_from=effective_from, **values
+        )
+        session.add(price)
+        writer.log.add(
+            Change("create", "price", label, after={"effective_from": effective_from, **values})
+        )
+    _child_change(writer, model, expected_version)
+    return price

@@ -1,0 +1,677 @@
+"""The Mutation root: authenticated writes, each one audited transaction with a typed result."""
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+from pydantic import BaseModel
+from strawberry import UNSET
+
+from service.catalog import tokens, writes
+from service.catalog.errors import UserInputError
+from service.catalog.seed_schema import (
+    CollectionEntry,
+    LicenseEntry,
+    OrganizationEntry,
+    PriceEntry,
+    SourceEntry,
+    TaskEntry,
+    VariantEntry,
+)
+from service.catalog.write_schema import ModelFields
+from service.catalog.writes import Writer, validate
+from service.db import unit_of_work
+from service.graphql.auth import admin_name
+from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
+from service.graphql.types.common import (
+    BigInt,
+    Category,
+    CommercialUse,
+    LicenseKind,
+    Modality,
+    ModelStatus,
+    Relation,
+    SourceType,
+    Support,
+)
+from service.graphql.types.model import CtxInfo, LicenseType, ModelType, PriceType
+from service.graphql.types.results import Conflict, InvalidInput, NotFound, error_result
+from service.models import Collection, License, Organization, Source, Task
+from service.models import base as vocab
+
+T = TypeVar("T")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return getattr(value, "value", value)
+
+
+def _sent(obj: Any) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in vars(obj).items() if v is not UNSET}
+
+
+def _checked(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    return validate(schema, data).model_dump(include=set(data))
+
+
+async def _write(
+    info: CtxInfo, operation: str, action: Callable[[Writer], T], wrap: Callable[[T], Any]
+) -> Any:
+    ctx = info.context
+    actor = await admin_name(ctx.engine, ctx.request.headers.get("authorization"))
+
+    def work() -> T:
+        with unit_of_work(ctx.engine) as session:
+            writer = Writer(session, actor=f"token:{actor}", operation=operation)
+            result = action(writer)
+            writer.finish()
+            tokens.mark_used(session, actor)
+            return result
+
+    try:
+        return wrap(await asyncio.to_thread(work))
+    except UserInputError as error:
+        return error_result(error)
+
+
+# ---- results ---------------------------------------------------------------------------
+
+
+@strawberry.type
+class ModelResult:
+    model: ModelType
+
+
+@strawberry.type
+class OrganizationResult:
+    organization: OrganizationType
+
+
+@strawberry.type
+class LicenseResult:
+    license: LicenseType
+
+
+@strawberry.type
+class SourceResult:
+    source: SourceType
+
+
+@strawberry.type
+class TaskResult:
+    task: TaskType
+
+
+@strawberry.type
+class CollectionResult:
+    collection: CollectionType
+
+
+@strawberry.type
+class PriceResult:
+    model: ModelType
+    price: PriceType
+
+
+ModelMutationResult = Annotated[
+    ModelResult | InvalidInput | NotFound | Conflict, strawberry.union("ModelMutationResult")
+]
+OrganizationMutationResult = Annotated[
+    OrganizationResult | InvalidInput | NotFound | Conflict,
+    strawberry.union("OrganizationMutationResult"),
+]
+LicenseMutationResult = Annotated[
+    LicenseResult | InvalidInput | NotFound | Conflict, strawberry.union("LicenseMutationResult")
+]
+SourceMutationResult = Annotated[
+    SourceResult | InvalidInput | NotFound | Conflict, strawberry.union("SourceMutationResult")
+]
+TaskMutationResult = Annotated[
+    TaskResult | InvalidInput | NotFound | Conflict, strawberry.union("TaskMutationResult")
+]
+CollectionMutationResult = Annotated[
+    CollectionResult | InvalidInput | NotFound | Conflict,
+    strawberry.union("CollectionMutationResult"),
+]
+PriceMutationResult = Annotated[
+    PriceResult | InvalidInput | NotFound | Conflict, strawberry.union("PriceMutationResult")
+]
+
+
+def _model(row: Any) -> ModelResult:
+    return ModelResult(model=ModelType(row=row))
+
+
+# ---- inputs ----------------------------------------------------------------------------
+
+
+@strawberry.input
+class OrganizationInput:
+    slug: str
+    name: str
+    website: str | None = None
+    source: str | None = strawberry.field(default=None, description="Source slug.")
+
+
+@strawberry.input(description="Only the fields sent change; null clears a field.")
+class OrganizationPatch:
+    name: str | None = UNSET
+    website: str | None = UNSET
+    source: str | None = UNSET
+
+
+@strawberry.input
+class LicenseInput:
+    slug: str
+    name: str
+    kind: LicenseKind
+    spdx_id: str | None = None
+    commercial_use: CommercialUse = vocab.CommercialUse.UNKNOWN
+    commercial_terms: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+@strawberry.input
+class LicensePatch:
+    name: str | None = UNSET
+    kind: LicenseKind | None = UNSET
+    spdx_id: str | None = UNSET
+    commercial_use: CommercialUse | None = UNSET
+    commercial_terms: str | None = UNSET
+    url: str | None = UNSET
+    source: str | None = UNSET
+
+
+@strawberry.input
+class SourceInput:
+    slug: str
+    title: str
+    url: str | None = None
+    document: str | None = None
+    version: str | None = None
+    retrieved_on: date | None = None
+    note: str | None = None
+
+
+@strawberry.input
+class SourcePatch:
+    title: str | None = UNSET
+    url: str | None = UNSET
+    document: str | None = UNSET
+    version: str | None = UNSET
+    retrieved_on: date | None = UNSET
+    note: str | None = UNSET
+
+
+@strawberry.input
+class TaskInput:
+    slug: str
+    name: str
+    group: str
+    description: str | None = None
+
+
+@strawberry.input
+class TaskPatch:
+    name: str | None = UNSET
+    group: str | None = UNSET
+    description: str | None = UNSET
+
+
+@strawberry.input
+class CollectionInput:
+    slug: str
+    name: str
+    description: str | None = None
+
+
+@strawberry.input
+class CollectionPatch:
+    name: str | None = UNSET
+    description: str | None = UNSET
+
+
+@strawberry.input(description="A model's fields. Cite `source` (a source slug) and `quote`.")
+class ModelInput:
+    slug: str
+    name: str
+    family: str | None = None
+    organization: str | None = None
+    category: Category | None = None
+    open_weights: bool | None = None
+    input_modalities: list[Modality] | None = None
+    output_modalities: list[Modality] | None = None
+    release_date: str | None = strawberry.field(default=None, description="YYYY[-MM[-DD]]")
+    context_window: int | None = None
+    context_window_state: str | None = strawberry.field(
+        default=None, description="known, undisclosed, unknown or not_applicable"
+    )
+    parameter_count: BigInt | None = None  # type: ignore[valid-type]
+    parameters_state: str | None = strawberry.field(
+        default=None, description="disclosed, estimated, undisclosed or unknown"
+    )
+    license: str | None = None
+    overview: str | None = None
+    status: ModelStatus = vocab.ModelStatus.ACTIVE
+
+
+@strawberry.input(description="Only the fields sent change; null clears a field.")
+class ModelPatch:
+    name: str | None = UNSET
+    family: str | None = UNSET
+    organization: str | None = UNSET
+    category: Category | None = UNSET
+    open_weights: bool | None = UNSET
+    input_modalities: list[Modality] | None = UNSET
+    output_modalities: list[Modality] | None = UNSET
+    release_date: str | None = UNSET
+    context_window: int | None = UNSET
+    context_window_state: str | None = UNSET
+    parameter_count: BigInt | None = UNSET  # type: ignore[valid-type]
+    parameters_state: str | None = UNSET
+    license: str | None = UNSET
+    overview: str | None = UNSET
+    status: ModelStatus | None = UNSET
+
+
+@strawberry.input
+class VariantInput:
+    slug: str
+    name: str
+    axis: str
+    differs: str | None = None
+    input_resolution_px: int | None = None
+    source: str | None = None
+
+
+@strawberry.input
+class CapabilityInput:
+    support: Support = vocab.Support.UNKNOWN
+    has_demo: bool = False
+    demo_url: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+@strawberry.input(description="Prices per 1M tokens from a date; the previous price closes then.")
+class PriceInput:
+    effective_from: date
+    variant: str | None = None
+    currency: str = "USD"
+    input_per_mtok: Decimal | None = None
+    output_per_mtok: Decimal | None = None
+    cached_input_per_mtok: Decimal | None = None
+    source: str | None = None
+
+
+Version = Annotated[
+    int | None,
+    strawberry.argument(description="The model version you read; a newer one is a Conflict."),
+]
+
+
+def _task(input: "TaskInput") -> dict[str, Any]:
+    data = _checked(TaskEntry, _sent(input))
+    data["task_group"] = data.pop("group")
+    return data
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def create_organization(
+        self, info: CtxInfo, input: OrganizationInput
+    ) -> OrganizationMutationResult:
+        return await _write(
+            info,
+            "createOrganization",
+            lambda w: writes.create_simple(
+                w, Organization, "organization", _checked(OrganizationEntry, _sent(input))
+            ),
+            lambda r: OrganizationResult(organization=OrganizationType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def update_organization(
+        self, info: CtxInfo, slug: str, input: OrganizationPatch
+    ) -> OrganizationMutationResult:
+        patch = _sent(input)
+        return await _write(
+            info,
+            "updateOrganization",
+            lambda w: writes.update_simple(w, Organization, "organization", slug, patch),
+            lambda r: OrganizationResult(organization=OrganizationType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def create_license(self, info: CtxInfo, input: LicenseInput) -> LicenseMutationResult:
+        return await _write(
+            info,
+            "createLicense",
+            lambda w: writes.create_simple(
+                w, License, "license", _checked(LicenseEntry, _sent(input))
+            ),
+            lambda r: LicenseResult(license=LicenseType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def update_license(
+        self, info: CtxInfo, slug: str, input: LicensePatch
+    ) -> LicenseMutationResult:
+        patch = _sent(input)
+        return await _write(
+            info,
+            "updateLicense",
+            lambda w: writes.update_simple(w, License, "license", slug, patch),
+            lambda r: LicenseResult(license=LicenseType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def create_source(self, info: CtxInfo, input: SourceInput) -> SourceMutationResult:
+        return await _write(
+            info,
+            "createSource",
+            lambda w: writes.create_simple(
+                w, Source, "source", _checked(SourceEntry, _sent(input))
+            ),
+            lambda r: SourceResult(source=SourceType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def update_source(
+        self, info: CtxInfo, slug: str, input: SourcePatch
+    ) -> SourceMutationResult:
+        patch = _sent(input)
+        return await _write(
+            info,
+            "updateSource",
+            lambda w: writes.update_simple(w, Source, "source", slug, patch),
+            lambda r: SourceResult(source=SourceType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def create_task(self, info: CtxInfo, input: TaskInput) -> TaskMutationResult:
+        return await _write(
+            info,
+            "createTask",
+            lambda w: writes.create_simple(w, Task, "task", _task(input)),
+            lambda r: TaskResult(task=TaskType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def update_task(self, info: CtxInfo, slug: str, input: TaskPatch) -> TaskMutationResult:
+        patch = _sent(input)
+        if "group" in patch:
+            patch["task_group"] = patch.pop("group")
+        return await _write(
+            info,
+            "updateTask",
+            lambda w: writes.update_simple(w, Task, "task", slug, patch),
+            lambda r: TaskResult(task=TaskType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def create_collection(
+        self, info: CtxInfo, input: CollectionInput
+    ) -> CollectionMutationResult:
+        return await _write(
+            info,
+            "createCollection",
+            lambda w: writes.create_simple(
+                w, Collection, "collection", _checked(CollectionEntry, _sent(input))
+            ),
+            lambda r: CollectionResult(collection=CollectionType(row=r)),
+        )
+
+    @strawberry.mutation
+    async def update_collection(
+        self, info: CtxInfo, slug: str, input: CollectionPatch
+    ) -> CollectionMutationResult:
+        patch = _sent(input)
+        return await _write(
+            info,
+            "updateCollection",
+            lambda w: writes.update_simple(w, Collection, "collection", slug, patch),
+            lambda r: CollectionResult(collection=CollectionType(row=r)),
+        )
+
+    @strawberry.mutation(description="Create a model; `source` and `quote` cite every fact given.")
+    async def create_model(
+        self, info: CtxInfo, input: ModelInput, source: str | None = None, quote: str | None = None
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "createModel",
+            lambda w: writes.create_model(
+                w, _checked(ModelFields, _sent(input)), source=source, quote=quote
+            ),
+            _model,
+        )
+
+    @strawberry.mutation(description="Change a model's fields; send expectedVersion to guard.")
+    async def update_model(
+        self,
+        info: CtxInfo,
+        slug: str,
+        input: ModelPatch,
+        expected_version: Version = None,
+        source: str | None = None,
+        quote: str | None = None,
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "updateModel",
+            lambda w: writes.update_model(
+                w,
+                slug,
+                _checked(ModelFields, _sent(input)),
+                expected_version=expected_version,
+                source=source,
+                quote=quote,
+            ),
+            _model,
+        )
+
+    @strawberry.mutation(description="Retire a model: it stays comparable and says so.")
+    async def retire_model(
+        self, info: CtxInfo, slug: str, expected_version: Version = None
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "retireModel",
+            lambda w: writes.retire_model(w, slug, expected_version=expected_version),
+            _model,
+        )
+
+    @strawberry.mutation
+    async def add_alias(
+        self,
+        info: CtxInfo,
+        model: str,
+        alias: str,
+        expected_version: Version = None,
+        source: str | None = None,
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "addAlias",
+            lambda w: writes.add_alias(
+                w, model, alias, expected_version=expected_version, source=source
+            ),
+            _model,
+        )
+
+    @strawberry.mutation
+    async def remove_alias(
+        self, info: CtxInfo, alias: str, expected_version: Version = None
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "removeAlias",
+            lambda w: writes.remove_alias(w, alias, expected_version=expected_version),
+            _model,
+        )
+
+    @strawberry.mutation(description="Create or update a variant of a model.")
+    async def put_variant(
+        self, info: CtxInfo, model: str, input: VariantInput, expected_version: Version = None
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "putVariant",
+            lambda w: writes.put_variant(
+                w, model, _checked(VariantEntry, _sent(input)), expected_version=expected_version
+            ),
+            _model,
+        )
+
+    @strawberry.mutation
+    async def remove_variant(
+        self, info: CtxInfo, slug: str, expected_version: Version = None
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "removeVariant",
+            lambda w: writes.remove_variant(w, slug, expected_version=expected_version),
+            _model,
+        )
+
+    @strawberry.mutation(description="Set how a model handles a task and whether a demo exists.")
+    async def set_capability(
+        self,
+        info: CtxInfo,
+        model: str,
+        task: str,
+        input: CapabilityInput,
+        expected_version: Version = None,
+    ) -> ModelMutationResult:
+        data = _sent(input)
+        return await _write(
+            info,
+            "setCapability",
+            lambda w: writes.set_capability(
+                w, model, task, data, expected_version=expected_version
+            ),
+            _model,
+        )
+
+    @strawberry.mutation
+    async def remove_capability(
+        self, info: CtxInfo, model: str, task: str, expected_version: Version = None
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "removeCapability",
+            lambda w: writes.remove_capability(w, model, task, expected_version=expected_version),
+            _model,
+        )
+
+    @strawberry.mutation
+    async def add_to_collection(
+        self,
+        info: CtxInfo,
+        model: str,
+        collection: str,
+        source: str | None = None,
+        expected_version: Version = None,
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "addToCollection",
+            lambda w: writes.set_membership(
+                w, model, collection, True, source=source, expected_version=expected_version
+            ),
+            _model,
+        )
+
+    @strawberry.mutation
+    async def remove_from_collection(
+        self, info: CtxInfo, model: str, collection: str, expected_version: Version = None
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "removeFromCollection",
+            lambda w: writes.set_membership(
+                w, model, collection, False, expected_version=expected_version
+            ),
+            _model,
+        )
+
+    @strawberry.mutation(description="model <relation> related, e.g. gpt-5.2 SUCCEEDS gpt-5.1.")
+    async def add_lineage(
+        self,
+        info: CtxInfo,
+        model: str,
+        relation: Relation,
+        related: str,
+        role: str | None = None,
+        note: str | None = None,
+        source: str | None = None,
+        expected_version: Version = None,
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "addLineage",
+            lambda w: writes.set_lineage(
+                w,
+                model,
+                relation.value,
+                related,
+                True,
+                role=role,
+                note=note,
+                source=source,
+                expected_version=expected_version,
+            ),
+            _model,
+        )
+
+    @strawberry.mutation
+    async def remove_lineage(
+        self,
+        info: CtxInfo,
+        model: str,
+        relation: Relation,
+        related: str,
+        expected_version: Version = None,
+    ) -> ModelMutationResult:
+        return await _write(
+            info,
+            "removeLineage",
+            lambda w: writes.set_lineage(
+                w, model, relation.value, related, False, expected_version=expected_version
+            ),
+            _model,
+        )
+
+    @strawberry.mutation(description="Record a price from a date; the one before it closes then.")
+    async def set_price(
+        self, info: CtxInfo, model: str, input: PriceInput, expected_version: Version = None
+    ) -> PriceMutationResult:
+        def action(w: Writer) -> Any:
+            price_in = validate(PriceEntry, _sent(input))
+            assert price_in.effective_from is not None  # the GraphQL input requires it
+            price = writes.set_price(
+                w,
+                model,
+                expected_version=expected_version,
+                effective_from=price_in.effective_from,
+                variant=price_in.variant,
+                currency=price_in.currency,
+                input_per_mtok=price_in.input_per_mtok,
+                output_per_mtok=price_in.output_per_mtok,
+                cached_input_per_mtok=price_in.cached_input_per_mtok,
+                source=price_in.source,
+            )
+            found = writes.find_model(w.session, model)
+            return found, PriceType(row=price, variant=price_in.variant)
+
+        return await _write(
+            info, "setPrice", action, lambda r: PriceResult(model=ModelType(row=r[0]), price=r[1])
+        )
