@@ -72,8 +72,9 @@ def _by_id(rows: Sequence[Any], keys: Sequence[int]) -> list[Any]:
 async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str, int]:
     """Lower-cased slug or alias -> model id, for the names that exist."""
     lowered = sorted({name.lower() for name in names})
-    by_slug = select(func.lower(Model.slug).label("name"), Model.id.label("model_id")).where(
-        func.lower(Model.slug).in_(lowered)
+    # Slugs are lowercase by constraint, so the unique index on slug serves this directly.
+    by_slug = select(Model.slug.label("name"), Model.id.label("model_id")).where(
+        Model.slug.in_(lowered)
     )
     by_alias = select(
         func.lower(ModelAlias.alias).label("name"), ModelAlias.model_id.label("model_id")
