@@ -106,7 +106,8 @@ def comparison(result: dict[str, Any]) -> ComparisonPage:
         shaped = TableSection(section["key"], section["title"])
         group = None
         for row in section["rows"]:
-            if row["group"] and row["group"] != group:
+            repeats_title = (row["group"] or "").lower() == section["title"].lower()
+            if row["group"] and row["group"] != group and not repeats_title:
                 shaped.lines.append(TableLine(heading=row["group"]))
             group = row["group"]
             differing += row["differs"]
