@@ -115,9 +115,12 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def live_url(web_app: FastAPI, browser: Any) -> Iterator[str]:
-    """The real service over a socket, on a free port, against the shared seeded database."""
-    with serving(web_app) as url:
+def live_url(engine: Engine, browser: Any) -> Iterator[str]:
+    """The real service over a socket, on a free port, against the shared seeded database.
+
+    Its own app: an async engine's pool belongs to one event loop, and uvicorn runs another.
+    """
+    with serving(create_app(engine, Settings(database_url=str(engine.url)))) as url:
         yield url
 
 
