@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from service.config import Settings, get_settings
 from service.db import get_engine
 from service.graphql.router import graphql_router
+from service.web.routes import mount_web
 
 log = logging.getLogger(__name__)
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
-    """The service: /graphql for reads and comparisons, /health for probes."""
+    """The service: /graphql for reads and comparisons, web pages, /health for probes."""
     settings = settings or get_settings()
     sync_engine = engine or get_engine()
     # Reads run on an async engine over the same database, so DataLoaders can batch.
@@ -35,6 +36,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.engine = sync_engine
     app.state.async_engine = async_engine
     app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
+    mount_web(app)
 
     @app.get("/health")
     def health() -> JSONResponse:

@@ -1,0 +1,235 @@
+"""The HTML pages: compare, the catalog, one model, and the picker that leads to a comparison."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from service.web import present
+from service.web.client import ApiError, CatalogApi, in_process_client, unknown_names
+from service.web.forms import WORKLOAD_LABELS, read_catalog_query, read_workload
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+PAGE_SIZE = 20
+SEPARATOR = "-vs-"
+
+templates = Jinja2Templates(directory=HERE / "templates")
+present.install(templates.env)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def server_error_page(request: Request) -> HTMLResponse:
+    """A plain page that needs nothing from the API, so it renders whatever failed."""
+    return render(request, "error.html", 500, title="Something went wrong", picker=None)
+
+
+class WebRoute(APIRoute):
+    """Turns an API error a reader can fix into a 404/400 page and anything else into a 500."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (HTTPException, RequestValidationError):
+                raise
+            except ApiError as exc:
+                return await api_error_page(request, exc)
+            except Exception:
+                log.exception("web page %s failed", request.url.path)
+                return server_error_page(request)
+
+        return guarded
+
+
+async def catalog_api(request: Request) -> AsyncIterator[CatalogApi]:
+    async with in_process_client(request.app) as http:
+        yield CatalogApi(http)
+
+
+Api = Annotated[CatalogApi, Depends(catalog_api)]
+
+
+async def picker_models(api: CatalogApi) -> list[dict[str, str]]:
+    return (await api.run("picker"))["models"]["nodes"]
+
+
+async def api_error_page(
+    request: Request,
+    exc: ApiError,
+    links: list[tuple[str, list[tuple[str, str]]]] | None = None,
+) -> HTMLResponse:
+    """404 for an unknown name (with the API's suggestions as links), 400 for other input."""
+    try:
+        async with in_process_client(request.app) as http:
+            picker = await picker_models(CatalogApi(http))
+    except Exception:
+        log.exception("picker unavailable on an error page")
+        picker = None
+    title = "Not found" if exc.not_found else "That request cannot be answered"
+    return render(
+        request,
+        "error.html",
+        404 if exc.not_found else 400,
+        title=title,
+        message=exc.message,
+        suggestions=links or [],
+        picker=picker,
+    )
+
+
+def suggestion_links(
+    message: str, names: list[str], url_for: Callable[[list[str]], str]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """For each unknown name: the suggested names, each as a link with that name swapped in."""
+    links = []
+    for unknown in unknown_names(message):
+        swapped = []
+        for suggestion in unknown.suggestions:
+            chosen = [suggestion if n.lower() == unknown.name.lower() else n for n in names]
+            swapped.append((suggestion, url_for(chosen)))
+        links.append((unknown.name, swapped))
+    return links
+
+
+def compare_url(names: list[str], query: str = "") -> str:
+    path = "/compare/" + SEPARATOR.join(quote(n, safe=".") for n in names)
+    return f"{path}?{query}" if query else path
+
+
+def model_url(slug: str) -> str:
+    return "/models/" + quote(slug, safe=".")
+
+
+def web_router() -> APIRouter:
+    router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+    @router.get("/")
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/models", status_code=307)
+
+    @router.get("/compare")
+    async def pick(request: Request, api: Api) -> Response:
+        """The picker's target: two names in, a redirect to /compare/a-vs-b out."""
+        picked = [request.query_params.get(k, "").strip() for k in ("a", "b")]
+        if all(picked):
+            return RedirectResponse(compare_url(picked), status_code=303)
+        missing = any(picked)
+        return render(
+            request,
+            "pick.html",
+            400 if missing else 200,
+            title="Compare models",
+            picker=await picker_models(api),
+            picked=picked,
+            error="Choose two models to compare." if missing else None,
+        )
+
+    @router.get("/compare/{pair}")
+    async def compare(request: Request, pair: str, api: Api) -> Response:
+        names = pair.split(SEPARATOR)
+        if len(names) < 2 or not all(names):
+            return render(
+                request,
+                "error.html",
+                404,
+                title="Not a comparison address",
+                message=f"{pair!r} does not name models to compare; "
+                "a comparison address looks like /compare/gpt-5.2-vs-paligemma.",
+                picker=await picker_models(api),
+            )
+        workload = read_workload(request.query_params)
+        try:
+            data, picker = await asyncio.gather(
+                api.run("compare", {"models": names, "workload": workload.as_input()}),
+                picker_models(api),
+            )
+        except ApiError as exc:
+            links = suggestion_links(exc.message, names, compare_url)
+            return await api_error_page(request, exc, links)
+        result = data["compare"]
+        canonical = [m["slug"] for m in result["models"]]
+        if canonical != names:
+            return RedirectResponse(compare_url(canonical, request.url.query), status_code=301)
+        return render(
+            request,
+            "compare.html",
+            400 if workload.errors else 200,
+            title=" vs ".join(m["name"] for m in result["models"]),
+            result=result,
+            page=present.comparison(result),
+            workload=workload,
+            workload_labels=WORKLOAD_LABELS,
+            picker=picker,
+            picked=canonical[:2],
+        )
+
+    @router.get("/models")
+    async def catalog(request: Request, api: Api) -> Response:
+        wanted = read_catalog_query(request.query_params)
+        variables = {"filter": wanted.filter, "first": PAGE_SIZE, "after": wanted.after}
+        data, picker = await asyncio.gather(api.run("catalog", variables), picker_models(api))
+        listing = data["models"]
+        kept = {k: v for k, v in wanted.typed.items() if v}
+        next_url = None
+        if listing["pageInfo"]["hasNextPage"]:
+            next_url = "/models?" + urlencode({**kept, "after": listing["pageInfo"]["endCursor"]})
+        return render(
+            request,
+            "models.html",
+            400 if wanted.errors else 200,
+            title="Model catalog",
+            listing=listing,
+            organizations=data["organizations"],
+            tasks=data["tasks"],
+            typed=wanted.typed,
+            errors=wanted.errors,
+            first_url="/models?" + urlencode(kept) if wanted.after else None,
+            next_url=next_url,
+            picker=picker,
+        )
+
+    @router.get("/models/{slug}")
+    async def model(request: Request, slug: str, api: Api) -> Response:
+        try:
+            data, picker = await asyncio.gather(
+                api.run("model", {"slug": slug}), picker_models(api)
+            )
+        except ApiError as exc:
+            links = suggestion_links(exc.message, [slug], lambda names: model_url(names[0]))
+            return await api_error_page(request, exc, links)
+        found = data["model"]
+        if found["slug"] != slug:
+            return RedirectResponse(model_url(found["slug"]), status_code=301)
+        return render(
+            request,
+            "model.html",
+            title=found["name"],
+            model=found,
+            page=present.model_page(found),
+            picker=picker,
+            picked=[found["slug"], ""],
+        )
+
+    return router
+
+
+def mount_web(app: FastAPI) -> None:
+    """The pages and their stylesheet."""
+    app.include_router(web_router())
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
