@@ -24,9 +24,14 @@ class CatalogError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def closest(name: str, known: Iterable[str]) -> list[str]:
+    """Up to three known names close to `name`, closest first."""
+    return difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.6)
+
+
 def suggest(name: str, known: Iterable[str]) -> str:
     """'; did you mean X?' for the closest known names, or '' when none is close."""
-    close = difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.6)
+    close = closest(name, known)
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
@@ -45,9 +50,11 @@ class UserInputError(Exception):
 
 class NotFoundError(UserInputError):
     def __init__(self, kind: str, name: str, known: Iterable[str], argument: str | None = None):
+        known = list(known)
         super().__init__(f"unknown {kind} {name!r}{suggest(name, known)}", argument, "NOT_FOUND")
         self.kind = kind
         self.name = name
+        self.extensions["suggestions"] = closest(name, known)
 
 
 class ConflictError(UserInputError):

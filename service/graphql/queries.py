@@ -10,7 +10,7 @@ import strawberry
 
 from service import compare as logic
 from service.catalog import reads, search
-from service.catalog.errors import UserInputError, suggest
+from service.catalog.errors import UserInputError, closest, suggest
 from service.graphql.auth import admin_name
 from service.graphql.context import Context
 from service.graphql.types.audit import AuditEntryType
@@ -124,7 +124,10 @@ async def resolve_models(ctx: Context, names: list[str]) -> list[Model]:
         known = await ctx.run(reads.all_names)
         lowered = [k.lower() for k in known]
         details = "; ".join(f"unknown model {name!r}{suggest(name, lowered)}" for name in unknown)
-        raise UserInputError(details, "models" if len(names) > 1 else "slug", "NOT_FOUND")
+        error = UserInputError(details, "models" if len(names) > 1 else "slug", "NOT_FOUND")
+        error.extensions["unknown"] = unknown
+        error.extensions["suggestions"] = {name: closest(name, lowered) for name in unknown}
+        raise error
     rows = await ctx.loaders.model.load_many([ids[name.lower()] for name in names])
     return list(rows)
 

@@ -11,6 +11,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from service.catalog.errors import UserInputError
 from service.graphql.mutations import Mutation
@@ -29,8 +30,16 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, UserInputError | GraphQLError)
 
 
+class CatalogSchema(Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log only what went wrong on our side; a user's mistake is answered, not logged."""
+        super().process_errors([e for e in errors if _is_unexpected(e)], execution_context)
+
+
 def build_schema() -> Schema:
-    return Schema(
+    return CatalogSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT_SCALAR}),

@@ -16,7 +16,21 @@ def test_unknown_model_is_named_with_suggestions(gql: GraphQL) -> None:
     assert error["message"] == (
         "unknown model 'paligema'; did you mean 'paligemma' or 'paligemma-2' or 'paligemma-3b'?"
     )
-    assert error["extensions"] == {"code": "NOT_FOUND", "argument": "models"}
+    assert error["extensions"] == {
+        "code": "NOT_FOUND",
+        "argument": "models",
+        "unknown": ["paligema"],
+        "suggestions": {"paligema": ["paligemma", "paligemma-2", "paligemma-3b"]},
+    }
+
+
+def test_user_errors_are_answered_not_logged(
+    gql: GraphQL, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        gql.error(COMPARE, {"m": ["gpt-5.2", "paligema"]})
+        gql.error("{ models { nodes { nope } } }")
+    assert caplog.records == []
 
 
 def test_several_unknown_models_are_all_named(gql: GraphQL) -> None:
