@@ -26,6 +26,7 @@ from service.models.base import (
     FactState,
     Modality,
     ModelStatus,
+    Origin,
     Relation,
     Timestamped,
     lowercase_slug,
@@ -46,6 +47,7 @@ class Model(Timestamped, Base):
         one_of("release_date_precision", DatePrecision, "release_precision_valid", nullable=True),
         one_of("context_window_state", FactState, "context_window_state_valid"),
         one_of("parameters_state", Disclosure, "parameters_state_valid"),
+        one_of("origin", Origin, "origin_valid"),
         CheckConstraint(
             "(release_date IS NULL) = (release_date_precision IS NULL)",
             name="release_date_has_precision",
@@ -95,6 +97,12 @@ class Model(Timestamped, Base):
     license_id: Mapped[int | None] = mapped_column(ForeignKey("licenses.id"), index=True)
     overview: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=ModelStatus.ACTIVE)
+    origin: Mapped[str] = mapped_column(
+        String(10),
+        default=Origin.CURATED,
+        server_default=Origin.CURATED.value,
+        comment="curated rows are never overwritten by an import",
+    )
 
     aliases: Mapped[list["ModelAlias"]] = relationship(lazy="raise", back_populates="model")
     variants: Mapped[list["ModelVariant"]] = relationship(lazy="raise", back_populates="model")
