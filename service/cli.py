@@ -13,6 +13,7 @@ from service.catalog.changes import ChangeLog
 from service.catalog.errors import CatalogError
 from service.config import get_settings
 from service.db import database_url, make_engine
+from service.importers.cli import app as import_app
 from service.migrate import upgrade
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database in use.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
 out = Console()
 err = Console(stderr=True)
 

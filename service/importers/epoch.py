@@ -71,7 +71,7 @@ def _read_row(path: Path, line: int, row: dict[str, str], seen: dict[str, int], 
     if not name:
         parsed.skipped.append(Skipped(where, "empty Model name"))
         return
-    key = model_key(name)
+    key = model_key(name, route=False)
     if key in seen:
         parsed.skipped.append(Skipped(where, f"same model as the row at line {seen[key]}"))
         return
@@ -85,6 +85,7 @@ def _read_row(path: Path, line: int, row: dict[str, str], seen: dict[str, int], 
             open_weights=_open_weights(row.get("Model accessibility") or ""),
             release_date=_date(row.get("Publication date") or ""),
             parameters=_parameters(row.get("Parameters") or ""),
+            routes=False,
         )
     except ValueError as exc:
         parsed.skipped.append(Skipped(where, str(exc)))
@@ -125,6 +126,7 @@ def _parameters(text: str) -> int | None:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"Parameters {text!r} is not a number") from None
-    if not value.is_finite() or value <= 0 or value != value.to_integral_value():
-        raise ValueError(f"Parameters {text!r} is not a positive whole count")
-    return int(value)
+    if not value.is_finite() or value < 1:
+        raise ValueError(f"Parameters {text!r} is not a positive count")
+    # Float notation carries binary noise (243000000.00000003): the count is the nearest whole.
+    return int(value.to_integral_value())

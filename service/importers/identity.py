@@ -19,8 +19,6 @@ ORG_SYNONYMS = {
     "google brain": "google",
     "google research": "google",
     "gemini": "google",
-    "vertex ai": "google",
-    "google vertex": "google",
     "openai": "openai",
     "anthropic": "anthropic",
     "meta": "meta",
@@ -53,6 +51,8 @@ ORG_SYNONYMS = {
     "moonshot ai": "moonshotai",
     "cohere": "cohere",
     "cohere chat": "cohere",
+    "cohere for ai": "cohere",
+    "cohereforai": "cohere",
     "nvidia": "nvidia",
     "amazon": "amazon",
     "amazon nova": "amazon",
@@ -129,9 +129,14 @@ def slugify(text: str) -> str:
     return slug[:200]
 
 
-def model_key(name: str) -> str:
-    """The identity key: two names with the same key are the same model."""
-    text = ascii_lower(name.strip()).rsplit("/", 1)[-1]
+def model_key(name: str, *, route: bool = True) -> str:
+    """The identity key: two names with the same key are the same model.
+
+    A route ("openrouter/openai/gpt-4o") is keyed on its last segment; a plain name
+    ("ViT-Huge/14", route=False) keeps its slashes as part of the name.
+    """
+    text = ascii_lower(name.strip())
+    text = text.rsplit("/", 1)[-1] if route else text.replace("/", "-")
     text = re.sub(r"[\s_]+", "-", text)
     text = _TIER.sub("", text)
     text = _REGION.sub("", text)

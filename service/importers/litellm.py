@@ -14,7 +14,14 @@ from typing import Any
 from service.catalog.errors import CatalogError, Problem
 from service.importers.identity import known_org, maker_in_route, model_key, org_slug
 from service.importers.provenance import source_info
-from service.importers.records import ModelRecord, Parsed, PriceClaim, Skipped, per_mtok
+from service.importers.records import (
+    ModelRecord,
+    Parsed,
+    PriceClaim,
+    Skipped,
+    per_mtok,
+    token_count,
+)
 
 SLUG = "litellm"
 COMMIT = "8442b939a6ead479f7995b5d74d8dce488bd0966"
@@ -89,12 +96,21 @@ def _fails(route: str, entry: dict[str, Any]) -> str | None:
     return None
 
 
-def _maker(route: str, entry: dict[str, Any]) -> str | None:
-    if org := maker_in_route(route):
-        return org
-    provider = entry["litellm_provider"]
-    family = provider.split("-", 1)[0] if provider.startswith("vertex_ai") else provider
-    return _PROVIDER_ORG.get(family) or known_org(provider)
+def _group_maker(group: list[tuple[str, dict[str, Any]]]) -> str | None:
+    """Who made the model: a maker named in a route first, else a maker's own API provider,
+    and only then Vertex AI's Google (Vertex also serves Anthropic, Meta, Mistral models)."""
+    for route, _ in group:
+        if org := maker_in_route(route):
+            return org
+    for _, entry in group:
+        provider = entry["litellm_provider"]
+        if not provider.startswith("vertex_ai") and (
+            org := _PROVIDER_ORG.get(provider) or known_org(provider)
+        ):
+            return org
+    if any(entry["litellm_provider"].startswith("vertex_ai") for _, entry in group):
+        return "google"
+    return None
 
 
 def _is_makers(route: str, entry: dict[str, Any], maker: str | None) -> bool:
@@ -104,13 +120,12 @@ def _is_makers(route: str, entry: dict[str, Any], maker: str | None) -> bool:
 
 
 def _record(group: list[tuple[str, dict[str, Any]]]) -> ModelRecord:
-    maker = next((m for route, entry in group if (m := _maker(route, entry))), None)
+    maker = _group_maker(group)
     ordered = sorted(group, key=lambda item: (not _is_makers(*item, maker), "/" in item[0], item))
     route, primary = ordered[0]
     makers = [item for item in ordered if _is_makers(*item, maker)]
     context = next((c for _, e in ordered if (c := e.get("max_input_tokens")) is not None), None)
-    if context is not None and (not isinstance(context, int) or context < 0):
-        raise ValueError(f"max_input_tokens {context!r} is not a token count")
+    context = token_count(context, "max_input_tokens")
     mode = primary.get("mode")
     inputs, outputs = _modalities(primary)
     return ModelRecord(

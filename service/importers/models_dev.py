@@ -15,7 +15,14 @@ from typing import Any
 from service.catalog.errors import CatalogError, Problem
 from service.importers.identity import known_org, maker_in_route, model_key, org_slug
 from service.importers.provenance import source_info
-from service.importers.records import ModelRecord, Parsed, PriceClaim, Skipped, per_mtok
+from service.importers.records import (
+    ModelRecord,
+    Parsed,
+    PriceClaim,
+    Skipped,
+    per_mtok,
+    token_count,
+)
 
 SLUG = "models-dev"
 COMMIT = "f3fc692299671838c7c65fd8126bf84d81a2e817"
@@ -181,9 +188,9 @@ def _record(group: list[_Entry]) -> ModelRecord:
         e for e in ordered if e.provider is not None and maker and org_slug(e.provider) == maker
     ]
     release = _first(ordered, lambda d: d.get("release_date"))
-    context = _first(ordered, lambda d: (d.get("limit") or {}).get("context"))
-    if context is not None and (not isinstance(context, int) or context < 0):
-        raise ValueError(f"limit.context {context!r} is not a token count")
+    context = token_count(
+        _first(ordered, lambda d: (d.get("limit") or {}).get("context")), "limit.context"
+    )
     status = _first(ordered, lambda d: d.get("status"))
     license_name = _first(ordered, lambda d: d.get("license"))
     return ModelRecord(

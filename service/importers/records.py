@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 from service.catalog.seed_schema import parse_release
+from service.importers.identity import model_key
 
 PER_MTOK_PLACES = Decimal("0.000001")  # prices are NUMERIC(18, 6) per 1M tokens
 
@@ -47,6 +48,17 @@ def _plain(value: Decimal) -> str:
     return text
 
 
+def token_count(value: object, field: str) -> int | None:
+    """A token limit: a whole, non-negative number (JSON may write 2000000 as 2000000.0)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError(f"{field} {value!r} is not a token count")
+    if value < 0 or value != int(value):
+        raise ValueError(f"{field} {value} is not a whole, non-negative token count")
+    return int(value)
+
+
 def per_mtok(value: Decimal, tokens_per_unit: int = 1) -> Decimal:
     """A price per `tokens_per_unit` tokens, as USD per 1M tokens.
 
@@ -82,6 +94,14 @@ class ModelRecord:
     status: str | None = None
     price: PriceClaim | None = None
     tasks: list[str] = field(default_factory=list)
+    routes: bool = True  # external_id and names are provider routes ("azure/gpt-4o")
+
+    @property
+    def keys(self) -> list[str]:
+        """Identity keys, most telling first: the source's id, its display name, other names."""
+        keys = [model_key(self.external_id, route=self.routes), model_key(self.name, route=False)]
+        keys += [model_key(name, route=self.routes) for name in self.names]
+        return list(dict.fromkeys(k for k in keys if k))
 
     def __post_init__(self) -> None:
         if self.release_date is not None:
