@@ -1,5 +1,6 @@
 """`modelcat import ...`: read a public data set and put it in the catalog, in one transaction."""
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from service.catalog.errors import CatalogError
-from service.db import database_url, make_engine, session_factory
+from service.db import database_url, make_engine
 from service.importers import epoch, litellm, models_dev
 from service.importers.records import Parsed
-from service.importers.write import ImportReport, import_parsed
+from service.importers.write import ImportReport, import_file
 from service.migrate import upgrade
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 WRITE_STEPS = 8
+_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|Decimal\([^)]*\)|(?<![\w-])-?\d[\w.:+-]*")
 
 Examples = Annotated[int, typer.Option(help="How many skipped entries and conflicts to list")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing")]
@@ -84,17 +86,21 @@ def _run(
         with progress:
             size = total(path) if total else None
             reading = progress.add_task(f"reading {path.name}", total=size)
-            parsed = parse(path, lambda n: progress.advance(reading, n))
-            progress.update(reading, total=parsed.entries, completed=parsed.entries)
-            writing = progress.add_task("writing", total=WRITE_STEPS)
+            writing = progress.add_task("writing", total=WRITE_STEPS, start=False)
 
             def step(what: str) -> None:
+                progress.start_task(writing)
+                progress.update(reading, completed=progress.tasks[reading].total or 0)
                 progress.update(writing, description=what, advance=1)
 
-            with session_factory(engine)() as session:
-                report = import_parsed(session, parsed, step)
-                if not dry_run:
-                    session.commit()  # one transaction per run: all of it, or nothing
+            report = import_file(
+                engine,
+                parse,
+                path,
+                advance=lambda n: progress.advance(reading, n),
+                step=step,
+                dry_run=dry_run,
+            )
             progress.update(writing, description="done", completed=WRITE_STEPS)
     except CatalogError as exc:
         err.print("[bold red]import refused[/]: nothing was written", highlight=False)
@@ -114,6 +120,13 @@ def _summary(report: ImportReport, dry_run: bool, examples: int) -> None:
         f"({report.curated_kept} curated, kept as curated), {len(report.skipped)} skipped",
         highlight=False,
         soft_wrap=True,
+    )
+    counts = report.log.counts()
+    unchanged = sum(report.log.unchanged.values())
+    out.print(
+        f"changes: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['delete']} deleted, {unchanged} unchanged",
+        highlight=False,
     )
     table = Table("rows", "created", "updated", "deleted", "unchanged")
     for entity, counts in sorted(report.log.by_entity().items()):
@@ -139,6 +152,5 @@ def _summary(report: ImportReport, dry_run: bool, examples: int) -> None:
 
 
 def _reason_kind(reason: str) -> str:
-    """'Parameters 'x' is not ...' -> 'Parameters ... is not ...': group reasons without values."""
-    values = ("'", '"', "Decimal(")
-    return " ".join(w for w in reason.split() if not (w.startswith(values) or w[0].isdigit()))
+    """Group reasons without their values: "Parameters 'x' is not a number" -> "Parameters …"."""
+    return " ".join(_VALUES.sub("…", reason).split())

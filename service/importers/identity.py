@@ -95,6 +95,34 @@ _TIER = re.compile(r":(free|beta|extended|nitro)$")
 _TUNING = re.compile(r"-(it|instruct)$")
 _DASH_PREFIXES = ("google-", "meta-", "openai-", "anthropic-")
 _SLUG_BAD = re.compile(r"[^a-z0-9._+-]+")
+_VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
+# Model families whose maker their name tells, for routes that do not name it
+# ("vertex_ai/claude-3-5-haiku@20241022" is Anthropic's, served by Google Cloud).
+_FAMILY_MAKERS = {
+    "claude": "anthropic",
+    "gemini": "google",
+    "gemma": "google",
+    "paligemma": "google",
+    "gpt": "openai",
+    "o1": "openai",
+    "o3": "openai",
+    "o4": "openai",
+    "dall-e": "openai",
+    "whisper": "openai",
+    "llama": "meta",
+    "mistral": "mistral",
+    "mixtral": "mistral",
+    "codestral": "mistral",
+    "qwen": "alibaba",
+    "qwq": "alibaba",
+    "deepseek": "deepseek",
+    "grok": "xai",
+    "command": "cohere",
+    "glm": "zhipuai",
+    "kimi": "moonshotai",
+    "nova": "amazon",
+    "phi": "microsoft",
+}
 
 
 def ascii_lower(text: str) -> str:
@@ -133,8 +161,14 @@ def model_key(name: str, *, route: bool = True) -> str:
     """The identity key: two names with the same key are the same model.
 
     A route ("openrouter/openai/gpt-4o") is keyed on its last segment; a plain name
-    ("ViT-Huge/14", route=False) keeps its slashes as part of the name.
+    ("ViT-Huge/14", route=False) keeps its slashes as part of the name. A dot between digits
+    counts as a dash, so "Claude 3.5 Haiku" and "claude-3-5-haiku" meet.
     """
+    return _VERSION_DOT.sub("-", model_slug(name, route=route))
+
+
+def model_slug(name: str, *, route: bool = True) -> str:
+    """The slug a new model gets: its identity key, with the dots of its version kept."""
     text = ascii_lower(name.strip())
     text = text.rsplit("/", 1)[-1] if route else text.replace("/", "-")
     text = re.sub(r"[\s_]+", "-", text)
@@ -165,4 +199,17 @@ def maker_in_route(route: str) -> str | None:
     for prefix in _DASH_PREFIXES:
         if last.startswith(prefix):
             return known_org(prefix[:-1])
+    return None
+
+
+def maker_by_name(name: str) -> str | None:
+    """The maker a model's family name tells: 'claude-3-5-haiku' -> anthropic."""
+    key = model_key(name)
+    for family, maker in _FAMILY_MAKERS.items():
+        if (
+            key == family
+            or key.startswith((family + "-", family + "."))
+            or (key.startswith(family) and key[len(family) : len(family) + 1].isdigit())
+        ):
+            return maker
     return None

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from service.catalog.errors import CatalogError, Problem
-from service.importers.identity import known_org, maker_in_route, model_key, org_slug
+from service.importers.identity import (
+    known_org,
+    maker_by_name,
+    maker_in_route,
+    model_key,
+    org_slug,
+)
 from service.importers.provenance import source_info
 from service.importers.records import (
     ModelRecord,
@@ -102,6 +108,8 @@ def _group_maker(group: list[tuple[str, dict[str, Any]]]) -> str | None:
     for route, _ in group:
         if org := maker_in_route(route):
             return org
+    if org := maker_by_name(group[0][0]):
+        return org
     for _, entry in group:
         provider = entry["litellm_provider"]
         if not provider.startswith("vertex_ai") and (

@@ -12,8 +12,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from service.catalog.errors import CatalogError, Problem
-from service.importers.identity import known_org, maker_in_route, model_key, org_slug
+from service.catalog.seed_schema import ReleaseDateFact
+from service.importers.identity import (
+    known_org,
+    maker_by_name,
+    maker_in_route,
+    model_key,
+    org_slug,
+)
 from service.importers.provenance import source_info
 from service.importers.records import (
     ModelRecord,
@@ -33,8 +42,11 @@ _STATUS = {"deprecated": "deprecated", "alpha": "preview", "beta": "preview"}
 class _Entry:
     """One TOML file, read and merged with its base model."""
 
-    def __init__(self, route: str, provider: str | None, lab: str | None, data: dict[str, Any]):
+    def __init__(
+        self, route: str, where: str, provider: str | None, lab: str | None, data: dict[str, Any]
+    ):
         self.route = route  # "openrouter/openai/gpt-4o", or "openai/gpt-4o" for a base file
+        self.where = where  # the file, for messages
         self.provider = provider
         self.lab = lab
         self.data = data
@@ -73,7 +85,7 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
         advance(1)
         if data is not None:
             base_data[route] = data
-            entries.append(_Entry(route, None, route.split("/", 1)[0], data))
+            entries.append(_Entry(route, _where(file, path), None, route.split("/", 1)[0], data))
     for file in sorted(providers.glob("*/models/**/*.toml")) if providers.is_dir() else []:
         provider = file.relative_to(providers).parts[0]
         model_id = file.relative_to(providers / provider / "models").with_suffix("").as_posix()
@@ -88,20 +100,20 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
                 )
                 continue
             data = _inherit(base_data[base], data)
-        entries.append(_Entry(f"{provider}/{model_id}", provider, None, data))
+        entries.append(_Entry(f"{provider}/{model_id}", _where(file, path), provider, None, data))
     parsed.entries = len(entries) + len(parsed.skipped)
     groups: dict[str, list[_Entry]] = {}
     for entry in entries:
         problem = _problem(entry.data)
         if problem:
-            parsed.skipped.append(Skipped(entry.route, problem))
+            parsed.skipped.append(Skipped(entry.where, problem))
             continue
         groups.setdefault(model_key(entry.route), []).append(entry)
     for key in sorted(groups):
         try:
             parsed.records.append(_record(groups[key]))
         except (ValueError, ArithmeticError) as exc:
-            parsed.skipped.extend(Skipped(e.route, str(exc)) for e in groups[key])
+            parsed.skipped.extend(Skipped(e.where, str(exc)) for e in groups[key])
     return parsed
 
 
@@ -145,6 +157,11 @@ def _problem(data: dict[str, Any]) -> str | None:
     for table in ("limit", "modalities", "cost"):
         if table in data and not isinstance(data[table], dict):
             return f"[{table}] is not a table"
+    if (release := data.get("release_date")) is not None:
+        try:
+            ReleaseDateFact(value=release)
+        except ValidationError:
+            return f"release_date {str(release)!r} is not a YYYY, YYYY-MM or YYYY-MM-DD date"
     return None
 
 
@@ -166,6 +183,8 @@ def _maker(group: list[_Entry]) -> str | None:
     for entry in sorted(group, key=lambda e: e.route):
         if org := maker_in_route(entry.route.split("/", 1)[1]):
             return org
+    if org := maker_by_name(group[0].route):
+        return org
     for entry in sorted(group, key=lambda e: e.route):
         if entry.provider and (org := known_org(entry.provider)):
             return org

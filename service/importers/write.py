@@ -8,15 +8,23 @@ change. Nothing here commits: the command does, once, so a run is all-or-nothing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from service.catalog.changes import ChangeLog
 from service.catalog.seed_schema import parse_release
 from service.catalog.upsert import sync_children_many, upsert, upsert_many
-from service.importers.identity import model_key, org_display_name, org_slug, slugify
+from service.db import session_factory
+from service.importers.identity import (
+    model_key,
+    model_slug,
+    org_display_name,
+    org_slug,
+    slugify,
+)
 from service.importers.provenance import CURATED, PRECEDENCE, rank
 from service.importers.records import ModelRecord, Parsed, PriceClaim, Skipped
 from service.models import (
@@ -85,6 +93,24 @@ class _Target:
     @property
     def curated(self) -> bool:
         return self.model is not None and self.model.origin == Origin.CURATED
+
+
+def import_file(
+    engine: Engine,
+    parse: Callable[[Path, Callable[[int], None]], Parsed],
+    path: Path,
+    *,
+    advance: Callable[[int], None] = lambda n: None,
+    step: Callable[[str], None] = lambda s: None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Read a data set, then write all of it in one transaction: every row, or none."""
+    parsed = parse(path, advance)
+    with session_factory(engine)() as session:
+        report = import_parsed(session, parsed, step)  # closing uncommitted rolls back
+        if not dry_run:
+            session.commit()
+    return report
 
 
 def import_parsed(
@@ -313,7 +339,8 @@ def _match(records: list[ModelRecord], catalog: _Catalog) -> list[_Target]:
         keys = record.keys
         slug = next((index[k] for k in keys if k in index), None)
         if slug is None:
-            slug = _free_slug(keys[0] if keys else slugify(record.name), taken)
+            first = model_slug(record.external_id, route=record.routes)
+            slug = _free_slug(first or slugify(record.name), taken)
             taken.add(slug)
         for key in keys:
             index.setdefault(key, slug)  # later records with any of these keys join it
