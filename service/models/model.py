@@ -77,6 +77,8 @@ class Model(Timestamped, Base):
         Index("ix_models_release_date", "release_date"),
         Index("ix_models_context_window", "context_window"),
         Index("ix_models_lower_name", text("lower(name)")),
+        # the name-guard trigger looks slugs up by lower(slug) on every alias it checks
+        Index("ix_models_lower_slug", text("lower(slug)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
