@@ -258,6 +258,12 @@ def test_a_second_import_changes_nothing(seeded_db_url: str) -> None:
     assert snapshot(engine) == before  # not even updated_at moved
     for output in again.values():
         assert "changes: 0 created, 0 updated, 0 deleted" in output
+    # the seed, run again over imported data, finds its own facts intact and the aliases
+    # that imports added to curated models are not its to remove
+    seed = run_cli("seed", database_url=seeded_db_url)
+    assert seed.returncode == 0, seed.stderr
+    assert "nothing to change" in seed.stdout
+    assert snapshot(engine) == before
     engine.dispose()
 
 
