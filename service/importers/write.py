@@ -119,14 +119,19 @@ def import_parsed(
     targets = _match(parsed.records, catalog)
     report.models_matched = sum(1 for t in targets if t.model is not None)
     report.curated_kept = sum(1 for t in targets if t.curated)
+    # Models this source stated before but no longer does: their claims, aliases, prices and
+    # tasks from it go, and their shown values fall back to the other sources.
+    matched = {t.model.id for t in targets if t.model is not None}
+    gone = sorted(catalog.claimed_by(source.id) - matched)
+    targets += [_Target(catalog.by_id[mid].slug, catalog.by_id[mid], []) for mid in gone]
     claims = {t.slug: claims_of(t.records, orgs, licenses) for t in targets}
-    external = {t.slug: t.records[0].external_id for t in targets}
+    external = {t.slug: t.records[0].external_id for t in targets if t.records}
 
     step("writing models")
     models = _write_models(session, targets, claims, catalog, source.id, log)
     ids = {slug: model.id for slug, model in models.items()}
     catalog.by_id.update({model.id: model for model in models.values()})
-    touched = set(ids.values()) | catalog.claimed_by(source.id)
+    touched = set(ids.values())
 
     step("writing claims")
     desired_claims: dict[int, list[dict[str, Any]]] = {mid: [] for mid in touched}

@@ -1,6 +1,10 @@
 """One transaction per import run: a failure part-way leaves the catalog as it was."""
 
+import json
+from pathlib import Path
+
 import pytest
+from sqlalchemy import text
 
 from service.db import make_engine
 from service.importers import litellm
@@ -36,4 +40,28 @@ def test_a_dry_run_reports_changes_and_writes_nothing(seeded_db_url: str) -> Non
     report = import_file(engine, litellm.parse, EXCERPTS["litellm"], dry_run=True)
     assert report.log.counts()["create"] > 0
     assert snapshot(engine) == before
+    engine.dispose()
+
+
+def test_a_model_the_source_no_longer_states_loses_its_claims(
+    seeded_db_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(seeded_db_url)
+    import_file(engine, litellm.parse, EXCERPTS["litellm"])
+    data = json.loads(EXCERPTS["litellm"].read_text())
+    del data["text-embedding-3-small"]
+    newer = tmp_path / "model_prices_and_context_window.json"
+    newer.write_text(json.dumps(data))
+    report = import_file(engine, litellm.parse, newer)
+    deleted = {(c.entity, c.key) for c in report.log.changes if c.action == "delete"}
+    assert ("price", "text-embedding-3-small") in deleted
+    assert ("claim", "text-embedding-3-small.context_window") in deleted
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT context_window_state, (SELECT count(*) FROM fact_claims c"
+                " WHERE c.model_id = m.id) FROM models m WHERE slug = 'text-embedding-3-small'"
+            )
+        ).one()
+    assert tuple(row) == ("unknown", 0)
     engine.dispose()
