@@ -251,7 +251,9 @@ def _match(records: list[ModelRecord], catalog: CatalogView) -> list[_Target]:
         index.setdefault(model_key(alias), catalog.by_id[model_id].slug)
     taken = set(catalog.models) | set(catalog.aliases)
     targets: dict[str, _Target] = {}
-    for record in records:
+    # Records whose id and display name agree go first, so that a model's slug comes from its
+    # plain id ("gpt-oss-120b") rather than a reseller's ("databricks-gpt-oss-120b").
+    for record in sorted(records, key=_plain_first):
         keys = record.keys
         slug = next((index[k] for k in keys if k in index), None)
         if slug is None:
@@ -263,6 +265,10 @@ def _match(records: list[ModelRecord], catalog: CatalogView) -> list[_Target]:
         target = targets.setdefault(slug, _Target(slug, catalog.models.get(slug), []))
         target.records.append(record)
     return list(targets.values())
+
+
+def _plain_first(record: ModelRecord) -> bool:
+    return model_key(record.external_id, route=record.routes) != model_key(record.name, route=False)
 
 
 def _free_slug(key: str, taken: set[str]) -> str:
