@@ -15,7 +15,7 @@ from service.catalog.errors import CatalogError
 from service.db import database_url, make_engine
 from service.importers import epoch, litellm, models_dev
 from service.importers.records import Parsed
-from service.importers.write import ImportReport, import_file
+from service.importers.write import ImportReport, write_parsed
 from service.migrate import upgrade
 
 app = typer.Typer(
@@ -71,9 +71,6 @@ def _run(
     dry_run: bool,
     examples: int,
 ) -> None:
-    url = database_url()
-    upgrade(url)
-    engine = make_engine(url)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -86,29 +83,28 @@ def _run(
         with progress:
             size = total(path) if total else None
             reading = progress.add_task(f"reading {path.name}", total=size)
-            writing = progress.add_task("writing", total=WRITE_STEPS, start=False)
-
-            def step(what: str) -> None:
-                progress.start_task(writing)
-                progress.update(reading, completed=progress.tasks[reading].total or 0)
-                progress.update(writing, description=what, advance=1)
-
-            report = import_file(
-                engine,
-                parse,
-                path,
-                advance=lambda n: progress.advance(reading, n),
-                step=step,
-                dry_run=dry_run,
-            )
+            # the whole file is read (or refused) before the database is touched
+            parsed = parse(path, lambda n: progress.advance(reading, n))
+            progress.update(reading, total=parsed.entries, completed=parsed.entries)
+            writing = progress.add_task("writing", total=WRITE_STEPS)
+            url = database_url()
+            upgrade(url)
+            engine = make_engine(url)
+            try:
+                report = write_parsed(
+                    engine,
+                    parsed,
+                    step=lambda what: progress.update(writing, description=what, advance=1),
+                    dry_run=dry_run,
+                )
+            finally:
+                engine.dispose()
             progress.update(writing, description="done", completed=WRITE_STEPS)
     except CatalogError as exc:
         err.print("[bold red]import refused[/]: nothing was written", highlight=False)
         for problem in exc.problems:
             err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
-    finally:
-        engine.dispose()
     _summary(report, dry_run, examples)
 
 

@@ -84,7 +84,17 @@ def import_file(
     dry_run: bool = False,
 ) -> ImportReport:
     """Read a data set, then write all of it in one transaction: every row, or none."""
-    parsed = parse(path, advance)
+    return write_parsed(engine, parse(path, advance), step=step, dry_run=dry_run)
+
+
+def write_parsed(
+    engine: Engine,
+    parsed: Parsed,
+    *,
+    step: Callable[[str], None] = lambda s: None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Write a data set already read, in one transaction: every row, or none."""
     with session_factory(engine)() as session:
         report = import_parsed(session, parsed, step)  # closing uncommitted rolls back
         if not dry_run:
