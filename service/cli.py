@@ -20,6 +20,7 @@ from service.catalog.changes import ChangeLog
 from service.catalog.errors import CatalogError, UserInputError
 from service.config import get_settings
 from service.db import database_url, make_engine, unit_of_work
+from service.importers.cli import app as import_app
 from service.migrate import upgrade
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ db_app = typer.Typer(help="The database in use.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 token_app = typer.Typer(help="Admin tokens for GraphQL writes.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(import_app, name="import")
 out = Console()
 err = Console(stderr=True)
 

@@ -26,9 +26,23 @@ class Change:
 @dataclass
 class ChangeLog:
     changes: list[Change] = field(default_factory=list)
+    unchanged: dict[str, int] = field(default_factory=dict)  # entity -> rows already right
 
     def add(self, change: Change) -> None:
         self.changes.append(change)
+
+    def same(self, entity: str, count: int = 1) -> None:
+        self.unchanged[entity] = self.unchanged.get(entity, 0) + count
+
+    def by_entity(self) -> dict[str, dict[str, int]]:
+        """entity -> {create, update, delete, unchanged}, for a summary table."""
+        table: dict[str, dict[str, int]] = {}
+        blank = {"create": 0, "update": 0, "delete": 0, "unchanged": 0}
+        for change in self.changes:
+            table.setdefault(change.entity, dict(blank))[change.action] += 1
+        for entity, count in self.unchanged.items():
+            table.setdefault(entity, dict(blank))["unchanged"] += count
+        return table
 
     def counts(self) -> dict[str, int]:
         result = {"create": 0, "update": 0, "delete": 0}

@@ -24,7 +24,7 @@ from service.models import (
     Source,
     Task,
 )
-from service.models.base import CitedField, Disclosure, FactState, Relation
+from service.models.base import CitedField, Disclosure, FactState, Origin, Relation
 
 
 class _Ids:
@@ -132,6 +132,7 @@ def _model_values(model: ModelFile, ids: _Ids) -> dict[str, Any]:
         "parameters_state": params.state if params else Disclosure.UNKNOWN.value,
         "license_id": ids.get("license", _value(model.license)),
         "overview": _value(model.overview),
+        "origin": Origin.CURATED.value,
     }
 
 
@@ -173,11 +174,12 @@ def _sync_model_children(
     slug = model.slug
     file_source = ids.get("source", model.source)
 
-    aliases = [{"alias": a, "source_id": file_source} for a in model.aliases]
+    # Scoped to the seed's own source, so aliases that imports added are left alone.
+    aliases = [{"alias": a} for a in model.aliases]
     sync_children(
         session,
         ModelAlias,
-        scope,
+        {**scope, "source_id": file_source},
         ["alias"],
         aliases,
         log,

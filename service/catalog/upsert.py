@@ -110,3 +110,98 @@ def sync_children(
             session.add(cls(**scope, **item))
             log.add(Change("create", entity, label(item), after={**scope, **item}))
     session.flush()
+
+
+Key = tuple[Any, ...]
+
+
+def upsert_many(
+    session: Session,
+    cls: type[M],
+    key_names: Sequence[str],
+    desired: Sequence[dict[str, Any]],
+    existing: dict[Key, M],
+    log: ChangeLog,
+    entity: str,
+    label: Callable[[dict[str, Any]], str],
+) -> dict[Key, M]:
+    """`upsert` for many rows at once, against rows the caller preloaded in one query.
+
+    Each item of `desired` holds the key columns and the values; rows that differ are updated,
+    missing rows are created in one batched INSERT. Returns key -> row for every desired item.
+    """
+    result: dict[Key, M] = {}
+    created: list[M] = []
+    for item in desired:
+        key = tuple(item[name] for name in key_names)
+        row = existing.get(key)
+        if row is None:
+            row = cls(**item)
+            created.append(row)
+            log.add(Change("create", entity, label(item), after=dict(item)))
+        else:
+            values = {k: v for k, v in item.items() if k not in key_names}
+            diffs = _differences(row, values)
+            if diffs:
+                for name, (_, new) in diffs.items():
+                    setattr(row, name, new)
+                log.add(_update(entity, label(item), diffs))
+            else:
+                log.same(entity)
+        result[key] = row
+    session.add_all(created)
+    session.flush()
+    return result
+
+
+def sync_children_many(
+    session: Session,
+    cls: type[M],
+    scope_name: str,
+    desired: dict[Any, list[dict[str, Any]]],
+    key_names: Sequence[str],
+    log: ChangeLog,
+    entity: str,
+    label: Callable[[Any, dict[str, Any]], str],
+    where: Sequence[Any] = (),
+) -> None:
+    """`sync_children` for many parents at once: one SELECT for all of them.
+
+    For each parent id in `desired`, the rows of `cls` whose `scope_name` is that id (and that
+    match `where`) become exactly its list, matched on `key_names`. Deletes run first, then
+    updates, then creates, as in `sync_children`.
+    """
+    scope_column = getattr(cls, scope_name)
+    existing: dict[Any, dict[Key, M]] = {}
+    parents = list(desired)
+    for start in range(0, len(parents), 5000):
+        chunk = parents[start : start + 5000]
+        query = select(cls).where(scope_column.in_(chunk), *where)
+        for row in session.scalars(query):
+            key = tuple(getattr(row, name) for name in key_names)
+            existing.setdefault(getattr(row, scope_name), {})[key] = row
+    creates: list[M] = []
+    for parent, items in desired.items():
+        have = existing.get(parent, {})
+        wanted = {tuple(item[name] for name in key_names): item for item in items}
+        for key, row in have.items():
+            if key not in wanted:
+                session.delete(row)
+                key_label = label(parent, dict(zip(key_names, key, strict=True)))
+                log.add(Change("delete", entity, key_label, before=row_values(row)))
+        for key, item in wanted.items():
+            row = have.get(key)
+            if row is None:
+                creates.append(cls(**{scope_name: parent}, **item))
+                log.add(Change("create", entity, label(parent, item), after=dict(item)))
+                continue
+            diffs = _differences(row, item)
+            if diffs:
+                for name, (_, new) in diffs.items():
+                    setattr(row, name, new)
+                log.add(_update(entity, label(parent, item), diffs))
+            else:
+                log.same(entity)
+    session.flush()  # deletes and updates before creates, as sync_children does
+    session.add_all(creates)
+    session.flush()

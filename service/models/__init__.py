@@ -7,6 +7,7 @@ from service.models.license import License
 from service.models.model import Model, ModelAlias, ModelCitation, ModelLineage, ModelVariant
 from service.models.organization import Organization
 from service.models.pricing import Price
+from service.models.provenance import FactClaim, FactConflict
 from service.models.source import Source
 from service.models.task import Capability, Task
 
@@ -17,6 +18,8 @@ __all__ = [
     "Capability",
     "Collection",
     "CollectionMember",
+    "FactClaim",
+    "FactConflict",
     "License",
     "Model",
     "ModelAlias",

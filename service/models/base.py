@@ -94,6 +94,13 @@ class ModelStatus(StrEnum):
     RETIRED = "retired"
 
 
+class Origin(StrEnum):
+    """Who put a model in the catalog: the curated seed, or an import of a public data set."""
+
+    CURATED = "curated"
+    IMPORTED = "imported"
+
+
 class Relation(StrEnum):
     """How a model relates to another: model <relation> related_model."""
 

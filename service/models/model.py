@@ -26,6 +26,7 @@ from service.models.base import (
     FactState,
     Modality,
     ModelStatus,
+    Origin,
     Relation,
     Timestamped,
     lowercase_slug,
@@ -46,6 +47,7 @@ class Model(Timestamped, Base):
         one_of("release_date_precision", DatePrecision, "release_precision_valid", nullable=True),
         one_of("context_window_state", FactState, "context_window_state_valid"),
         one_of("parameters_state", Disclosure, "parameters_state_valid"),
+        one_of("origin", Origin, "origin_valid"),
         CheckConstraint(
             "(release_date IS NULL) = (release_date_precision IS NULL)",
             name="release_date_has_precision",
@@ -75,6 +77,8 @@ class Model(Timestamped, Base):
         Index("ix_models_release_date", "release_date"),
         Index("ix_models_context_window", "context_window"),
         Index("ix_models_lower_name", text("lower(name)")),
+        # the name-guard trigger looks slugs up by lower(slug) on every alias it checks
+        Index("ix_models_lower_slug", text("lower(slug)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +101,12 @@ class Model(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(20), default=ModelStatus.ACTIVE)
     version: Mapped[int] = mapped_column(
         Integer, default=1, server_default="1", comment="bumped by every write; guards edits"
+    )
+    origin: Mapped[str] = mapped_column(
+        String(10),
+        default=Origin.CURATED,
+        server_default=Origin.CURATED.value,
+        comment="curated rows are never overwritten by an import",
     )
 
     aliases: Mapped[list["ModelAlias"]] = relationship(lazy="raise", back_populates="model")

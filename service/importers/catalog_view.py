@@ -1,0 +1,90 @@
+"""Every row an import run compares against, read once at the start of the run."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.models import (
+    FactClaim,
+    License,
+    Model,
+    ModelAlias,
+    ModelCitation,
+    Organization,
+    Price,
+    Source,
+    Task,
+)
+from service.models.base import Origin
+
+# (field, source id) -> (value, source slug): what each source says of one model
+Claims = dict[tuple[str, int], tuple[str, str]]
+
+
+class CatalogView:
+    """Every row the run compares against, read once."""
+
+    def __init__(self, session: Session) -> None:
+        self.sources = {s.id: s.slug for s in session.scalars(select(Source))}
+        self.orgs = {o.slug: o for o in session.scalars(select(Organization))}
+        self.org_slugs = {o.id: o.slug for o in self.orgs.values()}
+        self.licenses = {lic.slug: lic for lic in session.scalars(select(License))}
+        self.license_slugs = {lic.id: lic.slug for lic in self.licenses.values()}
+        self.tasks = {t.slug: t.id for t in session.scalars(select(Task))}
+        self.models = {m.slug: m for m in session.scalars(select(Model))}
+        self.by_id = {m.id: m for m in self.models.values()}
+        self.aliases: dict[str, tuple[int, int | None]] = {
+            alias.lower(): (model_id, source_id)
+            for model_id, alias, source_id in session.execute(
+                select(ModelAlias.model_id, ModelAlias.alias, ModelAlias.source_id)
+            )
+        }
+        self.claims: dict[int, Claims] = {}
+        for claim in session.execute(
+            select(FactClaim.model_id, FactClaim.field, FactClaim.source_id, FactClaim.value)
+        ):
+            self.claims.setdefault(claim.model_id, {})[(claim.field, claim.source_id)] = (
+                claim.value,
+                self.sources[claim.source_id],
+            )
+        self.citations = {
+            (c.model_id, c.field): c.source_id
+            for c in session.execute(
+                select(ModelCitation.model_id, ModelCitation.field, ModelCitation.source_id)
+            )
+        }
+        self.curated_prices = {
+            p.model_id: p
+            for p in session.scalars(
+                select(Price).where(Price.variant_id.is_(None), Price.effective_to.is_(None))
+            )
+        }
+
+    @classmethod
+    def load(cls, session: Session) -> "CatalogView":
+        return cls(session)
+
+    def claimed_by(self, source_id: int) -> set[int]:
+        return {
+            mid for mid, claims in self.claims.items() if any(s == source_id for _, s in claims)
+        }
+
+    def claims_with(
+        self, source_id: int, desired: dict[int, list[dict[str, Any]]]
+    ) -> dict[int, Claims]:
+        """Every model's claims, with this source's replaced by what this run wrote."""
+        slug = self.sources[source_id]
+        merged: dict[int, Claims] = {}
+        for mid, items in desired.items():
+            kept = {k: v for k, v in self.claims.get(mid, {}).items() if k[1] != source_id}
+            for item in items:
+                kept[(item["field"], source_id)] = (item["value"], slug)
+            merged[mid] = kept
+        return merged
+
+    def slug_of(self, model_id: int) -> str:
+        return self.by_id[model_id].slug
+
+    def is_curated(self, model_id: int) -> bool:
+        return self.by_id[model_id].origin == Origin.CURATED

@@ -1,0 +1,56 @@
+"""A source's statements as canonical text, and the value precedence chooses among them."""
+
+from typing import Any
+
+from service.importers.catalog_view import Claims
+from service.importers.provenance import rank
+from service.importers.records import ModelRecord
+from service.models.base import CitedField as F
+
+
+def claims_of(
+    records: list[ModelRecord], orgs: dict[str, str], licenses: dict[str, str]
+) -> dict[str, str]:
+    """field -> canonical text, for everything the records state (the first record wins)."""
+    claims: dict[str, str] = {}
+    for record in records:
+        stated: dict[str, Any] = {
+            F.NAME: record.name,
+            F.FAMILY: record.family,
+            F.ORGANIZATION: orgs.get(record.organization or ""),
+            F.OPEN_WEIGHTS: bool_text(record.open_weights),
+            F.INPUT_MODALITIES: list_text(record.input_modalities),
+            F.OUTPUT_MODALITIES: list_text(record.output_modalities),
+            F.RELEASE_DATE: record.release_date,
+            F.CONTEXT_WINDOW: int_text(record.context_window),
+            F.PARAMETERS: int_text(record.parameters),
+            F.LICENSE: licenses.get(record.license or ""),
+            F.STATUS: record.status,
+            F.PRICING: record.price.text() if record.price else None,
+        }
+        for name, value in stated.items():
+            if value is not None:
+                claims.setdefault(name.value, value)
+    return claims
+
+
+def bool_text(value: bool | None) -> str | None:
+    return None if value is None else ("true" if value else "false")
+
+
+def list_text(values: list[str] | None) -> str | None:
+    return None if values is None else ",".join(sorted(values))
+
+
+def int_text(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def chosen(claims: Claims) -> dict[str, tuple[str, int]]:
+    """field -> (value, source id) of the highest-ranked source that states it."""
+    best: dict[str, tuple[str, int]] = {}
+    for (name, source_id), (value, _) in sorted(
+        claims.items(), key=lambda item: (rank(item[1][1]), item[0][1])
+    ):
+        best.setdefault(name, (value, source_id))
+    return best

@@ -1,0 +1,152 @@
+"""`modelcat import ...`: read a public data set and put it in the catalog, in one transaction."""
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from service.catalog.errors import CatalogError
+from service.db import database_url, make_engine
+from service.importers import epoch, litellm, models_dev
+from service.importers.records import Parsed
+from service.importers.write import ImportReport, write_parsed
+from service.migrate import upgrade
+
+app = typer.Typer(
+    help="Import a public model catalog: models.dev, LiteLLM or Epoch AI.", no_args_is_help=True
+)
+out = Console()
+err = Console(stderr=True)
+WRITE_STEPS = 8
+_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|Decimal\([^)]*\)|(?<![\w-])-?\d[\w.:+-]*")
+
+Examples = Annotated[int, typer.Option(help="How many skipped entries and conflicts to list")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing")]
+
+
+@app.command("models-dev")
+def import_models_dev(
+    path: Annotated[Path, typer.Argument(help="the models.dev folder (providers/, models/)")],
+    dry_run: DryRun = False,
+    examples: Examples = 10,
+) -> None:
+    """Import a models.dev tree: one model per identity, prices from the maker's own provider."""
+    _run(path, models_dev.parse, _count_toml, dry_run, examples)
+
+
+@app.command("litellm")
+def import_litellm(
+    file: Annotated[Path, typer.Argument(help="model_prices_and_context_window.json")],
+    dry_run: DryRun = False,
+    examples: Examples = 10,
+) -> None:
+    """Import LiteLLM's price and context-window table (prices per token become per 1M)."""
+    _run(file, litellm.parse, None, dry_run, examples)
+
+
+@app.command("epoch")
+def import_epoch(
+    file: Annotated[Path, typer.Argument(help="Epoch AI all_ai_models.csv or notable models CSV")],
+    dry_run: DryRun = False,
+    examples: Examples = 10,
+) -> None:
+    """Import an Epoch AI models CSV: organizations, publication dates, parameters, access."""
+    _run(file, epoch.parse, None, dry_run, examples)
+
+
+def _count_toml(path: Path) -> int | None:
+    return sum(1 for _ in path.glob("**/*.toml")) if path.is_dir() else None
+
+
+def _run(
+    path: Path,
+    parse: Callable[..., Parsed],
+    total: Callable[[Path], int | None] | None,
+    dry_run: bool,
+    examples: int,
+) -> None:
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+    try:
+        with progress:
+            size = total(path) if total else None
+            reading = progress.add_task(f"reading {path.name}", total=size)
+            # the whole file is read (or refused) before the database is touched
+            parsed = parse(path, lambda n: progress.advance(reading, n))
+            progress.update(reading, total=parsed.entries, completed=parsed.entries)
+            writing = progress.add_task("writing", total=WRITE_STEPS)
+            url = database_url()
+            upgrade(url)
+            engine = make_engine(url)
+            try:
+                report = write_parsed(
+                    engine,
+                    parsed,
+                    step=lambda what: progress.update(writing, description=what, advance=1),
+                    dry_run=dry_run,
+                )
+            finally:
+                engine.dispose()
+            progress.update(writing, description="done", completed=WRITE_STEPS)
+    except CatalogError as exc:
+        err.print("[bold red]import refused[/]: nothing was written", highlight=False)
+        for problem in exc.problems:
+            err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    _summary(report, dry_run, examples)
+
+
+def _summary(report: ImportReport, dry_run: bool, examples: int) -> None:
+    verb = "would change (dry run: nothing written)" if dry_run else "done"
+    out.print(
+        f"import {report.source} @ {report.version}: {verb}; {report.entries} entries read, "
+        f"{report.records} models stated, {report.models_matched} matched a catalog model "
+        f"({report.curated_kept} curated, kept as curated), {len(report.skipped)} skipped",
+        highlight=False,
+        soft_wrap=True,
+    )
+    counts = report.log.counts()
+    unchanged = sum(report.log.unchanged.values())
+    out.print(
+        f"changes: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['delete']} deleted, {unchanged} unchanged",
+        highlight=False,
+    )
+    table = Table("rows", "created", "updated", "deleted", "unchanged")
+    for entity, counts in sorted(report.log.by_entity().items()):
+        table.add_row(
+            entity,
+            *(str(counts[k]) for k in ("create", "update", "delete", "unchanged")),
+        )
+    out.print(table)
+    if report.skipped:
+        reasons = Counter(_reason_kind(s.reason) for s in report.skipped)
+        out.print("skipped, by reason:")
+        for reason, count in reasons.most_common():
+            out.print(f"  {count:5d}  {reason}", highlight=False, markup=False)
+        for skipped in report.skipped[:examples]:
+            out.print(f"  skipped {skipped}", highlight=False, markup=False, soft_wrap=True)
+    if report.conflicts:
+        out.print(
+            f"{len(report.conflicts)} conflict(s) with a higher-precedence value, kept and "
+            "recorded in fact_conflicts:"
+        )
+        for line in report.conflicts[:examples]:
+            out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _reason_kind(reason: str) -> str:
+    """Group reasons without their values: "Parameters 'x' is not a number" -> "Parameters …"."""
+    return " ".join(_VALUES.sub("…", reason).split())

@@ -1,0 +1,149 @@
+"""Where a source's value differs from the one the catalog shows: kept, with the reason."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.catalog.changes import ChangeLog
+from service.catalog.upsert import sync_children_many
+from service.importers.catalog_view import CatalogView, Claims
+from service.importers.claims import bool_text, chosen, int_text
+from service.importers.provenance import CURATED, PRECEDENCE
+from service.importers.records import PriceClaim
+from service.models import FactConflict, Model
+from service.models.base import CitedField as F
+from service.models.base import DatePrecision
+
+# Fields where two sources can disagree in a way a reader must know about. Names, families and
+# modality lists are spelled or derived differently by each source, so they are not compared.
+CONFLICT_FIELDS = (
+    F.ORGANIZATION,
+    F.OPEN_WEIGHTS,
+    F.RELEASE_DATE,
+    F.CONTEXT_WINDOW,
+    F.PARAMETERS,
+    F.LICENSE,
+    F.PRICING,
+)
+ORDER_TEXT = " > ".join([CURATED, *PRECEDENCE])
+
+
+def write_conflicts(
+    session: Session,
+    model_ids: Iterable[int],
+    claims: dict[int, Claims],
+    catalog: CatalogView,
+    log: ChangeLog,
+) -> None:
+    """For each model, every claim that differs from the value the catalog shows."""
+    desired: dict[int, list[dict[str, Any]]] = {}
+    for model_id in model_ids:
+        model_claims = claims.get(model_id, {})
+        if catalog.is_curated(model_id):
+            model = catalog.by_id[model_id]
+            shown = {
+                name: (value, catalog.citations.get((model_id, name)))
+                for name in CONFLICT_FIELDS
+                if (value := _curated_text(model, name, catalog)) is not None
+            }
+        else:
+            shown = {k: (v, s) for k, (v, s) in chosen(model_claims).items()}
+        items = []
+        for (name, source_id), (value, source_slug) in sorted(model_claims.items()):
+            if name not in CONFLICT_FIELDS or name not in shown:
+                continue
+            chosen_value, chosen_source = shown[name]
+            if chosen_source == source_id or _agrees(name, value, chosen_value):
+                continue
+            items.append(
+                {
+                    "field": name,
+                    "source_id": source_id,
+                    "value": value,
+                    "chosen_value": chosen_value,
+                    "chosen_source_id": chosen_source,
+                    "chosen_by": _why(catalog, model_id, chosen_source, source_slug),
+                }
+            )
+        desired[model_id] = items
+    sync_children_many(
+        session,
+        FactConflict,
+        "model_id",
+        desired,
+        ["field", "source_id"],
+        log,
+        "conflict",
+        lambda mid, item: f"{catalog.slug_of(mid)}.{item['field']}",
+    )
+
+
+def _why(
+    catalog: CatalogView,
+    model_id: int,
+    chosen_source: int | None,
+    loser: str,
+) -> str:
+    if catalog.is_curated(model_id):
+        return f"the curated seed is never overwritten by an import (precedence: {ORDER_TEXT})"
+    winner = catalog.sources.get(chosen_source or 0, "?")
+    return f"{winner} ranks above {loser} (precedence: {ORDER_TEXT})"
+
+
+def _curated_text(model: Model, name: str, catalog: CatalogView) -> str | None:
+    """A curated model's shown value, in the claims' canonical text; None when not known."""
+    if name == F.ORGANIZATION:
+        return catalog.org_slugs.get(model.organization_id or 0)
+    if name == F.OPEN_WEIGHTS:
+        return bool_text(model.open_weights)
+    if name == F.RELEASE_DATE:
+        if model.release_date is None:
+            return None
+        text = model.release_date.isoformat()
+        return {DatePrecision.YEAR: text[:4], DatePrecision.MONTH: text[:7]}.get(
+            DatePrecision(model.release_date_precision), text
+        )
+    if name == F.CONTEXT_WINDOW:
+        return int_text(model.context_window)
+    if name == F.PARAMETERS:
+        return int_text(model.parameter_count)
+    if name == F.LICENSE:
+        return catalog.license_slugs.get(model.license_id or 0)
+    if name == F.PRICING:
+        price = catalog.curated_prices.get(model.id)
+        if price is None:
+            return None
+        return PriceClaim(
+            price.input_per_mtok, price.output_per_mtok, price.cached_input_per_mtok
+        ).text()
+    return None
+
+
+def _agrees(name: str, a: str, b: str) -> bool:
+    if name == F.RELEASE_DATE:  # "2024-05" and "2024-05-13" say the same at month precision
+        return a.startswith(b) or b.startswith(a)
+    if name == F.PRICING:  # a price one source leaves out (cached input) is a gap, not a clash
+        left, right = PriceClaim.parse(a), PriceClaim.parse(b)
+        pairs = [
+            (left.input, right.input),
+            (left.output, right.output),
+            (left.cached_input, right.cached_input),
+        ]
+        return all(x == y for x, y in pairs if x is not None and y is not None)
+    return a == b
+
+
+def describe_conflicts(session: Session, source_id: int) -> list[str]:
+    """The standing conflicts of this source, one line each, for the run's summary."""
+    rows = session.execute(
+        select(Model.slug, FactConflict.field, FactConflict.value, FactConflict.chosen_value)
+        .join(Model, Model.id == FactConflict.model_id)
+        .where(FactConflict.source_id == source_id)
+        .order_by(Model.slug, FactConflict.field)
+    )
+    return [
+        f"{slug}.{name}: source says {value}, the catalog shows {chosen}"
+        for slug, name, value, chosen in rows
+    ]

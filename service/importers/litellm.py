@@ -1,0 +1,192 @@
+"""LiteLLM's model_prices_and_context_window.json: one entry per provider route.
+
+Routes with the same identity key are one model (gpt-4o, azure/gpt-4o, openrouter/openai/gpt-4o).
+Facts come from the maker's own route first (provider openai for an OpenAI model, gemini or
+vertex_ai for Google), then the others in name order; the price only from the maker's routes.
+"""
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from service.catalog.errors import CatalogError, Problem
+from service.importers.identity import (
+    known_org,
+    maker_by_name,
+    maker_in_route,
+    model_key,
+    org_slug,
+)
+from service.importers.provenance import source_info
+from service.importers.records import (
+    ModelRecord,
+    Parsed,
+    PriceClaim,
+    Skipped,
+    per_mtok,
+    token_count,
+)
+
+SLUG = "litellm"
+COMMIT = "8442b939a6ead479f7995b5d74d8dce488bd0966"
+NOT_MODELS = {"sample_spec", "fallback_generalizations", "last_updated"}
+_PROVIDER_ORG = {"vertex_ai": "google", "gemini": "google", "text-completion-openai": "openai"}
+_TEXT_MODES = {"chat", "completion", "responses", "realtime"}
+_TASKS_BY_MODE = {"ocr": "ocr"}
+
+
+def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed:
+    entries = _load(path)
+    parsed = Parsed(
+        source_info(
+            path,
+            SLUG,
+            "LiteLLM model prices and context windows",
+            "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
+            COMMIT,
+            "MIT licence. Copied from the mirror RoCry/llm-api-price; prices in USD per token.",
+        ),
+        path,
+        entries=len(entries),
+    )
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for route, entry in entries.items():
+        advance(1)
+        where = f"{path.name}: {route}"
+        if route in NOT_MODELS:
+            parsed.skipped.append(Skipped(where, "not a model entry (documentation or metadata)"))
+        elif not isinstance(entry, dict):
+            parsed.skipped.append(Skipped(where, "entry is not an object"))
+        elif not isinstance(entry.get("litellm_provider"), str):
+            parsed.skipped.append(Skipped(where, "no litellm_provider"))
+        elif not model_key(route):
+            parsed.skipped.append(Skipped(where, "no model name in the route"))
+        elif (reason := _fails(route, entry)) is not None:
+            parsed.skipped.append(Skipped(where, reason))
+        else:
+            groups.setdefault(model_key(route), []).append((route, entry))
+    parsed.records = [_record(sorted(groups[key])) for key in sorted(groups)]
+    return parsed
+
+
+def _load(path: Path) -> dict[str, Any]:
+    def refuse(why: str) -> CatalogError:
+        return CatalogError(
+            [Problem(str(path), "", f"not a LiteLLM model_prices_and_context_window.json: {why}")]
+        )
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise refuse(f"cannot read it ({exc})") from None
+    try:
+        data = json.loads(text, parse_float=Decimal)  # exact: 2.5e-06 stays 0.0000025
+    except json.JSONDecodeError as exc:
+        raise refuse(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict):
+        raise refuse("the top level is not an object keyed by model name")
+    routed = sum(1 for v in data.values() if isinstance(v, dict) and "litellm_provider" in v)
+    if routed == 0 or routed < (len(data) - len(NOT_MODELS)) / 2:
+        raise refuse("its entries have no litellm_provider")
+    return data
+
+
+def _fails(route: str, entry: dict[str, Any]) -> str | None:
+    """Why a route cannot be read on its own (a price that is not a number, ...), or None."""
+    try:
+        _record([(route, entry)])
+    except (ValueError, ArithmeticError) as exc:
+        return str(exc)
+    return None
+
+
+def _group_maker(group: list[tuple[str, dict[str, Any]]]) -> str | None:
+    """Who made the model: a maker named in a route first, else a maker's own API provider,
+    and only then Vertex AI's Google (Vertex also serves Anthropic, Meta, Mistral models)."""
+    for route, _ in group:
+        if org := maker_in_route(route):
+            return org
+    if org := maker_by_name(group[0][0]):
+        return org
+    for _, entry in group:
+        provider = entry["litellm_provider"]
+        if not provider.startswith("vertex_ai") and (
+            org := _PROVIDER_ORG.get(provider) or known_org(provider)
+        ):
+            return org
+    if any(entry["litellm_provider"].startswith("vertex_ai") for _, entry in group):
+        return "google"
+    return None
+
+
+def _is_makers(route: str, entry: dict[str, Any], maker: str | None) -> bool:
+    provider = entry["litellm_provider"]
+    family = provider.split("-", 1)[0] if provider.startswith("vertex_ai") else provider
+    return maker is not None and (_PROVIDER_ORG.get(family) or org_slug(provider)) == maker
+
+
+def _record(group: list[tuple[str, dict[str, Any]]]) -> ModelRecord:
+    maker = _group_maker(group)
+    ordered = sorted(group, key=lambda item: (not _is_makers(*item, maker), "/" in item[0], item))
+    route, primary = ordered[0]
+    makers = [item for item in ordered if _is_makers(*item, maker)]
+    context = next((c for _, e in ordered if (c := e.get("max_input_tokens")) is not None), None)
+    context = token_count(context, "max_input_tokens")
+    mode = primary.get("mode")
+    inputs, outputs = _modalities(primary)
+    return ModelRecord(
+        external_id=route,
+        name=route.rsplit("/", 1)[-1],
+        names=[r for r, _ in group],
+        organization=maker,
+        input_modalities=inputs,
+        output_modalities=outputs,
+        context_window=context,
+        price=next((p for _, e in makers if (p := _price(e)) is not None), None),
+        tasks=[_TASKS_BY_MODE[mode]] if mode in _TASKS_BY_MODE else [],
+    )
+
+
+def _modalities(entry: dict[str, Any]) -> tuple[list[str] | None, list[str] | None]:
+    stated_in = entry.get("supported_modalities")
+    stated_out = entry.get("supported_output_modalities")
+    allowed = {"text", "image", "audio", "video"}
+    if isinstance(stated_in, list) or isinstance(stated_out, list):
+        return (
+            sorted(set(stated_in) & allowed) if isinstance(stated_in, list) else None,
+            sorted(set(stated_out) & allowed) if isinstance(stated_out, list) else None,
+        )
+    if entry.get("mode") not in _TEXT_MODES:
+        return None, None  # embeddings, image and audio models: the flags do not say
+    inputs = {"text"}
+    flags = {
+        "supports_vision": "image",
+        "supports_audio_input": "audio",
+        "supports_video_input": "video",
+        "supports_pdf_input": "file",
+    }
+    inputs |= {modality for flag, modality in flags.items() if entry.get(flag) is True}
+    outputs = {"text"} | ({"audio"} if entry.get("supports_audio_output") is True else set())
+    return sorted(inputs), sorted(outputs)
+
+
+def _price(entry: dict[str, Any]) -> PriceClaim | None:
+    amounts: dict[str, Decimal | None] = {}
+    fields = {
+        "input": "input_cost_per_token",
+        "output": "output_cost_per_token",
+        "cached_input": "cache_read_input_token_cost",
+    }
+    for ours, theirs in fields.items():
+        value = entry.get(theirs)
+        if value is None:
+            amounts[ours] = None
+        elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+            amounts[ours] = per_mtok(Decimal(value))
+        else:
+            raise ValueError(f"{theirs} {value!r} is not a number")
+    if amounts["input"] is None and amounts["output"] is None:
+        return None  # a cached price alone, without the price it discounts, is not shown
+    return PriceClaim(**amounts)
