@@ -13,6 +13,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
+    any_,
     cast,
     exists,
     func,
@@ -88,9 +89,9 @@ def _conditions(f: ModelFilter, prices: Any) -> list[ColumnElement[bool]]:
     if f.open_weights is not None:
         where.append(Model.open_weights.is_(f.open_weights))
     if f.input_modality:
-        where.append(Model.input_modalities.any(f.input_modality))
+        where.append(literal(f.input_modality) == any_(Model.input_modalities))
     if f.output_modality:
-        where.append(Model.output_modalities.any(f.output_modality))
+        where.append(literal(f.output_modality) == any_(Model.output_modalities))
     for slug, demo in ((f.task, False), (f.has_demo_for, True)):
         if slug:
             cond = and_(
