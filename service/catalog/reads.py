@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy import Select, String, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -19,6 +19,8 @@ from service.models import (
     Capability,
     Collection,
     CollectionMember,
+    FactClaim,
+    FactConflict,
     License,
     Model,
     ModelAlias,
@@ -55,6 +57,8 @@ class CitationRow:
     field: str
     quote: str | None
     source: Source
+    value: str | None = None  # what an imported data set states
+    external_id: str | None = None  # that data set's own name for the model
 
 
 def _grouped(pairs: Sequence[tuple[K, V]], keys: Sequence[K]) -> list[list[V]]:
@@ -181,15 +185,44 @@ async def lineage_by_model(session: AsyncSession, ids: Sequence[int]) -> list[li
 
 
 async def citations_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[CitationRow]]:
+    """Curated citations (with their quotes) and imported claims (with the value each data set
+    states and its own name for the model), in one statement."""
+    curated = select(
+        ModelCitation.model_id,
+        ModelCitation.field,
+        ModelCitation.source_id,
+        ModelCitation.quote,
+        literal(None, String).label("value"),
+        literal(None, String).label("external_id"),
+    ).where(ModelCitation.model_id.in_(ids))
+    claimed = select(
+        FactClaim.model_id,
+        FactClaim.field,
+        FactClaim.source_id,
+        literal(None, String).label("quote"),
+        FactClaim.value,
+        FactClaim.external_id,
+    ).where(FactClaim.model_id.in_(ids))
+    both = union_all(curated, claimed).subquery()
     rows = await session.execute(
-        select(ModelCitation.model_id, ModelCitation.field, ModelCitation.quote, Source)
-        .join(Source, Source.id == ModelCitation.source_id)
-        .where(ModelCitation.model_id.in_(ids))
+        select(both, Source).join(Source, Source.id == both.c.source_id).order_by(Source.slug)
     )
     return _grouped(
-        [(model_id, CitationRow(field, quote, source)) for model_id, field, quote, source in rows],
+        [
+            (r.model_id, CitationRow(r.field, r.quote, r.Source, r.value, r.external_id))
+            for r in rows
+        ],
         ids,
     )
+
+
+async def conflicts_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[FactConflict]]:
+    rows = await session.scalars(
+        select(FactConflict)
+        .where(FactConflict.model_id.in_(ids))
+        .order_by(FactConflict.field, FactConflict.source_id)
+    )
+    return _grouped([(c.model_id, c) for c in rows], ids)
 
 
 def price_in_force(

@@ -39,6 +39,7 @@ class Loaders:
         self.collections = loader(reads.collections_by_model)
         self.lineage = loader(reads.lineage_by_model)
         self.citations = loader(reads.citations_by_model)
+        self.conflicts = loader(reads.conflicts_by_model)
         self.models_of_organization = loader(reads.models_by_organization)
         self.models_of_license = loader(reads.models_by_license)
         self.models_of_task = loader(reads.models_by_task)

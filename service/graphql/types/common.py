@@ -66,8 +66,14 @@ class SourceType:
         return self.row.retrieved_on
 
 
-@strawberry.type(description="A fact's source and the words that state it.")
+@strawberry.type(description="A fact's source: a curated quote, or an imported data set's value.")
 class Citation:
     field: str
-    quote: str | None
+    quote: str | None = strawberry.field(description="The words that state it (curated).")
     source: SourceType
+    value: str | None = strawberry.field(
+        default=None, description="What an imported data set states, as text."
+    )
+    external_id: str | None = strawberry.field(
+        default=None, description="The data set's own name for the model."
+    )

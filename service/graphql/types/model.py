@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from service import display
-from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
+from service.catalog.reads import CapabilityRow, CitationRow, LineageRow, price_in_force
 from service.graphql.context import Context
 from service.graphql.types.common import (
     Citation,
@@ -28,7 +28,7 @@ from service.graphql.types.facts import (
     ParametersFact,
     TextFact,
 )
-from service.models import License, Model, ModelVariant, Price
+from service.models import FactConflict, License, Model, ModelVariant, Price
 from service.models import base as vocab
 
 if TYPE_CHECKING:
@@ -225,11 +225,46 @@ class LineageLinkType:
 
 async def _citations(info: CtxInfo, model_id: int, field: str) -> list[Citation]:
     rows = await info.context.loaders.citations.load(model_id)
-    return [
-        Citation(field=r.field, quote=r.quote, source=SourceType(row=r.source))
-        for r in rows
-        if r.field == field
-    ]
+    return [_citation(r) for r in rows if r.field == field]
+
+
+def _citation(row: CitationRow) -> Citation:
+    return Citation(
+        field=row.field,
+        quote=row.quote,
+        source=SourceType(row=row.source),
+        value=row.value,
+        external_id=row.external_id,
+    )
+
+
+@strawberry.type(description="A data set whose value differs from the one shown.")
+class FactConflictType:
+    row: strawberry.Private[FactConflict]
+
+    @strawberry.field
+    def field(self) -> str:
+        return self.row.field
+
+    @strawberry.field(description="What that data set states.")
+    def value(self) -> str:
+        return self.row.value
+
+    @strawberry.field
+    async def source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.source_id)
+
+    @strawberry.field(description="The value the catalog shows.")
+    def chosen_value(self) -> str:
+        return self.row.chosen_value
+
+    @strawberry.field
+    async def chosen_source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.chosen_source_id)
+
+    @strawberry.field(description="The precedence rule that chose the shown value.")
+    def chosen_by(self) -> str:
+        return self.row.chosen_by
 
 
 def _state(known: bool, state: str = "unknown") -> vocab.FactState:
@@ -409,8 +444,9 @@ class ModelType:
     @strawberry.field(description="Sources of the model's facts; `field` narrows to one fact.")
     async def citations(self, info: CtxInfo, field: str | None = None) -> list[Citation]:
         rows = await info.context.loaders.citations.load(self.row.id)
-        return [
-            Citation(field=r.field, quote=r.quote, source=SourceType(row=r.source))
-            for r in rows
-            if field is None or r.field == field
-        ]
+        return [_citation(r) for r in rows if field is None or r.field == field]
+
+    @strawberry.field(description="Where imported data sets disagree with the value shown.")
+    async def conflicts(self, info: CtxInfo) -> list[FactConflictType]:
+        rows = await info.context.loaders.conflicts.load(self.row.id)
+        return [FactConflictType(row=r) for r in rows]
