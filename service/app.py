@@ -1,36 +1,34 @@
-"""create_app(): the FastAPI application with its health endpoint."""
+"""create_app(): the FastAPI application with its health, metrics and request observability."""
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from service.db import get_engine
+from service import health
+from service.config import Settings, get_settings
+from service.db import database_url, make_engine
+from service.observability import install_observability
 
 log = logging.getLogger(__name__)
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = engine or get_engine()
+        app.state.engine = engine or make_engine(database_url(settings), settings)
         yield
         if engine is None:
             app.state.engine.dispose()
 
-    app = FastAPI(title="model-catalog", lifespan=lifespan)
-
-    @app.get("/health")
-    def health() -> JSONResponse:
-        try:
-            with app.state.engine.connect() as connection:
-                models = connection.execute(text("SELECT count(*) FROM models")).scalar_one()
-        except Exception:
-            log.exception("health check could not reach the database")
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-        return JSONResponse({"status": "ok", "database": "ok", "models": models})
+    docs = None if settings.is_production else "/docs"
+    app = FastAPI(title="model-catalog", lifespan=lifespan, docs_url=docs, redoc_url=None)
+    app.state.settings = settings
+    install_observability(app, metrics_enabled=settings.metrics_enabled)
+    app.include_router(health.router)
 
     return app

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Settings, get_settings, to_sqlalchemy_url
+from service.observability import instrument_engine
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,26 @@ def _embedded_url(data_dir: Path) -> str:
     return start_embedded_server(data_dir)
 
 
-def make_engine(url: str) -> Engine:
-    return create_engine(url, pool_pre_ping=True, future=True)
+def make_engine(url: str, settings: Settings | None = None) -> Engine:
+    """An engine with the pool, timeouts and instrumentation the settings ask for."""
+    settings = settings or get_settings()
+    connect_args: dict[str, object] = {"connect_timeout": settings.db_connect_timeout}
+    if settings.statement_timeout_ms:
+        connect_args["options"] = f"-c statement_timeout={settings.statement_timeout_ms}"
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        connect_args=connect_args,
+    )
+    instrument_engine(
+        engine,
+        slow_query_ms=settings.slow_query_ms,
+        pool_capacity=settings.db_pool_size + settings.db_max_overflow,
+    )
+    return engine
 
 
 @lru_cache
