@@ -22,6 +22,8 @@ graceful_timeout = _settings.graceful_timeout
 timeout = _settings.worker_timeout
 keepalive = _settings.keepalive
 accesslog = None
+# Worker heartbeats in memory: a container's /tmp may be a slow or read-only layer.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 logconfig_dict = logging_config(_settings)
 # Set before any worker imports prometheus_client: it picks its storage at import time.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="modelcat-metrics-"))
