@@ -3,6 +3,7 @@
 Only what our Dockerfile uses is understood: FROM, ARG, ENV, WORKDIR, COPY (from the context or
 an earlier stage), RUN (through bash), USER and EXPOSE (no effect here), HEALTHCHECK,
 ENTRYPOINT and CMD. Absolute paths in RUN and ENV are moved under the folder.
+Account commands (groupadd, useradd) would change this machine: they are recorded, not run.
 """
 
 import os
@@ -23,6 +24,8 @@ class Image:
     cmd: list[str] = field(default_factory=list)
     healthcheck: list[str] = field(default_factory=list)
     workdir: Path | None = None
+    user: str = "root"
+    accounts: list[str] = field(default_factory=list)
 
 
 def instructions(dockerfile: Path) -> list[tuple[str, str]]:
@@ -44,10 +47,12 @@ def build(dockerfile: Path, context: Path, root: Path, path_prefix: Path) -> Ima
     image = Image()
     workdir = root
     env: dict[str, str] = {}
+    account_log = _account_shims(root / ".recipe-bin")
+    path_prefix_text = f"{root / '.recipe-bin'}:{path_prefix}"
     for keyword, arguments in instructions(dockerfile):
         if keyword == "FROM":
             image, workdir = Image(), root
-            env = {"PATH": f"{path_prefix}:{os.environ['PATH']}"}
+            env = {"PATH": f"{path_prefix_text}:{os.environ['PATH']}"}
         elif keyword == "ENV":
             for pair in shlex.split(arguments):
                 name, _, value = pair.partition("=")
@@ -66,6 +71,8 @@ def build(dockerfile: Path, context: Path, root: Path, path_prefix: Path) -> Ima
                 capture_output=True,
                 text=True,
             )
+        elif keyword == "USER":
+            image.user = arguments
         elif keyword == "HEALTHCHECK":
             image.healthcheck = _exec_form(arguments.partition("CMD ")[2])
         elif keyword == "ENTRYPOINT":
@@ -73,7 +80,19 @@ def build(dockerfile: Path, context: Path, root: Path, path_prefix: Path) -> Ima
         elif keyword == "CMD":
             image.cmd = _exec_form(arguments)
         image.env, image.workdir = env, workdir
+    image.accounts = account_log.read_text().splitlines()
     return image
+
+
+def _account_shims(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    log = folder / "accounts.log"
+    log.touch()
+    for command in ("groupadd", "useradd"):
+        shim = folder / command
+        shim.write_text(f'#!/bin/sh\necho "{command} $*" >> "{log}"\n')
+        shim.chmod(0o755)
+    return log
 
 
 def _under(root: Path, text: str) -> str:

@@ -72,6 +72,10 @@ def test_image_recipe_migrates_serves_and_stops_cleanly(image, empty_db_url: str
         "GRACEFUL_TIMEOUT": "10",
     }
     assert recipe.env["ENVIRONMENT"] == "production"
+    uid, _, gid = recipe.user.partition(":")
+    assert uid != "0" and recipe.user != "root"
+    assert any(f"--uid {uid}" in account for account in recipe.accounts), recipe.accounts
+    assert any(f"--gid {gid}" in account for account in recipe.accounts), recipe.accounts
     server = subprocess.Popen(
         [*recipe.entrypoint, *recipe.cmd],
         cwd=recipe.workdir,
