@@ -77,7 +77,9 @@ class Settings(BaseSettings):
         description="PostgreSQL statement_timeout of the service's sessions (0: none).",
     )
     slow_query_ms: int = Field(
-        default=500, ge=0, description="Queries slower than this are logged with their operation."
+        default=500,
+        ge=0,
+        description="Queries slower than this are logged with their operation (0: off).",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
     log_format: LogFormat | None = Field(
