@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from service.config import Settings
+from service.config import PROJECT_ROOT, Settings
 from tests.conftest import run_cli
 
 SAFE_PRODUCTION = {"environment": "production", "database_url": "postgresql://db/catalog"}
@@ -64,3 +64,10 @@ def test_an_unknown_environment_is_refused() -> None:
     result = run_cli("db", "url", database_url=None, ENVIRONMENT="staging")
     assert result.returncode == 2
     assert "ENVIRONMENT: Input should be 'development' or 'production'" in result.stderr
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Operating it")]
+    missing = [name.upper() for name in Settings.model_fields if f"`{name.upper()}`" not in table]
+    assert missing == []
