@@ -24,12 +24,12 @@ def _sample(name: str, **labels: str) -> float:
 
 
 @pytest.fixture
-def slow_engine(seeded_db_url: str) -> Iterator[Engine]:
-    """An engine that calls 20 ms slow and cancels statements after 300 ms."""
+def slow_engine(engine: Engine) -> Iterator[Engine]:
+    """On the shared database (it only reads): 20 ms is slow, statements stop after 300 ms."""
     settings = Settings(_env_file=None, slow_query_ms=20, statement_timeout_ms=300)  # type: ignore[call-arg]
-    engine = make_engine(seeded_db_url, settings)
-    yield engine
-    engine.dispose()
+    slow = make_engine(engine.url.render_as_string(hide_password=False), settings)
+    yield slow
+    slow.dispose()
 
 
 @pytest.fixture
