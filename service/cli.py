@@ -134,7 +134,8 @@ def _prepare_database(url: str, engine, settings: Settings) -> None:  # type: ig
         with migration_lock(url):
             upgrade(url, lock=False)
             if settings.seed_on_start and count_models(engine) == 0:
-                _report(_seed_or_exit(engine, settings.seed_dir, dry_run=False), dry_run=False)
+                log = _seed_or_exit(engine, settings.seed_dir, dry_run=False)
+                out.print(f"seeded the empty catalog: {log.counts()['create']} records created")
 
     _or_exit(prepare)
 

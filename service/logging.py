@@ -83,6 +83,8 @@ def logging_config(settings: Settings) -> dict[str, Any]:
         "root": {"level": settings.log_level, "handlers": ["stdout"]},
         "loggers": {
             "gunicorn.error": quiet,
+            # Alembic narrates every step at INFO; its warnings and errors still show.
+            "alembic": {"level": "WARNING"},
             "uvicorn": quiet,
             "uvicorn.error": quiet,
             # The service writes its own access line (service.access), with the request id.

@@ -6,6 +6,7 @@ the first upgrades, the others wait, then find the schema at head and do nothing
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -77,14 +78,21 @@ def check(url: str) -> None:
     command.check(alembic_config(url))
 
 
-def head_revisions() -> set[str]:
+def head_revisions() -> frozenset[str]:
     """The revisions the code's migrations end at."""
-    return set(ScriptDirectory.from_config(alembic_config("")).get_heads())
+    return _revisions(migrations_dir())[0]
 
 
-def known_revisions() -> set[str]:
+def known_revisions() -> frozenset[str]:
+    return _revisions(migrations_dir())[1]
+
+
+@lru_cache
+def _revisions(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """(heads, every revision) of a migrations folder: read once, asked by every probe."""
     script = ScriptDirectory.from_config(alembic_config(""))
-    return {revision.revision for revision in script.walk_revisions()}
+    every = frozenset(revision.revision for revision in script.walk_revisions())
+    return frozenset(script.get_heads()), every
 
 
 def current_revisions(connection: Connection) -> set[str]:
