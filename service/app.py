@@ -1,28 +1,29 @@
-"""create_app(): the FastAPI application with its health endpoint."""
+"""create_app(): GraphQL, web pages, health probes, metrics and request observability."""
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, text
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from service import health
 from service.config import Settings, get_settings
-from service.db import get_engine
+from service.db import database_url, make_async_engine, make_engine
 from service.graphql.router import graphql_router
+from service.observability import install_observability
 from service.web.routes import mount_web
 
 log = logging.getLogger(__name__)
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
-    """The service: /graphql for reads and comparisons, web pages, /health for probes."""
     settings = settings or get_settings()
-    sync_engine = engine or get_engine()
-    # Reads run on an async engine over the same database, so DataLoaders can batch.
-    async_engine = create_async_engine(sync_engine.url, pool_pre_ping=True)
+    sync_engine = engine or make_engine(database_url(settings), settings)
+    # Reads run on an async engine over the same database, so DataLoaders can batch;
+    # writes and probes use the synchronous one.
+    async_engine = make_async_engine(sync_engine.url, settings)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -32,20 +33,13 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if engine is None:
             sync_engine.dispose()
 
-    app = FastAPI(title="model-catalog", lifespan=lifespan)
+    docs = None if settings.is_production else "/docs"
+    app = FastAPI(title="model-catalog", lifespan=lifespan, docs_url=docs, redoc_url=None)
+    app.state.settings = settings
     app.state.engine = sync_engine
     app.state.async_engine = async_engine
+    install_observability(app, metrics_enabled=settings.metrics_enabled)
+    app.include_router(health.router)
     app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
     mount_web(app)
-
-    @app.get("/health")
-    def health() -> JSONResponse:
-        try:
-            with app.state.engine.connect() as connection:
-                models = connection.execute(text("SELECT count(*) FROM models")).scalar_one()
-        except Exception:
-            log.exception("health check could not reach the database")
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-        return JSONResponse({"status": "ok", "database": "ok", "models": models})
-
     return app

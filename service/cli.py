@@ -2,6 +2,8 @@
 
 import getpass
 import logging
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,10 +20,11 @@ from service.catalog import tokens
 from service.catalog.admin import count_models, seed_catalog
 from service.catalog.changes import ChangeLog
 from service.catalog.errors import CatalogError, UserInputError
-from service.config import get_settings
+from service.config import Settings, get_settings
 from service.db import database_url, make_engine, unit_of_work
 from service.importers.cli import app as import_app
-from service.migrate import upgrade
+from service.logging import logging_config
+from service.migrate import MigrationsNotFound, migration_lock, upgrade
 
 app = typer.Typer(
     help="model-catalog: a catalog of AI models, compared side by side.", no_args_is_help=True
@@ -50,14 +53,15 @@ def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) ->
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]).upper()
             message = str(error["msg"]).removeprefix("Value error, ")
-            err.print(f"  {name}: {message}", highlight=False, markup=False, soft_wrap=True)
+            line = f"  {name}: {message}" if name else f"  {message}"
+            err.print(line, highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
 
 
 @app.command()
 def migrate() -> None:
-    """Upgrade the database schema to the newest migration."""
-    upgrade(database_url())
+    """Upgrade the database schema to the newest migration (one replica at a time)."""
+    _or_exit(lambda: upgrade(database_url()))
     out.print("database schema is up to date")
 
 
@@ -70,7 +74,7 @@ def seed(
 ) -> None:
     """Validate every seed file, then upsert all of it in one transaction."""
     url = database_url()
-    upgrade(url)
+    _or_exit(lambda: upgrade(url))
     engine = make_engine(url)
     try:
         log = _seed_or_exit(engine, seed_dir or get_settings().seed_dir, dry_run)
@@ -84,20 +88,48 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
 ) -> None:
-    """Migrate, seed an empty catalog, then serve the API."""
+    """Migrate, seed an empty catalog, then serve the API in one process (for development)."""
     import uvicorn
 
     from service.app import create_app
 
     settings = get_settings()
     url = database_url()
-    upgrade(url)
     engine = make_engine(url)
-    if count_models(engine) == 0:
-        _report(_seed_or_exit(engine, settings.seed_dir, dry_run=False), dry_run=False)
+    _prepare_database(url, engine, settings)
     host, port = host or settings.host, port or settings.port
-    out.print(f"serving model-catalog on http://{host}:{port}/ (health: /health)")
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+    out.print(f"serving model-catalog on http://{host}:{port}/ (readiness: /readyz)")
+    uvicorn.run(
+        create_app(engine),
+        host=host,
+        port=port,
+        log_config=logging_config(settings),
+        access_log=False,
+        timeout_graceful_shutdown=settings.graceful_timeout,
+    )
+
+
+@app.command()
+def start() -> None:
+    """Migrate, seed an empty catalog, then serve with gunicorn and WORKERS uvicorn workers.
+
+    The container's entrypoint: safe when several replicas start at once.
+    """
+    settings = get_settings()
+    url = database_url()
+    engine = make_engine(url)
+    try:
+        _prepare_database(url, engine, settings)
+    finally:
+        engine.dispose()
+    out.print(
+        f"serving model-catalog on http://{settings.host}:{settings.port}/ "
+        f"with {settings.workers} worker(s)"
+    )
+    sys.stdout.flush()
+    # exec: gunicorn replaces this process, so it receives the container's signals itself.
+    gunicorn = [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf"]
+    os.execv(sys.executable, [*gunicorn, "service.app:create_app()"])
 
 
 @app.command("schema")
@@ -167,6 +199,27 @@ def _write_session() -> Iterator[Session]:
 def db_url() -> None:
     """Print the URL of the database in use (the embedded server's when DATABASE_URL is unset)."""
     out.print(database_url(), highlight=False, soft_wrap=True)
+
+
+def _prepare_database(url: str, engine, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """Upgrade, then seed an empty catalog, all under the migration lock."""
+
+    def prepare() -> None:
+        with migration_lock(url):
+            upgrade(url, lock=False)
+            if settings.seed_on_start and count_models(engine) == 0:
+                log = _seed_or_exit(engine, settings.seed_dir, dry_run=False)
+                out.print(f"seeded the empty catalog: {log.counts()['create']} records created")
+
+    _or_exit(prepare)
+
+
+def _or_exit(step) -> None:  # type: ignore[no-untyped-def]
+    try:
+        step()
+    except MigrationsNotFound as exc:
+        err.print(f"[bold red]cannot migrate[/]: {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
 
 
 def _seed_or_exit(engine, seed_dir: Path, dry_run: bool) -> ChangeLog:  # type: ignore[no-untyped-def]

@@ -1,18 +1,35 @@
 """Settings, read once from the environment (prefix-free names, as twelve-factor apps expect)."""
 
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_ADMIN_TOKEN_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
+    environment: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        description="`production` refuses unsafe settings at start.",
+    )
     database_url: str | None = Field(
         default=None,
         description="PostgreSQL URL. Unset: an embedded server keeps its data in data_dir.",
@@ -21,9 +38,76 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(platformdirs.user_data_dir("model-catalog")),
         description="Where the embedded PostgreSQL keeps its data when DATABASE_URL is unset.",
     )
-    seed_dir: Path = PROJECT_ROOT / "seed"
+    migrations_dir: Path = Field(
+        default=PROJECT_ROOT / "migrations",
+        description="The Alembic migrations folder (the image copies it to /app/migrations).",
+    )
+    seed_dir: Path = Field(
+        default=PROJECT_ROOT / "seed",
+        description="The curated seed files (the image copies them to /app/seed).",
+    )
+    seed_on_start: bool = Field(
+        default=True, description="Seed the catalog at start when it holds no model."
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=2, ge=1, le=64, description="Server worker processes.")
+    graceful_timeout: int = Field(
+        default=30,
+        ge=1,
+        description="Seconds a stopping worker has to finish the requests in flight.",
+    )
+    worker_timeout: int = Field(
+        default=60, ge=1, description="Seconds of silence after which a worker is restarted."
+    )
+    keepalive: int = Field(default=5, ge=0, description="Seconds an idle connection stays open.")
+    db_pool_size: int = Field(default=5, ge=1, description="Connections kept per worker.")
+    db_max_overflow: int = Field(
+        default=5, ge=0, description="Extra connections a worker may open under load."
+    )
+    db_pool_timeout: float = Field(
+        default=10, gt=0, description="Seconds to wait for a free pooled connection."
+    )
+    db_connect_timeout: int = Field(
+        default=5, ge=1, description="Seconds to wait for PostgreSQL to accept a connection."
+    )
+    statement_timeout_ms: int = Field(
+        default=30_000,
+        ge=0,
+        description="PostgreSQL statement_timeout of the service's sessions (0: none).",
+    )
+    slow_query_ms: int = Field(
+        default=500,
+        ge=0,
+        description="Queries slower than this are logged with their operation (0: off).",
+    )
+    log_level: str = Field(default="INFO", description="Python logging level.")
+    log_format: LogFormat | None = Field(
+        default=None, description="`json` or `text`; unset: json in production, text otherwise."
+    )
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    graphiql: bool | None = Field(
+        default=None,
+        description="Serve the GraphiQL IDE at /graphql (unset: on in development, off in "
+        "production).",
+    )
+    introspection: bool | None = Field(
+        default=None,
+        description="Answer GraphQL introspection queries (unset: on in development, off in "
+        "production).",
+    )
+    mask_errors: bool = Field(
+        default=True, description="Show unexpected errors to clients as a generic message."
+    )
+    writes_enabled: bool | None = Field(
+        default=None,
+        description="Accept admin GraphQL mutations (unset: on in development, off in production).",
+    )
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="An admin bearer token from the environment, accepted beside the tokens "
+        "`modelcat token create` stores.",
+    )
     min_shared_demo_tasks: int = Field(
         default=1,
         ge=1,
@@ -34,6 +118,71 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise_driver(cls, value: str | None) -> str | None:
         return to_sqlalchemy_url(value) if value else None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        if self.environment is Environment.PRODUCTION and (problems := self.unsafe_settings()):
+            raise ValueError(
+                "ENVIRONMENT=production refuses unsafe settings:\n"
+                + "\n".join(f"  - {problem}" for problem in problems)
+            )
+        return self
+
+    def unsafe_settings(self) -> list[str]:
+        """What production would refuse, each with the fix."""
+        problems = []
+        if self.database_url is None:
+            problems.append("DATABASE_URL is unset; point it at your PostgreSQL")
+        if self.graphiql is True:
+            problems.append("GRAPHIQL=true serves an interactive IDE; set GRAPHIQL=false")
+        if self.introspection is True:
+            problems.append(
+                "INTROSPECTION=true publishes the whole schema; set INTROSPECTION=false"
+            )
+        if not self.mask_errors:
+            problems.append("MASK_ERRORS=false shows internal errors to clients; remove it")
+        token = self.admin_token.get_secret_value() if self.admin_token else ""
+        if self.writes_enabled is True and not token:
+            problems.append("WRITES_ENABLED=true without ADMIN_TOKEN; set a random ADMIN_TOKEN")
+        elif self.writes_enabled is True and len(token) < MIN_ADMIN_TOKEN_LENGTH:
+            problems.append(
+                f"ADMIN_TOKEN is shorter than {MIN_ADMIN_TOKEN_LENGTH} characters; "
+                "use e.g. `openssl rand -hex 32`"
+            )
+        return problems
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    def _on(self, value: bool | None) -> bool:
+        return (not self.is_production) if value is None else value
+
+    @property
+    def graphiql_on(self) -> bool:
+        return self._on(self.graphiql)
+
+    @property
+    def introspection_on(self) -> bool:
+        return self._on(self.introspection)
+
+    @property
+    def writes_on(self) -> bool:
+        return self._on(self.writes_enabled)
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.is_production else LogFormat.TEXT
 
 
 def to_sqlalchemy_url(url: str) -> str:

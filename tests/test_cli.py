@@ -8,6 +8,9 @@ from pathlib import Path
 
 import httpx
 
+from service.catalog.admin import count_models
+from service.db import make_engine
+from service.migrate import head_revisions
 from tests.conftest import run_cli
 
 
@@ -65,7 +68,17 @@ def test_serve_migrates_seeds_and_answers_health(empty_db_url: str) -> None:
                 assert time.monotonic() < deadline, "the service did not start within 60 s"
                 time.sleep(0.2)
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok", "models": 7}
+        assert response.json() == {
+            "status": "ok",
+            "database": "ok",
+            "schema": "head",
+            "revision": sorted(head_revisions()),
+            "head": sorted(head_revisions()),
+        }
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").json() == response.json()
+        engine = make_engine(empty_db_url)
+        assert count_models(engine) == 7
+        engine.dispose()
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -24,7 +24,7 @@ from service.catalog.seed_schema import (
 from service.catalog.write_schema import ModelFields
 from service.catalog.writes import Writer, validate
 from service.db import unit_of_work
-from service.graphql.auth import admin_name
+from service.graphql.auth import admin_actor
 from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
 from service.graphql.types.common import (
     BigInt,
@@ -63,14 +63,17 @@ async def _write(
     info: CtxInfo, operation: str, action: Callable[[Writer], T], wrap: Callable[[T], Any]
 ) -> Any:
     ctx = info.context
-    actor = await admin_name(ctx.engine, ctx.request.headers.get("authorization"))
+    actor = await admin_actor(
+        ctx.engine, ctx.settings, ctx.request.headers.get("authorization"), write=True
+    )
 
     def work() -> T:
         with unit_of_work(ctx.engine) as session:
-            writer = Writer(session, actor=f"token:{actor}", operation=operation)
+            writer = Writer(session, actor=actor, operation=operation)
             result = action(writer)
             writer.finish()
-            tokens.mark_used(session, actor)
+            if actor.startswith("token:"):
+                tokens.mark_used(session, actor.removeprefix("token:"))
             return result
 
     try:

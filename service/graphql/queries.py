@@ -11,7 +11,7 @@ import strawberry
 from service import compare as logic
 from service.catalog import reads, search
 from service.catalog.errors import UserInputError, closest, suggest
-from service.graphql.auth import admin_name
+from service.graphql.auth import admin_actor
 from service.graphql.context import Context
 from service.graphql.types.audit import AuditEntryType
 from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
@@ -261,7 +261,9 @@ class Query:
         before_id: int | None = None,
     ) -> list[AuditEntryType]:
         ctx = info.context
-        await admin_name(ctx.engine, ctx.request.headers.get("authorization"))
+        await admin_actor(
+            ctx.engine, ctx.settings, ctx.request.headers.get("authorization"), write=False
+        )
         if not 1 <= first <= search.MAX_PAGE:
             raise UserInputError(f"first must be between 1 and {search.MAX_PAGE}", "first")
         rows = await ctx.run(

@@ -9,7 +9,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from service.config import Settings
 from service.graphql.context import Context
-from service.graphql.schema import schema
+from service.graphql.schema import build_schema
 
 
 def graphql_router(
@@ -20,8 +20,8 @@ def graphql_router(
             yield Context(session=session, settings=settings, engine=engine)
 
     return GraphQLRouter(
-        schema,
+        build_schema(introspection=settings.introspection_on, mask_errors=settings.mask_errors),
         context_getter=context,
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if settings.graphiql_on else None,
         allow_queries_via_get=True,
     )

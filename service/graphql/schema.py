@@ -1,13 +1,18 @@
 """The schema and its limits; unexpected errors masked, user errors plain."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
+    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -17,6 +22,7 @@ from service.catalog.errors import UserInputError
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
 from service.graphql.types.common import BIG_INT_SCALAR, BigInt
+from service.observability import note_graphql_operation
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -38,20 +44,40 @@ class CatalogSchema(Schema):
         super().process_errors([e for e in errors if _is_unexpected(e)], execution_context)
 
 
-def build_schema() -> Schema:
+class OperationMetrics(SchemaExtension):
+    """Tell the request metrics which operation ran and whether it answered with errors."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        note_graphql_operation(
+            self.execution_context.operation_name,
+            error=bool(result is not None and getattr(result, "errors", None)),
+        )
+
+
+def build_schema(*, introspection: bool = True, mask_errors: bool = True) -> Schema:
+    """The schema; production turns introspection off (and keeps errors masked)."""
+    extensions: list[Any] = [
+        OperationMetrics,
+        # Parsing and validating the same documents again is most of a request's CPU.
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    if mask_errors:
+        extensions.append(
+            lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE)
+        )
     return CatalogSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT_SCALAR}),
-        extensions=[
-            # Parsing and validating the same documents again is most of a request's CPU.
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE),
-        ],
+        extensions=extensions,
     )
 
 

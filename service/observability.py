@@ -1,0 +1,310 @@
+"""Prometheus metrics, the per-request middleware (request id, access log, metrics), slow queries.
+
+The GraphQL layer labels its metrics by calling `note_graphql_operation` once it knows the
+operation's name and whether it produced errors; until then the middleware labels a /graphql
+request by the `operationName` the client sent.
+"""
+
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import Engine, event
+from starlette.responses import Response
+
+from service.logging import RequestContext, request_context
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+GRAPHQL_PATH = "/graphql"
+MAX_OPERATION_LABELS = 200
+MAX_GRAPHQL_BODY_BYTES = 1_000_000
+PROBE_PATHS = {"/healthz", "/readyz", "/health", "/metrics"}
+
+access_log = logging.getLogger("service.access")
+error_log = logging.getLogger("service.errors")
+query_log = logging.getLogger("service.slow_queries")
+
+HTTP_REQUESTS = Counter(
+    "modelcat_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "modelcat_http_request_duration_seconds", "Time to answer an HTTP request.", ["method", "route"]
+)
+HTTP_ERRORS = Counter(
+    "modelcat_http_unhandled_errors_total", "Requests that raised an unexpected error.", ["route"]
+)
+GRAPHQL_OPERATIONS = Counter(
+    "modelcat_graphql_operations_total",
+    "GraphQL operations by name and outcome (ok or error).",
+    ["operation", "outcome"],
+)
+GRAPHQL_LATENCY = Histogram(
+    "modelcat_graphql_operation_duration_seconds",
+    "Time to answer a GraphQL operation, by name.",
+    ["operation"],
+)
+SLOW_QUERIES = Counter(
+    "modelcat_db_slow_queries_total", "Queries slower than SLOW_QUERY_MS.", ["operation"]
+)
+POOL_IN_USE = Gauge(
+    "modelcat_db_pool_connections_in_use",
+    "Pooled connections checked out by requests now.",
+    multiprocess_mode="livesum",
+)
+POOL_OPEN = Gauge(
+    "modelcat_db_pool_connections_open",
+    "Connections to PostgreSQL the pools hold open now.",
+    multiprocess_mode="livesum",
+)
+POOL_CAPACITY = Gauge(
+    "modelcat_db_pool_capacity",
+    "Connections the pools may open (size plus overflow).",
+    multiprocess_mode="livesum",
+)
+
+_OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+_seen_operations: set[str] = set()
+
+
+def operation_label(name: str | None) -> str:
+    """A bounded label: the GraphQL name, or anonymous / invalid / other (past the cap)."""
+    if not name:
+        return "anonymous"
+    if not _OPERATION_NAME.fullmatch(name):
+        return "invalid"
+    if name not in _seen_operations:
+        if len(_seen_operations) >= MAX_OPERATION_LABELS:
+            return "other"
+        _seen_operations.add(name)
+    return name
+
+
+def observe_graphql_operation(name: str | None, seconds: float, error: bool) -> None:
+    """Count one GraphQL operation and its latency under its (bounded) name."""
+    label = operation_label(name)
+    GRAPHQL_OPERATIONS.labels(label, "error" if error else "ok").inc()
+    GRAPHQL_LATENCY.labels(label).observe(seconds)
+
+
+def note_graphql_operation(name: str | None, *, error: bool) -> None:
+    """Called by the GraphQL layer: the executed operation's name and whether it had errors.
+
+    The middleware records the metrics when the request ends, so each request counts once.
+    """
+    context = request_context.get()
+    if context is not None:
+        context.operation = name
+        context.graphql_error = error
+
+
+def metrics_response() -> Response:
+    """The Prometheus exposition; merges the workers' files when PROMETHEUS_MULTIPROC_DIR is set."""
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class RequestObservability:
+    """ASGI middleware: request id in and out, one access log line, HTTP and GraphQL metrics.
+
+    Unexpected errors are logged in full and answered with a masked 500 carrying the request id.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        context = RequestContext(request_id=_request_id(scope))
+        token = request_context.set(context)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+        is_graphql = scope["path"].rstrip("/") == GRAPHQL_PATH
+        if is_graphql:
+            receive = await _read_operation_name(scope, receive, context)
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                response_started = True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", context.request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            status = 500
+            HTTP_ERRORS.labels(_route(scope)).inc()
+            error_log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            if response_started:
+                raise
+            await _masked_error(send, context.request_id)
+        finally:
+            seconds = time.perf_counter() - started
+            self._record(scope, context, status, seconds, is_graphql)
+            request_context.reset(token)
+
+    @staticmethod
+    def _record(
+        scope: Scope, context: RequestContext, status: int, seconds: float, is_graphql: bool
+    ) -> None:
+        route = _route(scope)
+        HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+        HTTP_LATENCY.labels(scope["method"], route).observe(seconds)
+        if is_graphql:
+            error = context.graphql_error if context.graphql_error is not None else status >= 400
+            observe_graphql_operation(context.operation, seconds, error)
+        level = logging.DEBUG if scope["path"] in PROBE_PATHS else logging.INFO
+        access_log.log(
+            level,
+            "%s %s %s",
+            scope["method"],
+            scope["path"],
+            status,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+            },
+        )
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _REQUEST_ID.fullmatch(candidate):
+                return candidate
+    return uuid.uuid4().hex
+
+
+def _route(scope: Scope) -> str:
+    """The matched route's template (bounded), never the raw path."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "unmatched"
+
+
+async def _read_operation_name(scope: Scope, receive: Receive, context: RequestContext) -> Receive:
+    """Take operationName from the query string or a JSON body; replay the body to the app."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    if names := query.get("operationName"):
+        context.operation = names[0]
+    if scope["method"] != "POST":
+        return receive
+    messages: list[Message] = []
+    body = b""
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if not message.get("more_body", False) or len(body) > MAX_GRAPHQL_BODY_BYTES:
+            break
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = None
+    if isinstance(payload, dict) and isinstance(payload.get("operationName"), str):
+        context.operation = payload["operationName"]
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
+
+
+async def _masked_error(send: Send, request_id: str) -> None:
+    body = json.dumps({"error": "internal server error", "request_id": request_id}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", request_id.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def install_observability(app: FastAPI, *, metrics_enabled: bool) -> None:
+    app.add_middleware(RequestObservability)
+    if metrics_enabled:
+        app.add_api_route("/metrics", metrics_response, include_in_schema=False)
+
+
+def instrument_engine(engine: Engine, *, slow_query_ms: int, pool_capacity: int) -> None:
+    """Pool gauges and the slow-query log (with the request's operation) for one engine."""
+    POOL_CAPACITY.inc(pool_capacity)
+    event.listen(engine.pool, "connect", lambda *_: POOL_OPEN.inc())
+    event.listen(engine.pool, "close", lambda *_: POOL_OPEN.dec())
+    event.listen(engine.pool, "close_detached", lambda *_: POOL_OPEN.dec())
+    event.listen(engine.pool, "checkout", lambda *_: POOL_IN_USE.inc())
+    event.listen(engine.pool, "checkin", lambda *_: POOL_IN_USE.dec())
+    if slow_query_ms > 0:
+        _log_slow_queries(engine, slow_query_ms / 1000)
+
+
+def _log_slow_queries(engine: Engine, threshold: float) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        conn.info.setdefault("query_started", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(exception_context):  # type: ignore[no-untyped-def]
+        connection = exception_context.connection
+        if connection is not None and connection.info.get("query_started"):
+            connection.info["query_started"].pop()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _finish(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seconds = time.perf_counter() - conn.info["query_started"].pop()
+        if seconds < threshold:
+            return
+        current = request_context.get()
+        operation = current.operation if current else None
+        SLOW_QUERIES.labels(operation_label(operation)).inc()
+        query_log.warning(
+            "slow query: %.0f ms",
+            seconds * 1000,
+            extra={
+                "duration_ms": round(seconds * 1000, 2),
+                "statement": " ".join(statement.split())[:1000],
+            },
+        )
