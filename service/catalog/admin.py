@@ -15,7 +15,9 @@ from service.catalog.writes import integrity_message
 from service.db import session_factory
 from service.models import Model
 
-SEED_LOCK = 0x6D6F64656C636174  # "modelcat": one seed run at a time
+# One seed run at a time; a different key from the migration lock ("modelcat"), which the
+# start-up holds while it seeds.
+SEED_LOCK = int.from_bytes(b"mc-seed!", "big")
 
 
 def seed_catalog(

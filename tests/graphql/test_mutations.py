@@ -148,7 +148,7 @@ WRITES = {
 @pytest.mark.parametrize(
     ("header", "reason"),
     [
-        (None, "send an admin token as 'Authorization: Bearer <token>'"),
+        (None, "this needs an admin token: send 'Authorization: Bearer <token>'"),
         ("mc_1_wrong-secret", "the admin token is not valid"),
         ("mc_999_nope", "the admin token is not valid"),
         ("garbage", "the admin token is not valid"),
@@ -460,3 +460,34 @@ def test_every_mutation_writes_and_is_audited(admin: Admin) -> None:
     audit = admin.ok('{ auditLog(first: 100, actor: "token:alice") { operation } }')["auditLog"]
     operations = {entry["operation"] for entry in audit}
     assert operations == {query.split("{")[1].split("(")[0].strip() for query, _ in steps}
+
+
+def test_writes_can_be_switched_off(seeded_db_url: str) -> None:
+    engine = make_engine(seeded_db_url)
+    with unit_of_work(engine) as session:
+        token = tokens.create(session, name="bob", actor="test")
+    app = create_app(engine, Settings(database_url=seeded_db_url, writes_enabled=False))
+    with TestClient(app) as client:
+        admin = Admin(client, engine, token)
+        before = snapshot(engine)
+        body = admin.post(WRITES["updateModel"])
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert "WRITES_ENABLED=true" in body["errors"][0]["message"]
+        assert snapshot(engine) == before
+        # Reading the audit trail is still open to admins.
+        assert "errors" not in admin.post("{ auditLog(first: 1) { actor } }")
+    engine.dispose()
+
+
+def test_the_environment_admin_token_is_accepted(seeded_db_url: str) -> None:
+    engine = make_engine(seeded_db_url)
+    secret = "s" * 40
+    app = create_app(engine, Settings(database_url=seeded_db_url, admin_token=secret))
+    with TestClient(app) as client:
+        admin = Admin(client, engine, secret)
+        result = admin.ok(WRITES["retireModel"])["retireModel"]
+        assert result["model"]["status"] == "RETIRED"
+        audit = admin.ok('{ auditLog(first: 1, entity: "model") { actor operation } }')
+        assert audit["auditLog"] == [{"actor": "env:ADMIN_TOKEN", "operation": "retireModel"}]
+        assert "errors" in admin.post(WRITES["retireModel"], token="s" * 39)
+    engine.dispose()
