@@ -86,7 +86,7 @@ def test_token_commands(seeded_db_url: str) -> None:
     assert again.returncode == 1
     assert "a token named 'ci-bot' already exists" in again.stderr
     listed = run_cli("token", "list", database_url=seeded_db_url)
-    assert "ci-bot" in listed.stdout and token.split("_")[2] not in listed.stdout
+    assert "ci-bot" in listed.stdout and token.split("_", 2)[2] not in listed.stdout
     revoked = run_cli("token", "revoke", "ci-bot", database_url=seeded_db_url)
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
     unknown = run_cli("token", "revoke", "ci-bott", database_url=seeded_db_url)
