@@ -39,7 +39,7 @@ SOURCES = [
 COMPARE = """query($m: [String!]!) { compare(models: $m, workload: {inputTokens: 1000}) {
   sections { rows { key differs leaders cells { display state value } } }
   sharedTasks { slug } demo { available reason } costs { display } } }"""
-PAGE = """{ models(first: 50, orderBy: {field: INPUT_PRICE}) { totalCount
+PAGE = """{ models(first: 5, orderBy: {field: INPUT_PRICE}) { totalCount
   nodes { slug organization { name } contextWindow { display } price { inputPerMtok } } } }"""
 
 

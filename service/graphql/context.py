@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
@@ -48,7 +48,7 @@ class Loaders:
 
 @dataclass
 class Context(BaseContext):
-    session: AsyncSession
+    sessions: async_sessionmaker[AsyncSession]
     settings: Settings
     engine: Engine  # the synchronous engine the write path runs on
     today: date = field(default_factory=date.today)
@@ -60,6 +60,11 @@ class Context(BaseContext):
         self.loaders = Loaders(self.run)
 
     async def run(self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        """Run a read on the request's session; one at a time, as a session requires."""
-        async with self.lock:
-            return await read(self.session, *args, **kwargs)
+        """Run one read on a pooled connection, returned as soon as the read is done.
+
+        A request holds a connection only while a statement runs, not while GraphQL builds
+        the response, so many concurrent requests share a small pool. Reads of one request
+        run one at a time, so a request never takes more than one connection.
+        """
+        async with self.lock, self.sessions() as session:
+            return await read(session, *args, **kwargs)

@@ -1,7 +1,5 @@
 """Mount the schema on FastAPI with a per-request context."""
 
-from collections.abc import AsyncIterator
-
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -15,9 +13,8 @@ from service.graphql.schema import build_schema
 def graphql_router(
     sessions: async_sessionmaker, engine: Engine, settings: Settings
 ) -> GraphQLRouter:
-    async def context(request: Request) -> AsyncIterator[Context]:
-        async with sessions() as session:
-            yield Context(session=session, settings=settings, engine=engine)
+    async def context(request: Request) -> Context:
+        return Context(sessions=sessions, settings=settings, engine=engine)
 
     return GraphQLRouter(
         build_schema(introspection=settings.introspection_on, mask_errors=settings.mask_errors),

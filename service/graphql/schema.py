@@ -6,6 +6,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -44,6 +45,21 @@ class CatalogSchema(Schema):
         super().process_errors([e for e in errors if _is_unexpected(e)], execution_context)
 
 
+# Built once: the limiters make a new rule class per instance, and a new class per request
+# would defeat the validation cache, whose key includes the rules.
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
+class DocumentLimits(AddValidationRules):
+    """Query depth and alias count limits."""
+
+    def __init__(self) -> None:
+        super().__init__(_LIMIT_RULES)
+
+
 class OperationMetrics(SchemaExtension):
     """Tell the request metrics which operation ran and whether it answered with errors."""
 
@@ -63,9 +79,8 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = True) -> Sch
         # Parsing and validating the same documents again is most of a request's CPU.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        DocumentLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
