@@ -1,8 +1,9 @@
 """Every row an import run compares against, read once at the start of the run."""
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.models import (
@@ -54,10 +55,16 @@ class CatalogView:
                 select(ModelCitation.model_id, ModelCitation.field, ModelCitation.source_id)
             )
         }
+        # The price in force today: a price recorded ahead of its date is not yet the shown one.
+        today = date.today()
         self.curated_prices = {
             p.model_id: p
             for p in session.scalars(
-                select(Price).where(Price.variant_id.is_(None), Price.effective_to.is_(None))
+                select(Price).where(
+                    Price.variant_id.is_(None),
+                    or_(Price.effective_from.is_(None), Price.effective_from <= today),
+                    or_(Price.effective_to.is_(None), Price.effective_to > today),
+                )
             )
         }
 

@@ -65,3 +65,43 @@ def test_a_model_the_source_no_longer_states_loses_its_claims(
         ).one()
     assert tuple(row) == ("unknown", 0)
     engine.dispose()
+
+
+def test_a_price_conflict_is_judged_against_the_price_in_force(seeded_db_url: str) -> None:
+    """An admin's price recorded ahead of its date is not yet the one the catalog shows."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from service.catalog.writes import Writer, set_price
+    from service.db import unit_of_work
+
+    engine = make_engine(seeded_db_url)
+    with unit_of_work(engine) as session:
+        writer = Writer(session, actor="test", operation="test")
+        set_price(
+            writer,
+            "gpt-5.2",
+            effective_from=date.today() + timedelta(days=30),
+            variant=None,
+            currency="USD",
+            input_per_mtok=Decimal("2"),
+            output_per_mtok=Decimal("16"),
+            cached_input_per_mtok=None,
+            source=None,
+        )
+        writer.finish()
+    import_file(engine, litellm.parse, EXCERPTS["litellm"])
+    with engine.connect() as connection:
+        chosen = (
+            connection.execute(
+                text(
+                    "SELECT c.chosen_value FROM fact_conflicts c JOIN models m ON m.id = c.model_id"
+                    " WHERE m.slug = 'gpt-5.2' AND c.field = 'pricing'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    # LiteLLM's cached-input price is new information; input and output agree with today's.
+    assert all("input=2" not in value for value in chosen), chosen
