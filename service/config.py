@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         description="An admin bearer token from the environment, accepted beside the tokens "
         "`modelcat token create` stores.",
     )
+    response_cache_size: int = Field(
+        default=256,
+        ge=0,
+        description="Public query results kept per worker until the next write (0: off).",
+    )
     min_shared_demo_tasks: int = Field(
         default=1,
         ge=1,

@@ -13,6 +13,7 @@ from strawberry.fastapi import BaseContext
 
 from service.catalog import reads
 from service.config import Settings
+from service.graphql.cache import ResponseCache
 
 T = TypeVar("T")
 Batch = Callable[[AsyncSession, Sequence[Any]], Awaitable[list[Any]]]
@@ -51,6 +52,7 @@ class Context(BaseContext):
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings
     engine: Engine  # the synchronous engine the write path runs on
+    response_cache: ResponseCache | None = None
     today: date = field(default_factory=date.today)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     loaders: Loaders = field(init=False)

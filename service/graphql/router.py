@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from strawberry.fastapi import GraphQLRouter
 
 from service.config import Settings
+from service.graphql.cache import ResponseCache
 from service.graphql.context import Context
 from service.graphql.schema import build_schema
 
@@ -13,8 +14,10 @@ from service.graphql.schema import build_schema
 def graphql_router(
     sessions: async_sessionmaker, engine: Engine, settings: Settings
 ) -> GraphQLRouter:
+    cache = ResponseCache(settings.response_cache_size) if settings.response_cache_size else None
+
     async def context(request: Request) -> Context:
-        return Context(sessions=sessions, settings=settings, engine=engine)
+        return Context(sessions=sessions, settings=settings, engine=engine, response_cache=cache)
 
     return GraphQLRouter(
         build_schema(introspection=settings.introspection_on, mask_errors=settings.mask_errors),

@@ -41,9 +41,9 @@ def test_compare_costs_a_constant_number_of_statements(
     two = _compare_statements(gql, statements, ALL_MODELS[:2])
     seven = _compare_statements(gql, statements, ALL_MODELS)
     assert two == seven
-    # names, models, organizations, licenses, variants, prices, capabilities,
-    # collections, lineage
-    assert two <= 9
+    # catalog version (for the response cache), names, models, organizations, licenses,
+    # variants, prices, capabilities, collections, lineage
+    assert two <= 10
 
 
 def test_a_page_of_models_costs_a_constant_number_of_statements(
@@ -57,6 +57,17 @@ def test_a_page_of_models_costs_a_constant_number_of_statements(
     gql.data(PAGE, {"first": 7})
     seven = statements.count - before
     assert three == seven
-    # page, count, aliases, organizations, licenses, citations, sources, prices,
-    # variants, capabilities, collections, lineage
-    assert three <= 12
+    # catalog version, page, count, aliases, organizations, licenses, citations, sources,
+    # prices, variants, capabilities, collections, lineage
+    assert three <= 13
+
+
+def test_a_repeated_query_is_answered_from_the_cache(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    variables = {"models": ["paligemma", "gemma-2b"], "workload": {"inputTokens": 7}}
+    first = gql.data(TABLE, variables)
+    before = statements.count
+    again = gql.data(TABLE, variables)
+    assert again == first
+    assert statements.count - before == 1  # only the catalog version is read

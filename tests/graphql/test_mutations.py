@@ -491,3 +491,12 @@ def test_the_environment_admin_token_is_accepted(seeded_db_url: str) -> None:
         assert audit["auditLog"] == [{"actor": "env:ADMIN_TOKEN", "operation": "retireModel"}]
         assert "errors" in admin.post(WRITES["retireModel"], token="s" * 39)
     engine.dispose()
+
+
+def test_a_write_makes_cached_answers_fresh(admin: Admin) -> None:
+    query = '{ compare(models: ["gpt-5.2", "paligemma"]) { models { name } } }'
+    assert admin.ok(query)["compare"]["models"][1]["name"] == "PaliGemma"
+    admin.ok(
+        'mutation { updateModel(slug: "paligemma", input: {name: "PaliGemma 1"}) { __typename } }'
+    )
+    assert admin.ok(query)["compare"]["models"][1]["name"] == "PaliGemma 1"
