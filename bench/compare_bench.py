@@ -10,6 +10,7 @@ concurrent clients. The ratio, not the absolute figure, is the result: machines 
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -104,6 +105,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve with RESPONSE_CACHE_SIZE=0 (every request runs the comparison)",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -111,7 +117,10 @@ def main() -> None:
         return
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "bench.compare_bench", "--serve", str(port)])
+    env = {**os.environ, **({"RESPONSE_CACHE_SIZE": "0"} if args.no_cache else {})}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.compare_bench", "--serve", str(port)], env=env
+    )
     try:
         _wait(base, server)
         results = {}
