@@ -71,6 +71,7 @@ class Page:
     models: list[Model]
     cursors: list[str]
     has_next_page: bool
+    has_previous_page: bool
 
 
 def _escape_like(text: str) -> str:
@@ -177,25 +178,42 @@ async def search_models(
     descending: bool = False,
     first: int = 20,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
     on: date,
 ) -> Page:
-    if not 1 <= first <= MAX_PAGE:
-        raise UserInputError(f"first must be between 1 and {MAX_PAGE} (got {first})", "first")
+    """One page forward (`first` after a cursor) or backward (`last` before a cursor)."""
+    backward = last is not None
+    size = last if backward else first
+    argument = "last" if backward else "first"
+    if size is None or not 1 <= size <= MAX_PAGE:
+        raise UserInputError(f"{argument} must be between 1 and {MAX_PAGE} (got {size})", argument)
+    if after and before:
+        raise UserInputError("give after or before, not both", "before")
+    if before and not backward:
+        raise UserInputError("before pages backward: give last with it", "last")
     query, prices = _filtered(f, on)
     key = _sort_key(order, descending, prices)
     query = query.add_columns(key.label("sort_key"))
-    if after:
-        value, last_id = _decode_cursor(after, order)
+    # Walking backward is walking forward over the reversed order, then flipping the page.
+    reverse = descending != backward
+    cursor = before if backward else after
+    if cursor:
+        value, last_id = _decode_cursor(cursor, order)
         position = tuple_(key, Model.id)
         bound = tuple_(literal(value, key.type), literal(last_id))
-        query = query.where(position < bound if descending else position > bound)
-    ordering = (key.desc(), Model.id.desc()) if descending else (key.asc(), Model.id.asc())
-    rows = (await session.execute(query.order_by(*ordering).limit(first + 1))).all()
-    page = rows[:first]
+        query = query.where(position < bound if reverse else position > bound)
+    ordering = (key.desc(), Model.id.desc()) if reverse else (key.asc(), Model.id.asc())
+    rows = (await session.execute(query.order_by(*ordering).limit(size + 1))).all()
+    page = rows[:size]
+    more = len(rows) > size
+    if backward:
+        page.reverse()
     return Page(
         models=[model for model, _ in page],
         cursors=[_encode_cursor(sort_key, model.id) for model, sort_key in page],
-        has_next_page=len(rows) > first,
+        has_next_page=(before is not None) if backward else more,
+        has_previous_page=more if backward else (after is not None),
     )
 
 

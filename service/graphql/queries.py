@@ -77,6 +77,8 @@ class ModelFilter:
 @strawberry.type
 class PageInfo:
     has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
     end_cursor: str | None
 
 
@@ -187,6 +189,11 @@ class Query:
         order_by: ModelOrder | None = None,
         first: int = 20,
         after: str | None = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(description="Page backward: the last N before `before`."),
+        ] = None,
+        before: str | None = None,
     ) -> ModelConnection:
         ctx = info.context
         order = order_by or ModelOrder()
@@ -198,6 +205,8 @@ class Query:
             descending=order.direction == SortDirection.DESC,
             first=first,
             after=after,
+            last=last,
+            before=before,
             on=ctx.today,
         )
         for model in page.models:
@@ -206,12 +215,13 @@ class Query:
             ModelEdge(cursor=c, node=ModelType(row=m))
             for m, c in zip(page.models, page.cursors, strict=True)
         ]
-        end = page.cursors[-1] if page.cursors else None
-        return ModelConnection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end),
-            filter=criteria,
+        page_info = PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
         )
+        return ModelConnection(edges=edges, page_info=page_info, filter=criteria)
 
     @strawberry.field
     async def organizations(self, info: CtxInfo) -> list[OrganizationType]:

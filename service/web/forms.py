@@ -65,6 +65,7 @@ class CatalogQuery:
     typed: dict[str, str]
     filter: dict[str, Any]
     after: str | None
+    before: str | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -102,5 +103,9 @@ def read_catalog_query(params: QueryParams) -> CatalogQuery:
         if typed[name] and (price := _price(typed[name], label, errors)) is not None:
             wanted[key] = str(price)
     return CatalogQuery(
-        typed=typed, filter=wanted, after=params.get("after") or None, errors=errors
+        typed=typed,
+        filter=wanted,
+        after=params.get("after") or None,
+        before=None if params.get("after") else params.get("before") or None,
+        errors=errors,
     )

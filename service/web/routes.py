@@ -183,12 +183,17 @@ def web_router() -> APIRouter:
     async def catalog(request: Request, api: Api) -> Response:
         wanted = read_catalog_query(request.query_params)
         variables = {"filter": wanted.filter, "first": PAGE_SIZE, "after": wanted.after}
+        if wanted.before:
+            variables.update(last=PAGE_SIZE, before=wanted.before)
         data, picker = await asyncio.gather(api.run("catalog", variables), picker_models(api))
         listing = data["models"]
         kept = {k: v for k, v in wanted.typed.items() if v}
-        next_url = None
-        if listing["pageInfo"]["hasNextPage"]:
-            next_url = "/models?" + urlencode({**kept, "after": listing["pageInfo"]["endCursor"]})
+        pages = listing["pageInfo"]
+        next_url = previous_url = None
+        if pages["hasNextPage"]:
+            next_url = "/models?" + urlencode({**kept, "after": pages["endCursor"]})
+        if pages["hasPreviousPage"]:
+            previous_url = "/models?" + urlencode({**kept, "before": pages["startCursor"]})
         return render(
             request,
             "models.html",
@@ -199,7 +204,8 @@ def web_router() -> APIRouter:
             tasks=data["tasks"],
             typed=wanted.typed,
             errors=wanted.errors,
-            first_url="/models?" + urlencode(kept) if wanted.after else None,
+            first_url="/models?" + urlencode(kept) if previous_url else None,
+            previous_url=previous_url,
             next_url=next_url,
             picker=picker,
         )

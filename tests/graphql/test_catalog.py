@@ -195,6 +195,58 @@ def test_cursor_pagination_walks_every_model_once(gql: GraphQL, field: str, dire
     assert sorted(walked) == sorted(set(walked)) and len(walked) == 7
 
 
+BACKWARD = """
+query($order: ModelOrder, $last: Int, $before: String) {
+  models(orderBy: $order, last: $last, before: $before) {
+    pageInfo { hasPreviousPage hasNextPage startCursor }
+    nodes { slug }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("field", ["NAME", "RELEASE_DATE", "INPUT_PRICE"])
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+def test_backward_pagination_walks_the_same_order_from_the_end(
+    gql: GraphQL, field: str, direction: str
+) -> None:
+    order = {"field": field, "direction": direction}
+    everything = _slugs(gql, order=order, first=100)
+    walked: list[str] = []
+    before = None
+    while True:
+        page = gql.data(BACKWARD, {"order": order, "last": 3, "before": before})["models"]
+        walked = [node["slug"] for node in page["nodes"]] + walked
+        assert page["pageInfo"]["hasNextPage"] is (before is not None)
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert walked == everything
+
+
+def test_a_forward_page_knows_it_has_a_previous_one(gql: GraphQL) -> None:
+    first = gql.data(LIST, {"first": 2})["models"]
+    second = gql.data(
+        "query($a: String) { models(first: 2, after: $a) { pageInfo { hasPreviousPage"
+        " startCursor } } }",
+        {"a": first["pageInfo"]["endCursor"]},
+    )["models"]
+    assert second["pageInfo"]["hasPreviousPage"] is True
+    back = gql.data(BACKWARD, {"last": 2, "before": second["pageInfo"]["startCursor"]})
+    assert [n["slug"] for n in back["models"]["nodes"]] == [
+        e["node"]["slug"] for e in first["edges"]
+    ]
+
+
+def test_paging_arguments_are_checked(gql: GraphQL) -> None:
+    assert gql.error("{ models(last: 0) { nodes { slug } } }")["message"] == (
+        "last must be between 1 and 100 (got 0)"
+    )
+    assert gql.error('{ models(before: "x") { nodes { slug } } }')["message"] == (
+        "before pages backward: give last with it"
+    )
+
+
 TAXONOMY = """
 {
   organizations { slug models { slug } }

@@ -294,3 +294,23 @@ def test_the_stylesheet_is_served(web: TestClient) -> None:
     response = web.get("/static/style.css")
     assert response.status_code == 200
     assert "@media (max-width: 720px)" in response.text
+
+
+def test_the_catalog_pages_back_with_previous_links(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(routes, "PAGE_SIZE", 2)
+
+    def rows(html: str) -> list[str]:
+        return [part.split('"')[0] for part in html.split('<tr data-model="')[1:]]
+
+    def link(html: str, rel: str) -> str:
+        return html.split(f'rel="{rel}" href="')[1].split('"')[0].replace("&amp;", "&")
+
+    first = web.get("/models").text
+    assert 'rel="prev"' not in first
+    second = web.get(link(first, "next")).text
+    third = web.get(link(second, "next")).text
+    back = web.get(link(third, "prev")).text
+    assert rows(back) == rows(second)
+    assert rows(web.get(link(back, "prev")).text) == rows(first)
