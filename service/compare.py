@@ -334,6 +334,8 @@ def _task_rows(data: Sequence[ModelData]) -> list[Row]:
 
     def count(only_demo: bool) -> Callable[[ModelData], tuple[str, str, Any, Any]]:
         def cell(d: ModelData) -> tuple[str, str, Any, Any]:
+            if not d.capabilities:
+                return _missing()  # no task on record says nothing about how many it handles
             n = sum(1 for r in d.capabilities if r.capability.has_demo or not only_demo)
             return _known(str(n), n, n)
 

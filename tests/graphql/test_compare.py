@@ -186,6 +186,9 @@ def test_three_models(gql: GraphQL) -> None:
     assert [c["display"] for c in lineage["cells"]] == ["PaliGemma 2", "—", "—"]
     assert _row(result, "predecessor")["cells"][2]["display"] == "PaliGemma"
     assert result["sharedTasks"] == []  # PaliGemma 2 has no tasks on record
+    tasks = _row(result, "tasks_supported")
+    assert [c["display"] for c in tasks["cells"]] == ["5", "5", "—"]
+    assert [c["state"] for c in tasks["cells"]] == ["KNOWN", "KNOWN", "UNKNOWN"]
     assert result["demo"]["available"] is False
     coverage = {c["task"]["slug"]: c["models"] for c in result["partialTasks"]}
     assert coverage["ocr"] == ["paligemma", "gpt-5.2"]
