@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, String, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -239,12 +239,19 @@ def price_in_force(
     return None
 
 
-def current_price_subquery(on: date) -> Select[tuple[int, object, object]]:
-    """model_id with its model-level input and output price in force on a date."""
-    return select(Price.model_id, Price.input_per_mtok, Price.output_per_mtok).where(
+def model_price_in_force(on: date) -> ColumnElement[bool]:
+    """SQL twin of price_in_force: the model-wide price row that applies on a date."""
+    return and_(
         Price.variant_id.is_(None),
         or_(Price.effective_from.is_(None), Price.effective_from <= on),
         or_(Price.effective_to.is_(None), Price.effective_to > on),
+    )
+
+
+def current_price_subquery(on: date) -> Select[tuple[int, object, object]]:
+    """model_id with its model-level input and output price in force on a date."""
+    return select(Price.model_id, Price.input_per_mtok, Price.output_per_mtok).where(
+        model_price_in_force(on)
     )
 
 

@@ -140,6 +140,11 @@ def find_model(
     return model
 
 
+def _lock_model(session: Session, model_id: int) -> Model:
+    """The model a child row belongs to, locked FOR UPDATE before the child changes."""
+    return session.scalars(select(Model).where(Model.id == model_id).with_for_update()).one()
+
+
 def _touch(writer: Writer, model: Model, expected_version: int | None) -> None:
     """Check the caller saw the newest version, then bump it: edits never cross silently."""
     if expected_version is not None and model.version != expected_version:
@@ -389,7 +394,7 @@ def remove_alias(writer: Writer, alias: str, *, expected_version: int | None = N
     if row is None:
         names = writer.session.scalars(select(ModelAlias.alias))
         raise NotFoundError("alias", alias, [n.lower() for n in names], "alias")
-    model = find_model(writer.session, str(writer.session.get(Model, row.model_id).slug), lock=True)  # type: ignore[union-attr]
+    model = _lock_model(writer.session, row.model_id)
     writer.session.delete(row)
     writer.log.add(
         Change("delete", "alias", f"{model.slug}/{row.alias}", before={"alias": row.alias})
@@ -419,7 +424,7 @@ def put_variant(
 
 def remove_variant(writer: Writer, slug: str, *, expected_version: int | None = None) -> Model:
     row = _by_slug(writer.session, ModelVariant, slug, "variant", "variant")
-    model = find_model(writer.session, writer.session.get(Model, row.model_id).slug, lock=True)  # type: ignore[union-attr]
+    model = _lock_model(writer.session, row.model_id)
     writer.session.delete(row)
     writer.log.add(Change("delete", "variant", slug, before=row_values(row)))
     _child_change(writer, model, expected_version)

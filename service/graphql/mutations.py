@@ -25,6 +25,7 @@ from service.catalog.write_schema import ModelFields
 from service.catalog.writes import Writer, validate
 from service.db import unit_of_work
 from service.graphql.auth import admin_actor
+from service.graphql.inputs import sent
 from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
 from service.graphql.types.common import (
     BigInt,
@@ -39,20 +40,10 @@ from service.graphql.types.common import (
 )
 from service.graphql.types.model import CtxInfo, LicenseType, ModelType, PriceType
 from service.graphql.types.results import Conflict, InvalidInput, NotFound, error_result
-from service.models import Collection, License, Organization, Source, Task
+from service.models import Collection, License, Model, Organization, Source, Task
 from service.models import base as vocab
 
 T = TypeVar("T")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return getattr(value, "value", value)
-
-
-def _sent(obj: Any) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in vars(obj).items() if v is not UNSET}
 
 
 def _checked(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
@@ -320,7 +311,7 @@ Version = Annotated[
 
 
 def _task(input: "TaskInput") -> dict[str, Any]:
-    data = _checked(TaskEntry, _sent(input))
+    data = _checked(TaskEntry, sent(input))
     data["task_group"] = data.pop("group")
     return data
 
@@ -335,7 +326,7 @@ class Mutation:
             info,
             "createOrganization",
             lambda w: writes.create_simple(
-                w, Organization, "organization", _checked(OrganizationEntry, _sent(input))
+                w, Organization, "organization", _checked(OrganizationEntry, sent(input))
             ),
             lambda r: OrganizationResult(organization=OrganizationType(row=r)),
         )
@@ -344,7 +335,7 @@ class Mutation:
     async def update_organization(
         self, info: CtxInfo, slug: str, input: OrganizationPatch
     ) -> OrganizationMutationResult:
-        patch = _sent(input)
+        patch = sent(input)
         return await _write(
             info,
             "updateOrganization",
@@ -358,7 +349,7 @@ class Mutation:
             info,
             "createLicense",
             lambda w: writes.create_simple(
-                w, License, "license", _checked(LicenseEntry, _sent(input))
+                w, License, "license", _checked(LicenseEntry, sent(input))
             ),
             lambda r: LicenseResult(license=LicenseType(row=r)),
         )
@@ -367,7 +358,7 @@ class Mutation:
     async def update_license(
         self, info: CtxInfo, slug: str, input: LicensePatch
     ) -> LicenseMutationResult:
-        patch = _sent(input)
+        patch = sent(input)
         return await _write(
             info,
             "updateLicense",
@@ -380,9 +371,7 @@ class Mutation:
         return await _write(
             info,
             "createSource",
-            lambda w: writes.create_simple(
-                w, Source, "source", _checked(SourceEntry, _sent(input))
-            ),
+            lambda w: writes.create_simple(w, Source, "source", _checked(SourceEntry, sent(input))),
             lambda r: SourceResult(source=SourceType(row=r)),
         )
 
@@ -390,7 +379,7 @@ class Mutation:
     async def update_source(
         self, info: CtxInfo, slug: str, input: SourcePatch
     ) -> SourceMutationResult:
-        patch = _sent(input)
+        patch = sent(input)
         return await _write(
             info,
             "updateSource",
@@ -409,7 +398,7 @@ class Mutation:
 
     @strawberry.mutation
     async def update_task(self, info: CtxInfo, slug: str, input: TaskPatch) -> TaskMutationResult:
-        patch = _sent(input)
+        patch = sent(input)
         if "group" in patch:
             patch["task_group"] = patch.pop("group")
         return await _write(
@@ -427,7 +416,7 @@ class Mutation:
             info,
             "createCollection",
             lambda w: writes.create_simple(
-                w, Collection, "collection", _checked(CollectionEntry, _sent(input))
+                w, Collection, "collection", _checked(CollectionEntry, sent(input))
             ),
             lambda r: CollectionResult(collection=CollectionType(row=r)),
         )
@@ -436,7 +425,7 @@ class Mutation:
     async def update_collection(
         self, info: CtxInfo, slug: str, input: CollectionPatch
     ) -> CollectionMutationResult:
-        patch = _sent(input)
+        patch = sent(input)
         return await _write(
             info,
             "updateCollection",
@@ -452,7 +441,7 @@ class Mutation:
             info,
             "createModel",
             lambda w: writes.create_model(
-                w, _checked(ModelFields, _sent(input)), source=source, quote=quote
+                w, _checked(ModelFields, sent(input)), source=source, quote=quote
             ),
             _model,
         )
@@ -473,7 +462,7 @@ class Mutation:
             lambda w: writes.update_model(
                 w,
                 slug,
-                _checked(ModelFields, _sent(input)),
+                _checked(ModelFields, sent(input)),
                 expected_version=expected_version,
                 source=source,
                 quote=quote,
@@ -529,7 +518,7 @@ class Mutation:
             info,
             "putVariant",
             lambda w: writes.put_variant(
-                w, model, _checked(VariantEntry, _sent(input)), expected_version=expected_version
+                w, model, _checked(VariantEntry, sent(input)), expected_version=expected_version
             ),
             _model,
         )
@@ -554,7 +543,7 @@ class Mutation:
         input: CapabilityInput,
         expected_version: Version = None,
     ) -> ModelMutationResult:
-        data = _sent(input)
+        data = sent(input)
         return await _write(
             info,
             "setCapability",
@@ -658,7 +647,7 @@ class Mutation:
         self, info: CtxInfo, model: str, input: PriceInput, expected_version: Version = None
     ) -> PriceMutationResult:
         def action(w: Writer) -> Any:
-            price_in = validate(PriceEntry, _sent(input))
+            price_in = validate(PriceEntry, sent(input))
             assert price_in.effective_from is not None  # the GraphQL input requires it
             price = writes.set_price(
                 w,
@@ -672,7 +661,7 @@ class Mutation:
                 cached_input_per_mtok=price_in.cached_input_per_mtok,
                 source=price_in.source,
             )
-            found = writes.find_model(w.session, model)
+            found = w.session.get(Model, price.model_id)  # already loaded and locked
             return found, PriceType(row=price, variant=price_in.variant)
 
         return await _write(

@@ -13,6 +13,7 @@ from service.catalog import reads, search
 from service.catalog.errors import UserInputError, closest, suggest
 from service.graphql.auth import admin_actor
 from service.graphql.context import Context
+from service.graphql.inputs import sent
 from service.graphql.types.audit import AuditEntryType
 from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
 from service.graphql.types.common import (
@@ -104,18 +105,8 @@ class ModelConnection:
         return await ctx.run(search.count_models, self.filter, on=ctx.today)
 
 
-def _value(item: Any) -> Any:
-    return item.value if isinstance(item, Enum) else item
-
-
 def _to_search_filter(given: ModelFilter | None) -> search.ModelFilter:
-    if given is None:
-        return search.ModelFilter()
-    values = {
-        name: [_value(v) for v in value] if isinstance(value, list) else _value(value)
-        for name, value in vars(given).items()
-    }
-    return search.ModelFilter(**values)
+    return search.ModelFilter(**sent(given)) if given else search.ModelFilter()
 
 
 async def resolve_models(ctx: Context, names: list[str]) -> list[Model]:

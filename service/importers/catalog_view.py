@@ -3,9 +3,10 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.catalog.reads import model_price_in_force
 from service.models import (
     FactClaim,
     License,
@@ -58,14 +59,7 @@ class CatalogView:
         # The price in force today: a price recorded ahead of its date is not yet the shown one.
         today = date.today()
         self.curated_prices = {
-            p.model_id: p
-            for p in session.scalars(
-                select(Price).where(
-                    Price.variant_id.is_(None),
-                    or_(Price.effective_from.is_(None), Price.effective_from <= today),
-                    or_(Price.effective_to.is_(None), Price.effective_to > today),
-                )
-            )
+            p.model_id: p for p in session.scalars(select(Price).where(model_price_in_force(today)))
         }
 
     @classmethod
