@@ -199,7 +199,7 @@ async def search_models(
     reverse = descending != backward
     cursor = before if backward else after
     if cursor:
-        value, last_id = _decode_cursor(cursor, order)
+        value, last_id = _decode_cursor(cursor, order, "before" if backward else "after")
         position = tuple_(key, Model.id)
         bound = tuple_(literal(value, key.type), literal(last_id))
         query = query.where(position < bound if reverse else position > bound)
@@ -228,7 +228,7 @@ def _encode_cursor(value: Any, model_id: int) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode_cursor(cursor: str, order: OrderField) -> tuple[Any, int]:
+def _decode_cursor(cursor: str, order: OrderField, argument: str) -> tuple[Any, int]:
     try:
         text, model_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if order == "name":
@@ -238,7 +238,7 @@ def _decode_cursor(cursor: str, order: OrderField) -> tuple[Any, int]:
         return Decimal(text), int(model_id)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         raise UserInputError(
-            "after is not a cursor from this listing and ordering; pass a cursor returned by "
-            "the same query",
-            "after",
+            f"{argument} is not a cursor from this listing and ordering; pass a cursor "
+            "returned by the same query",
+            argument,
         ) from None

@@ -78,6 +78,8 @@ def test_page_size_is_capped(gql: GraphQL) -> None:
 def test_foreign_cursor_is_refused(gql: GraphQL) -> None:
     error = gql.error('{ models(after: "not-a-cursor") { nodes { slug } } }')
     assert error["message"].startswith("after is not a cursor from this listing")
+    error = gql.error('{ models(last: 2, before: "not-a-cursor") { nodes { slug } } }')
+    assert error["message"].startswith("before is not a cursor from this listing")
 
 
 def test_query_depth_is_limited(gql: GraphQL) -> None:
