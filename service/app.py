@@ -12,6 +12,7 @@ from service import health
 from service.config import Settings, get_settings
 from service.db import database_url, make_async_engine, make_engine
 from service.graphql.router import graphql_router
+from service.http_guard import HttpGuard
 from service.observability import install_observability
 from service.web.routes import mount_web
 
@@ -33,12 +34,24 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if engine is None:
             sync_engine.dispose()
 
+    # Production publishes no API description: the GraphQL schema is the contract.
     docs = None if settings.is_production else "/docs"
-    app = FastAPI(title="model-catalog", lifespan=lifespan, docs_url=docs, redoc_url=None)
+    openapi = None if settings.is_production else "/openapi.json"
+    app = FastAPI(
+        title="model-catalog",
+        lifespan=lifespan,
+        docs_url=docs,
+        redoc_url=None,
+        openapi_url=openapi,
+    )
     app.state.settings = settings
     app.state.engine = sync_engine
     app.state.async_engine = async_engine
-    install_observability(app, metrics_enabled=settings.metrics_enabled)
+    app.add_middleware(
+        HttpGuard, max_body_bytes=settings.max_request_bytes, production=settings.is_production
+    )
+    metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    install_observability(app, metrics_enabled=settings.metrics_on, metrics_token=metrics_token)
     app.include_router(health.router)
     app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
     mount_web(app)

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         default=None, description="`json` or `text`; unset: json in production, text otherwise."
     )
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token /metrics requires when set; in production /metrics is served "
+        "only with one.",
+    )
     graphiql: bool | None = Field(
         default=None,
         description="Serve the GraphiQL IDE at /graphql (unset: on in development, off in "
@@ -112,6 +117,11 @@ class Settings(BaseSettings):
         default=256,
         ge=0,
         description="Public query results kept per worker until the next write (0: off).",
+    )
+    max_request_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        description="Request bodies larger than this are refused with 413.",
     )
     min_shared_demo_tasks: int = Field(
         default=1,
@@ -170,6 +180,11 @@ class Settings(BaseSettings):
 
     def _on(self, value: bool | None) -> bool:
         return (not self.is_production) if value is None else value
+
+    @property
+    def metrics_on(self) -> bool:
+        """Production serves /metrics only behind METRICS_TOKEN; development serves it openly."""
+        return self.metrics_enabled and (not self.is_production or self.metrics_token is not None)
 
     @property
     def graphiql_on(self) -> bool:

@@ -1,6 +1,7 @@
 """Liveness (/healthz: the process answers) and readiness (/readyz: database up, schema at head)."""
 
 import logging
+import time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -11,6 +12,25 @@ from service.migrate import current_revisions, head_revisions, known_revisions
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
+
+
+# Requests that failed for want of a database connection (the pool's wait ran out, or the
+# server did not answer) make this worker unready for a while, even when the probe's own
+# connection gets through: a load balancer then sends traffic to workers that can serve it.
+CONNECTION_FAILURE_WINDOW_S = 15.0
+_last_connection_failure = float("-inf")
+
+
+def note_connection_failure() -> None:
+    """A request failed because no database connection could be had."""
+    global _last_connection_failure
+    _last_connection_failure = time.monotonic()
+
+
+def recent_connection_failure() -> float | None:
+    """Seconds since the last such failure, when within the window."""
+    elapsed = time.monotonic() - _last_connection_failure
+    return elapsed if elapsed < CONNECTION_FAILURE_WINDOW_S else None
 
 
 @router.get("/healthz")
@@ -36,6 +56,16 @@ def readiness(engine: Engine) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
     heads = head_revisions()
     body = {"database": "ok", "revision": sorted(current), "head": sorted(heads)}
+    if (elapsed := recent_connection_failure()) is not None:
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "requests": "failing for want of database connections",
+                "seconds_since_failure": round(elapsed, 1),
+                **body,
+            },
+            503,
+        )
     if current == heads:
         return JSONResponse({"status": "ok", "schema": "head", **body})
     # A revision the code does not know was written by a newer release: not "behind".

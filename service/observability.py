@@ -5,6 +5,7 @@ operation's name and whether it produced errors; until then the middleware label
 request by the `operationName` the client sent.
 """
 
+import hmac
 import json
 import logging
 import os
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -236,7 +237,7 @@ async def _read_operation_name(scope: Scope, receive: Receive, context: RequestC
             break
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # the guard answers a malformed body with a 400
         payload = None
     if isinstance(payload, dict) and isinstance(payload.get("operationName"), str):
         context.operation = payload["operationName"]
@@ -263,10 +264,30 @@ async def _masked_error(send: Send, request_id: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def install_observability(app: FastAPI, *, metrics_enabled: bool) -> None:
+def install_observability(
+    app: FastAPI, *, metrics_enabled: bool, metrics_token: str | None = None
+) -> None:
+    """The middleware, and /metrics when enabled (behind a bearer token when one is given)."""
     app.add_middleware(RequestObservability)
-    if metrics_enabled:
+    if not metrics_enabled:
+        return
+    if not metrics_token:
         app.add_api_route("/metrics", metrics_response, include_in_schema=False)
+        return
+    expected = f"Bearer {metrics_token}".encode()
+
+    def guarded_metrics(request: Request) -> Response:
+        presented = request.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(presented, expected):
+            return Response(
+                "metrics need 'Authorization: Bearer <METRICS_TOKEN>'\n",
+                status_code=401,
+                media_type="text/plain",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return metrics_response()
+
+    app.add_api_route("/metrics", guarded_metrics, include_in_schema=False)
 
 
 def instrument_engine(engine: Engine, *, slow_query_ms: int, pool_capacity: int) -> None:

@@ -39,6 +39,17 @@ class SeedBundle:
     collections: list[CollectionEntry] = field(default_factory=list)
     models: list[ModelFile] = field(default_factory=list)
     model_files: dict[str, str] = field(default_factory=dict)  # slug -> file, for messages
+    # Kinds with a file that could not be read in full: references to them are not checked,
+    # so one broken file does not bury the others' problems under false "unknown" ones.
+    incomplete: set[str] = field(default_factory=set)
+
+
+class _Unreadable:
+    """The file has problems already listed; there is nothing to validate."""
+
+
+UNREADABLE = _Unreadable()
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def load_seed(seed_dir: Path) -> SeedBundle:
@@ -49,15 +60,17 @@ def load_seed(seed_dir: Path) -> SeedBundle:
         raise CatalogError([Problem(str(seed_dir), "", "seed directory not found")])
     for name, entry_cls in TAXONOMY.items():
         path = seed_dir / "taxonomy" / f"{name}.yaml"
+        before = len(problems)
         entries = _load_list(path, entry_cls, _where(path, seed_dir), problems)
         setattr(bundle, name, entries)
+        if len(problems) > before:
+            bundle.incomplete.add(name.removesuffix("s"))
     for path in sorted((seed_dir / "models").glob("*.y*ml")):
         where = _where(path, seed_dir)
         data = _read_yaml(path, where, problems)
-        if data is None:
-            continue
-        model = _validate(ModelFile, data, where, "", problems)
+        model = None if data is UNREADABLE else _validate(ModelFile, data, where, "", problems)
         if model is None:
+            bundle.incomplete.add("model")
             continue
         if model.slug in bundle.model_files:
             problems.append(
@@ -71,8 +84,7 @@ def load_seed(seed_dir: Path) -> SeedBundle:
             continue
         bundle.models.append(model)
         bundle.model_files[model.slug] = where
-    if not problems:
-        problems.extend(_cross_check(bundle, seed_dir))
+    problems.extend(_cross_check(bundle, seed_dir))
     if problems:
         raise CatalogError(problems)
     return bundle
@@ -86,16 +98,58 @@ def _where(path: Path, seed_dir: Path) -> str:
 
 
 def _read_yaml(path: Path, where: str, problems: list[Problem]) -> Any:
+    """The file's data, or UNREADABLE with its problems listed (empty, binary, not YAML)."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(where, "", "file not found"))
+        return UNREADABLE
+    except OSError as exc:
+        problems.append(Problem(where, "", f"cannot be read: {exc.strerror or exc}"))
+        return UNREADABLE
+    if b"\x00" in raw:
+        problems.append(Problem(where, "", "holds NUL bytes: binary content, not YAML text"))
+        return UNREADABLE
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(where, "", f"is not UTF-8 text (bad byte at offset {exc.start})"))
+        return UNREADABLE
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
         problems.append(Problem(where, "", f"not valid YAML{line}: {getattr(exc, 'problem', exc)}"))
-    return None
+        return UNREADABLE
+    except RecursionError:
+        problems.append(Problem(where, "", "not valid YAML: nested too deeply"))
+        return UNREADABLE
+    if data is None:
+        problems.append(Problem(where, "", "the file is empty; delete it or give its entries"))
+        return UNREADABLE
+    found = _bad_values(data)
+    problems.extend(Problem(where, at, message) for at, message in found)
+    return UNREADABLE if found else data
+
+
+def _bad_values(data: Any) -> list[tuple[str, str]]:
+    """Values no column can hold: NUL or lone surrogates in text, integers beyond 64 bits."""
+    found = []
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((v, f"{at}.{k}" if at else str(k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            found.append((at, "holds a NUL character"))
+        elif isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+            found.append((at, "holds a lone surrogate (not Unicode text)"))
+        elif isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+            found.append((at, f"{value} is beyond the 64-bit integer range"))
+    return sorted(found)
 
 
 def _validate(
@@ -136,7 +190,7 @@ def _message(error: dict[str, Any]) -> str:
 
 def _load_list(path: Path, cls: type[E], where: str, problems: list[Problem]) -> list[E]:
     data = _read_yaml(path, where, problems)
-    if data is None:
+    if data is UNREADABLE:
         return []
     if not isinstance(data, list):
         problems.append(Problem(where, "", "expected a list of entries"))
@@ -162,7 +216,7 @@ def _cross_check(bundle: SeedBundle, seed_dir: Path) -> list[Problem]:
     }
 
     def check(where: str, field_name: str, kind: str, slug: str | None) -> None:
-        if slug is not None and slug not in known[kind]:
+        if slug is not None and slug not in known[kind] and kind not in bundle.incomplete:
             problems.append(
                 Problem(where, field_name, f"unknown {kind} {slug!r}{suggest(slug, known[kind])}")
             )
@@ -190,7 +244,8 @@ def _cross_check(bundle: SeedBundle, seed_dir: Path) -> list[Problem]:
             fact = getattr(model, fact_name)
             if fact is not None:
                 check(where, f"{fact_name}.value", fact_name, fact.value)
-        problems.extend(_check_sources(model, where, known["source"]))
+        if "source" not in bundle.incomplete:
+            problems.extend(_check_sources(model, where, known["source"]))
         variants = {v.slug for v in model.variants}
         for i, price in enumerate(model.prices):
             if price.variant is not None and price.variant not in variants:

@@ -26,7 +26,7 @@ class TokenInfo:
 
 
 def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def create(session: Session, *, name: str, actor: str) -> str:
@@ -45,10 +45,18 @@ def create(session: Session, *, name: str, actor: str) -> str:
     return f"{PREFIX}_{token.id}_{secret}"
 
 
+MAX_TOKEN_ID_DIGITS = 18
+
+
+def _is_token_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= MAX_TOKEN_ID_DIGITS
+
+
 def verify(session: Session, presented: str) -> str | None:
     """The name of the live token presented, or None. The secret is compared in constant time."""
     parts = presented.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit():
+    # isdigit() alone takes '²' and other Unicode digits; ids are ASCII and fit a bigint.
+    if len(parts) != 3 or parts[0] != PREFIX or not _is_token_id(parts[1]):
         return None
     token = session.get(ApiToken, int(parts[1]))
     # Compare against a dummy hash when there is no such token, so timing says nothing.

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from strawberry import UNSET
 
 from service.catalog import tokens, writes
-from service.catalog.errors import UserInputError
+from service.catalog.errors import InvalidInputError, Problem, UserInputError
 from service.catalog.seed_schema import (
     CollectionEntry,
     LicenseEntry,
@@ -44,6 +44,33 @@ from service.models import Collection, License, Model, Organization, Source, Tas
 from service.models import base as vocab
 
 T = TypeVar("T")
+
+
+# A null state is derived by the write path from its value (known when a value is given).
+_DERIVED_WHEN_NULL = frozenset({"context_window_state", "parameters_state"})
+
+
+def _patch(input: Any, table: Any) -> dict[str, Any]:
+    """The fields a patch sends; null for a field the row cannot lack is InvalidInput."""
+    data = sent(input)
+    columns = table.__table__.columns
+    problems = []
+    for field, value in data.items():
+        if field in _DERIVED_WHEN_NULL:
+            continue
+        column = columns.get(field) or columns.get(f"{field}_id") or columns.get(f"task_{field}")
+        if value is None and column is not None and not column.nullable:
+            head, *rest = field.split("_")
+            problems.append(
+                Problem(
+                    "input",
+                    head + "".join(p.capitalize() for p in rest),
+                    "cannot be null: every record has one; leave the field out to keep it",
+                )
+            )
+    if problems:
+        raise InvalidInputError(problems)
+    return data
 
 
 def _checked(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
@@ -335,11 +362,12 @@ class Mutation:
     async def update_organization(
         self, info: CtxInfo, slug: str, input: OrganizationPatch
     ) -> OrganizationMutationResult:
-        patch = sent(input)
         return await _write(
             info,
             "updateOrganization",
-            lambda w: writes.update_simple(w, Organization, "organization", slug, patch),
+            lambda w: writes.update_simple(
+                w, Organization, "organization", slug, _patch(input, Organization)
+            ),
             lambda r: OrganizationResult(organization=OrganizationType(row=r)),
         )
 
@@ -358,11 +386,10 @@ class Mutation:
     async def update_license(
         self, info: CtxInfo, slug: str, input: LicensePatch
     ) -> LicenseMutationResult:
-        patch = sent(input)
         return await _write(
             info,
             "updateLicense",
-            lambda w: writes.update_simple(w, License, "license", slug, patch),
+            lambda w: writes.update_simple(w, License, "license", slug, _patch(input, License)),
             lambda r: LicenseResult(license=LicenseType(row=r)),
         )
 
@@ -379,11 +406,10 @@ class Mutation:
     async def update_source(
         self, info: CtxInfo, slug: str, input: SourcePatch
     ) -> SourceMutationResult:
-        patch = sent(input)
         return await _write(
             info,
             "updateSource",
-            lambda w: writes.update_simple(w, Source, "source", slug, patch),
+            lambda w: writes.update_simple(w, Source, "source", slug, _patch(input, Source)),
             lambda r: SourceResult(source=SourceType(row=r)),
         )
 
@@ -398,13 +424,16 @@ class Mutation:
 
     @strawberry.mutation
     async def update_task(self, info: CtxInfo, slug: str, input: TaskPatch) -> TaskMutationResult:
-        patch = sent(input)
-        if "group" in patch:
-            patch["task_group"] = patch.pop("group")
+        def patch() -> dict[str, Any]:
+            data = _patch(input, Task)
+            if "group" in data:
+                data["task_group"] = data.pop("group")
+            return data
+
         return await _write(
             info,
             "updateTask",
-            lambda w: writes.update_simple(w, Task, "task", slug, patch),
+            lambda w: writes.update_simple(w, Task, "task", slug, patch()),
             lambda r: TaskResult(task=TaskType(row=r)),
         )
 
@@ -425,11 +454,12 @@ class Mutation:
     async def update_collection(
         self, info: CtxInfo, slug: str, input: CollectionPatch
     ) -> CollectionMutationResult:
-        patch = sent(input)
         return await _write(
             info,
             "updateCollection",
-            lambda w: writes.update_simple(w, Collection, "collection", slug, patch),
+            lambda w: writes.update_simple(
+                w, Collection, "collection", slug, _patch(input, Collection)
+            ),
             lambda r: CollectionResult(collection=CollectionType(row=r)),
         )
 
@@ -462,7 +492,7 @@ class Mutation:
             lambda w: writes.update_model(
                 w,
                 slug,
-                _checked(ModelFields, sent(input)),
+                _checked(ModelFields, _patch(input, Model)),
                 expected_version=expected_version,
                 source=source,
                 quote=quote,

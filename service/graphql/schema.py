@@ -1,14 +1,17 @@
-"""The schema and its limits; unexpected errors masked, user errors plain."""
+"""The schema and its limits; unexpected errors masked (with a code), user errors plain."""
 
+import logging
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLError
+from sqlalchemy import exc as sa_exc
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -17,19 +20,30 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from service.catalog.errors import UserInputError
 from service.graphql.cache import CachedReads
+from service.graphql.limits import GrowingListNesting, request_problems
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
-from service.graphql.types.common import BIG_INT_SCALAR, BigInt
+from service.graphql.types.common import BIG_INT_SCALAR, DECIMAL_SCALAR, BigInt
+from service.health import note_connection_failure
+from service.logging import request_context
 from service.observability import note_graphql_operation
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
 MAX_ALIASES = 30
 MASKED_MESSAGE = "Unexpected error. It has been logged; please try again or report it."
+UNAVAILABLE_MESSAGE = "The catalog is unavailable right now; please try again shortly."
+INTERNAL = "INTERNAL_SERVER_ERROR"
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
+# graphql-core's hints name fields and types of the schema; without introspection they go.
+_SCHEMA_HINT = re.compile(r"\s*Did you mean [^?]*\?")
+
+log = logging.getLogger(__name__)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
@@ -38,12 +52,80 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, UserInputError | GraphQLError)
 
 
+def _causes(error: BaseException | None) -> Iterator[BaseException]:
+    seen = 0
+    while error is not None and seen < 5:
+        yield error
+        error = error.__cause__ or error.__context__
+        seen += 1
+
+
+def is_connection_failure(error: BaseException | None) -> bool:
+    """The database could not be reached, or no pooled connection was free in time."""
+    for cause in _causes(error):
+        if isinstance(cause, sa_exc.TimeoutError):  # the pool's wait ran out
+            return True
+        if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
+            return True
+        if isinstance(cause, sa_exc.OperationalError | sa_exc.InterfaceError):
+            return type(cause.orig).__name__ != "QueryCanceled"
+    return False
+
+
+def failure_code(error: BaseException | None) -> str:
+    """SERVICE_UNAVAILABLE when the database is out of reach (or too slow); else internal."""
+    if is_connection_failure(error):
+        return UNAVAILABLE
+    if any(isinstance(c, sa_exc.OperationalError) for c in _causes(error)):
+        return UNAVAILABLE  # a statement cancelled by statement_timeout
+    return INTERNAL
+
+
+def masked(error: GraphQLError) -> GraphQLError:
+    """What a client sees of an unexpected error: a code, a message and the request id."""
+    code = failure_code(error.original_error)
+    context = request_context.get()
+    extensions: dict[str, Any] = {"code": code}
+    if context is not None:
+        extensions["requestId"] = context.request_id
+    return GraphQLError(
+        UNAVAILABLE_MESSAGE if code == UNAVAILABLE else MASKED_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
 class CatalogSchema(Schema):
+    def __init__(self, *args: Any, mask_errors: bool, hide_hints: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mask_errors = mask_errors
+        self.hide_hints = hide_hints
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Log only what went wrong on our side; a user's mistake is answered, not logged."""
-        super().process_errors([e for e in errors if _is_unexpected(e)], execution_context)
+        unexpected = [e for e in errors if _is_unexpected(e)]
+        if any(is_connection_failure(e.original_error) for e in unexpected):
+            note_connection_failure()
+        super().process_errors(unexpected, execution_context)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Every answer leaves masked, whichever step raised (an extension's too)."""
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [self._public(e) for e in result.errors]
+        return result
+
+    def _public(self, error: GraphQLError) -> GraphQLError:
+        if self.mask_errors and _is_unexpected(error):
+            return masked(error)
+        if self.hide_hints and "Did you mean" in error.message:
+            error.message = _SCHEMA_HINT.sub("", error.message)
+        return error
 
 
 # Built once: the limiters make a new rule class per instance, and a new class per request
@@ -51,14 +133,33 @@ class CatalogSchema(Schema):
 _LIMIT_RULES = [
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    GrowingListNesting,
 ]
 
 
 class DocumentLimits(AddValidationRules):
-    """Query depth and alias count limits."""
+    """Query depth, alias count and list nesting limits."""
 
     def __init__(self) -> None:
         super().__init__(_LIMIT_RULES)
+
+
+class RequestLimits(SchemaExtension):
+    """Checks that depend on the request, not only the document: run after validation."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.pre_execution_errors is None and ctx.graphql_document is not None:
+            ctx.pre_execution_errors = validate_document(
+                ctx.schema._schema, ctx.graphql_document, ctx.validation_rules
+            )
+        if not ctx.pre_execution_errors and ctx.graphql_document is not None:
+            problems = request_problems(
+                ctx.graphql_document, ctx._provided_operation_name, ctx.variables
+            )
+            if problems:
+                ctx.pre_execution_errors = problems
+        yield
 
 
 class OperationMetrics(SchemaExtension):
@@ -74,27 +175,26 @@ class OperationMetrics(SchemaExtension):
 
 
 def build_schema(*, introspection: bool = True, mask_errors: bool = True) -> Schema:
-    """The schema; production turns introspection off (and keeps errors masked)."""
+    """The schema; production turns introspection (and the schema hints in errors) off."""
     extensions: list[Any] = [
         OperationMetrics,
         CachedReads,
         # Parsing and validating the same documents again is most of a request's CPU.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        RequestLimits,
         DocumentLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    if mask_errors:
-        extensions.append(
-            lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE)
-        )
     return CatalogSchema(
         query=Query,
         mutation=Mutation,
-        config=StrawberryConfig(scalar_map={BigInt: BIG_INT_SCALAR}),
+        config=StrawberryConfig(scalar_map={BigInt: BIG_INT_SCALAR, Decimal: DECIMAL_SCALAR}),
         extensions=extensions,
+        mask_errors=mask_errors,
+        hide_hints=not introspection,
     )
 
 

@@ -1,0 +1,189 @@
+"""ASGI guard in front of the app: body size limit, malformed GraphQL bodies, security headers.
+
+A client's mistake is answered here with a 4xx and a code before any handler parses it:
+a body over `MAX_REQUEST_BYTES` is `413 PAYLOAD_TOO_LARGE`; a `/graphql` POST whose JSON body
+is not valid UTF-8 JSON, is not an object, or nests deeper than `MAX_JSON_DEPTH` is
+`400 BAD_REQUEST`. Every response carries the usual security headers.
+"""
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+GRAPHQL_PATH = "/graphql"
+# Deeper than any document the API takes needs (a variable holds input objects and lists a
+# few levels deep); far below Python's recursion limit.
+MAX_JSON_DEPTH = 32
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+# The pages load nothing but their own stylesheet; GraphiQL (development only) needs its CDN.
+PAGE_CSP = (
+    b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    b"frame-ancestors 'none'; form-action 'self'"
+)
+HSTS = b"max-age=31536000; includeSubDomains"
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests lists or objects deeper than `limit` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def check_graphql_body(body: bytes) -> None:
+    """Refuse a /graphql JSON body that no GraphQL request can be, as a 400 with a code."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(400, "BAD_REQUEST", "the request body is not valid UTF-8") from exc
+    try:
+        payload = json.loads(text)
+    except RecursionError as exc:
+        raise BadRequest(400, "BAD_REQUEST", "the JSON body nests too deeply") from exc
+    except ValueError as exc:
+        raise BadRequest(400, "BAD_REQUEST", f"the request body is not valid JSON: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise BadRequest(
+            400,
+            "BAD_REQUEST",
+            'the request body must be a JSON object: {"query": "...", "variables": {...}}',
+        )
+    if json_depth_exceeds(payload, MAX_JSON_DEPTH):
+        raise BadRequest(
+            400, "BAD_REQUEST", f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels"
+        )
+    for key in ("query", "operationName"):
+        if payload.get(key) is not None and not isinstance(payload[key], str):
+            raise BadRequest(400, "BAD_REQUEST", f"{key} must be a string")
+    for key in ("variables", "extensions"):
+        if payload.get(key) is not None and not isinstance(payload[key], dict):
+            raise BadRequest(400, "BAD_REQUEST", f"{key} must be a JSON object")
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return bytes(value)
+    return None
+
+
+async def _answer(send: Send, error: BadRequest, extra_headers: list[tuple[bytes, bytes]]) -> None:
+    body = json.dumps(
+        {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *extra_headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class HttpGuard:
+    """Body limit, malformed-body refusal and security headers, as one ASGI layer."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, production: bool) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.headers = [*SECURITY_HEADERS, *([(b"strict-transport-security", HSTS)] * production)]
+
+    def _with_headers(self, scope: Scope, message: Message) -> Message:
+        headers = list(message.get("headers", []))
+        headers.extend(self.headers)
+        content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+        is_ide = scope["path"].rstrip("/") == GRAPHQL_PATH
+        if content_type.startswith(b"text/html") and not is_ide:
+            headers.append((b"content-security-policy", PAGE_CSP))
+        return {**message, "headers": headers}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = self._with_headers(scope, message)
+            await send(message)
+
+        if scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send_with_headers)
+            return
+        try:
+            body, messages = await self._read_body(scope, receive)
+            if scope["path"].rstrip("/") == GRAPHQL_PATH and _is_json(scope):
+                check_graphql_body(body)
+        except BadRequest as error:
+            await _answer(send, error, self.headers)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send_with_headers)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, list[Message]]:
+        """The whole body (refused past the limit, before reading it when its length is sent)."""
+        too_large = BadRequest(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            f"the request body is larger than {self.max_body_bytes} bytes",
+        )
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks), [message]
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise too_large
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        return body, [{"type": "http.request", "body": body, "more_body": False}]
+
+
+def _is_json(scope: Scope) -> bool:
+    content_type = (_header(scope, b"content-type") or b"").split(b";")[0].strip().lower()
+    return content_type == b"application/json"
