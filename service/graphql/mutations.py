@@ -58,7 +58,8 @@ def _patch(input: Any, table: Any) -> dict[str, Any]:
     for field, value in data.items():
         if field in _DERIVED_WHEN_NULL:
             continue
-        column = columns.get(field) or columns.get(f"{field}_id") or columns.get(f"task_{field}")
+        names = (field, f"{field}_id", f"task_{field}")
+        column = next((columns[n] for n in names if n in columns), None)
         if value is None and column is not None and not column.nullable:
             head, *rest = field.split("_")
             problems.append(
