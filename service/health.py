@@ -19,6 +19,7 @@ router = APIRouter(include_in_schema=False)
 # connection gets through: a load balancer then sends traffic to workers that can serve it.
 CONNECTION_FAILURE_WINDOW_S = 15.0
 _last_connection_failure = float("-inf")
+_last_success = float("-inf")
 
 
 def note_connection_failure() -> None:
@@ -27,10 +28,18 @@ def note_connection_failure() -> None:
     _last_connection_failure = time.monotonic()
 
 
+def note_success() -> None:
+    """A request got its connection: the worker serves again."""
+    global _last_success
+    _last_success = time.monotonic()
+
+
 def recent_connection_failure() -> float | None:
-    """Seconds since the last such failure, when within the window."""
+    """Seconds since the last such failure, when within the window and none succeeded since."""
     elapsed = time.monotonic() - _last_connection_failure
-    return elapsed if elapsed < CONNECTION_FAILURE_WINDOW_S else None
+    if elapsed >= CONNECTION_FAILURE_WINDOW_S or _last_success > _last_connection_failure:
+        return None
+    return elapsed
 
 
 @router.get("/healthz")

@@ -29,7 +29,7 @@ from service.graphql.limits import GrowingListNesting, request_problems
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
 from service.graphql.types.common import BIG_INT_SCALAR, DECIMAL_SCALAR, BigInt
-from service.health import note_connection_failure
+from service.health import note_connection_failure, note_success
 from service.logging import request_context
 from service.observability import note_graphql_operation
 
@@ -117,7 +117,11 @@ class CatalogSchema(Schema):
         """Every answer leaves masked, whichever step raised (an extension's too)."""
         result = await super().execute(*args, **kwargs)
         if result.errors:
+            if not any(is_connection_failure(e.original_error) for e in result.errors):
+                note_success()
             result.errors = [self._public(e) for e in result.errors]
+        else:
+            note_success()
         return result
 
     def _public(self, error: GraphQLError) -> GraphQLError:

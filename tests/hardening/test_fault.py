@@ -1,0 +1,99 @@
+"""The database cut away mid-load: masked SERVICE_UNAVAILABLE, /readyz 503, recovery unaided."""
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from service.app import create_app
+from service.config import Settings
+from service.db import make_engine
+from tests.hardening.conftest import assert_not_leaking
+from tests.web.live import serving
+
+pytestmark = pytest.mark.slow
+COMPARE = '{ compare(models: ["gpt-5.2", "paligemma"]) { sections { title } } }'
+QUERIES = [COMPARE, "{ organizations { slug models { slug } } }", "{ tasks { slug } }"]
+
+
+@pytest.fixture
+def live(databases: Any, seeded_template: str) -> Iterator[tuple[str, str]]:
+    url = databases.create(template=seeded_template)
+    url_text = url.render_as_string(hide_password=False)
+    engine = make_engine(url_text)
+    settings = Settings(database_url=url_text, db_pool_timeout=1, db_connect_timeout=2)
+    with serving(create_app(engine, settings)) as base:
+        yield base, str(url.database)
+    engine.dispose()
+
+
+def _cut(databases: Any, name: str, allow: bool) -> None:
+    with databases.admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allow).lower()}'))
+        if not allow:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+
+
+def test_database_outage_is_masked_and_recovers(
+    live: tuple[str, str], databases: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, name = live
+    answers: list[tuple[int, dict[str, Any]]] = []
+    stop = threading.Event()
+
+    def load() -> None:
+        with httpx.Client(base_url=base, timeout=20) as client:
+            i = 0
+            while not stop.is_set():
+                response = client.post("/graphql", json={"query": QUERIES[i % len(QUERIES)]})
+                answers.append((response.status_code, response.json()))
+                i += 1
+
+    with httpx.Client(base_url=base, timeout=20) as client:
+        assert "errors" not in client.post("/graphql", json={"query": COMPARE}).json()
+        workers = [threading.Thread(target=load) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        time.sleep(0.3)
+        _cut(databases, name, allow=False)
+        answers.clear()
+        time.sleep(2)
+        ready = client.get("/readyz")
+        during = list(answers)
+        stop.set()
+        for worker in workers:
+            worker.join()
+
+        assert ready.status_code == 503, ready.text
+        assert during, "no request was answered during the outage"
+        codes = set()
+        for status, body in during:
+            assert status < 500, body
+            assert_not_leaking(str(body))
+            for error in body.get("errors") or []:
+                codes.add(error["extensions"]["code"])
+                assert error["extensions"]["requestId"]
+        assert codes == {"SERVICE_UNAVAILABLE"}, codes
+
+        _cut(databases, name, allow=True)
+        restored = time.monotonic()
+        while "errors" in client.post("/graphql", json={"query": COMPARE}).json():
+            assert time.monotonic() - restored < 15, "no recovery within 15 s"
+            time.sleep(0.05)
+        recovery = time.monotonic() - restored
+        assert client.get("/readyz").status_code == 200
+    with capsys.disabled():
+        print(
+            f"\noutage: {len(during)} answers, all masked SERVICE_UNAVAILABLE; "
+            f"recovered {recovery:.2f} s after connections were allowed again"
+        )
