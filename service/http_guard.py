@@ -9,6 +9,7 @@ is not valid UTF-8 JSON, is not an object, or nests deeper than `MAX_JSON_DEPTH`
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qs
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -58,28 +59,45 @@ def json_depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
+def _json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise BadRequest(400, "BAD_REQUEST", f"{what} nests too deeply") from exc
+    except ValueError as exc:
+        raise BadRequest(400, "BAD_REQUEST", f"{what} is not valid JSON: {exc}") from exc
+
+
+def _too_deep(value: Any, what: str) -> None:
+    if json_depth_exceeds(value, MAX_JSON_DEPTH):
+        raise BadRequest(400, "BAD_REQUEST", f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+
+
+def check_graphql_query_string(query_string: bytes) -> None:
+    """GET /graphql: `variables` and `extensions` must be JSON objects of a sane depth."""
+    params = parse_qs(query_string.decode("latin-1"))
+    for key in ("variables", "extensions"):
+        for raw in params.get(key, []):
+            value = _json(raw, f"the {key} parameter")
+            if value is not None and not isinstance(value, dict):
+                raise BadRequest(400, "BAD_REQUEST", f"{key} must be a JSON object")
+            _too_deep(value, f"the {key} parameter")
+
+
 def check_graphql_body(body: bytes) -> None:
     """Refuse a /graphql JSON body that no GraphQL request can be, as a 400 with a code."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadRequest(400, "BAD_REQUEST", "the request body is not valid UTF-8") from exc
-    try:
-        payload = json.loads(text)
-    except RecursionError as exc:
-        raise BadRequest(400, "BAD_REQUEST", "the JSON body nests too deeply") from exc
-    except ValueError as exc:
-        raise BadRequest(400, "BAD_REQUEST", f"the request body is not valid JSON: {exc}") from exc
+    payload = _json(text, "the request body")
     if not isinstance(payload, dict):
         raise BadRequest(
             400,
             "BAD_REQUEST",
             'the request body must be a JSON object: {"query": "...", "variables": {...}}',
         )
-    if json_depth_exceeds(payload, MAX_JSON_DEPTH):
-        raise BadRequest(
-            400, "BAD_REQUEST", f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels"
-        )
+    _too_deep(payload, "the JSON body")
     for key in ("query", "operationName"):
         if payload.get(key) is not None and not isinstance(payload[key], str):
             raise BadRequest(400, "BAD_REQUEST", f"{key} must be a string")
@@ -136,17 +154,29 @@ class HttpGuard:
             await self.app(scope, receive, send)
             return
 
+        is_graphql = scope["path"].rstrip("/") == GRAPHQL_PATH
+        held: list[Message] = []
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message = self._with_headers(scope, message)
+                if is_graphql and _plain_text_400(message):
+                    held.append(message)  # answered as JSON with a code once its text is known
+                    return
+            if held and message["type"] == "http.response.body":
+                text = message.get("body", b"").decode("utf-8", "replace")
+                await _answer(send, BadRequest(400, "BAD_REQUEST", text), self.headers)
+                return
             await send(message)
 
-        if scope["method"] not in BODY_METHODS:
-            await self.app(scope, receive, send_with_headers)
-            return
         try:
+            if is_graphql and scope["method"] == "GET":
+                check_graphql_query_string(scope.get("query_string", b""))
+            if scope["method"] not in BODY_METHODS:
+                await self.app(scope, receive, send_with_headers)
+                return
             body, messages = await self._read_body(scope, receive)
-            if scope["path"].rstrip("/") == GRAPHQL_PATH and _is_json(scope):
+            if is_graphql and _is_json(scope):
                 check_graphql_body(body)
         except BadRequest as error:
             await _answer(send, error, self.headers)
@@ -182,6 +212,14 @@ class HttpGuard:
                 break
         body = b"".join(chunks)
         return body, [{"type": "http.request", "body": body, "more_body": False}]
+
+
+def _plain_text_400(message: Message) -> bool:
+    """Strawberry answers a request it cannot parse with a 400 in plain text, without a code."""
+    if message["status"] != 400:
+        return False
+    headers = message.get("headers", [])
+    return any(k.lower() == b"content-type" and v.startswith(b"text/plain") for k, v in headers)
 
 
 def _is_json(scope: Scope) -> bool:

@@ -18,6 +18,8 @@ from tests.test_cli import _free_port
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 HADOLINT = Path(sys.executable).parent / "hadolint"
 
+METRICS_TOKEN = "metrics-" + "m" * 32
+
 
 def _hadolint(dockerfile: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -70,6 +72,7 @@ def test_image_recipe_migrates_serves_and_stops_cleanly(image, empty_db_url: str
         "HOST": "127.0.0.1",  # as `docker run -e HOST=...` would; 0.0.0.0 inside the image
         "PORT": str(port),
         "GRACEFUL_TIMEOUT": "10",
+        "METRICS_TOKEN": METRICS_TOKEN,  # production serves /metrics only behind one
     }
     assert recipe.env["ENVIRONMENT"] == "production"
     uid, _, gid = recipe.user.partition(":")
@@ -99,7 +102,11 @@ def test_image_recipe_migrates_serves_and_stops_cleanly(image, empty_db_url: str
         )
         assert traced.status_code == 404
         assert traced.headers["x-request-id"] == "op-42"
-        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+        assert httpx.get(f"http://127.0.0.1:{port}/metrics").status_code == 401
+        metrics = httpx.get(
+            f"http://127.0.0.1:{port}/metrics",
+            headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+        ).text
         assert 'modelcat_http_requests_total{method="GET",route="/readyz",status="200"}' in (
             metrics
         )

@@ -164,3 +164,34 @@ def test_the_nested_memory_bomb_is_refused_before_it_runs(client: TestClient) ->
     assert errors_of(gql(client, paged))[0]["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
     # Two levels stay fine: every organization with its models.
     assert "errors" not in gql(client, "{ organizations { slug models { slug } } }")
+
+
+@pytest.mark.parametrize(
+    ("variables", "says"),
+    [
+        ("[" * 3000 + "]" * 3000, "nests too deeply"),
+        ('{"a":' * 100 + "1" + "}" * 100, "nests deeper"),
+        ("42", "must be a JSON object"),
+        ("{oops", "not valid JSON"),
+    ],
+)
+def test_get_requests_with_malformed_variables_are_400(
+    client: TestClient, variables: str, says: str
+) -> None:
+    response = client.get("/graphql", params={"query": "{ __typename }", "variables": variables})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert says in error["message"]
+
+
+def test_requests_graphql_cannot_take_are_400_with_a_code(client: TestClient) -> None:
+    plain = client.post(
+        "/graphql", content=b"{ __typename }", headers={"content-type": "text/plain"}
+    )
+    mutation_by_get = client.get(
+        "/graphql", params={"query": 'mutation { retireModel(slug: "x") { __typename } }'}
+    )
+    for response in (plain, mutation_by_get):
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

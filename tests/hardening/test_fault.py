@@ -97,3 +97,53 @@ def test_database_outage_is_masked_and_recovers(
             f"\noutage: {len(during)} answers, all masked SERVICE_UNAVAILABLE; "
             f"recovered {recovery:.2f} s after connections were allowed again"
         )
+
+
+@pytest.fixture
+def small_pool(databases: Any, seeded_template: str) -> Iterator[tuple[str, str]]:
+    url = databases.create(template=seeded_template)
+    url_text = url.render_as_string(hide_password=False)
+    engine = make_engine(url_text)
+    settings = Settings(
+        database_url=url_text, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5
+    )
+    with serving(create_app(engine, settings)) as base:
+        yield base, url_text
+    engine.dispose()
+
+
+def test_an_exhausted_pool_is_service_unavailable_and_unready(
+    small_pool: tuple[str, str],
+) -> None:
+    base, url_text = small_pool
+    blocker = make_engine(url_text)
+    held = blocker.connect()
+    held.execute(text("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE"))  # the one reader waits
+    stuck: list[httpx.Response] = []
+
+    def read_tasks() -> None:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            stuck.append(c.post("/graphql", json={"query": "{ tasks { slug } }"}))
+
+    first = threading.Thread(target=read_tasks)
+    first.start()
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            time.sleep(0.5)  # the first request now holds the only pooled connection
+            answer = client.post("/graphql", json={"query": COMPARE})
+            assert answer.status_code == 200
+            error = answer.json()["errors"][0]
+            assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            assert_not_leaking(str(error))
+            ready = client.get("/readyz")
+            assert ready.status_code == 503
+            assert "want of database connections" in ready.text
+            held.rollback()  # the lock goes, the first request finishes
+            first.join(timeout=20)
+            assert "errors" not in stuck[0].json()
+            assert "errors" not in client.post("/graphql", json={"query": COMPARE}).json()
+            assert client.get("/readyz").status_code == 200
+    finally:
+        held.close()
+        blocker.dispose()
+        first.join(timeout=20)
