@@ -51,6 +51,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         HttpGuard, max_body_bytes=settings.max_request_bytes, production=settings.is_production
     )
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    if settings.metrics_enabled and not settings.metrics_on:
+        log.warning("/metrics is off: production serves it only with METRICS_TOKEN set")
     install_observability(app, metrics_enabled=settings.metrics_on, metrics_token=metrics_token)
     app.include_router(health.router)
     app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
