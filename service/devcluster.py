@@ -43,6 +43,8 @@ SERVER_SETTINGS = {
     "wal_level": "replica",
     "hot_standby": "on",
     "wal_receiver_status_interval": "'1s'",
+    # A standby whose primary went away tries again this often (default 5 s).
+    "wal_retrieve_retry_interval": "'200ms'",
     "log_min_messages": "warning",
     "log_line_prefix": "'%m [%p] '",
 }

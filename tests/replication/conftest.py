@@ -1,7 +1,7 @@
-"""A real primary and streaming standby (PostgreSQL's own initdb, pg_basebackup -R, pg_ctl).
+"""A real primary and two streaming standbys (PostgreSQL's initdb, pg_basebackup -R, pg_ctl).
 
-One pair per test session (about a second to start); it lives in a temporary directory that
-is removed, with both servers stopped, when the session ends.
+One cluster per test session (about two seconds to start); it lives in a temporary directory
+that is removed, with every server stopped, when the session ends.
 """
 
 from collections.abc import Iterator
@@ -13,23 +13,26 @@ from service.devcluster import PgCluster
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
-    with PgCluster(standbys=1) as cluster:
+    with PgCluster(standbys=2) as cluster:
         yield cluster
 
 
 @pytest.fixture
 def standby_running(pg_cluster: PgCluster) -> Iterator[PgCluster]:
-    """The cluster with its standby up, streaming and replaying, before and after the test."""
-    _restore(pg_cluster)
+    """The cluster with every server up, streaming and replaying, before and after the test."""
+    restore(pg_cluster)
     yield pg_cluster
-    _restore(pg_cluster)
+    restore(pg_cluster)
 
 
-def _restore(cluster: PgCluster) -> None:
-    standby = cluster.standby
-    if not standby.answers():
-        cluster.start_server(standby)
-    if standby.query("SELECT pg_get_wal_replay_pause_state()") != "not paused":
-        cluster.resume_replay(standby)
-    cluster.wait_streaming(standby)
-    cluster.wait_replayed(standby)
+def restore(cluster: PgCluster) -> None:
+    if not cluster.primary.answers():
+        cluster.start_server(cluster.primary)
+    for standby in cluster.standbys:
+        if not standby.answers():
+            cluster.start_server(standby)
+        if standby.query("SELECT pg_get_wal_replay_pause_state()") != "not paused":
+            cluster.resume_replay(standby)
+    for standby in cluster.standbys:
+        cluster.wait_streaming(standby)
+        cluster.wait_replayed(standby)
