@@ -7,15 +7,18 @@ temporary directory that `close()` removes after stopping both servers.
 PostgreSQL refuses to run as root, so under root the servers run as an unprivileged OS user
 (`postgres`, which Debian's packages create) and the directory is handed to that user.
 
-    python -m service.devcluster          # start a pair, print their URLs, stop on Ctrl-C
+    python -m service.devcluster               # start a pair, print their URLs, stop on Ctrl-C
+    python -m service.devcluster --measure 500 # print the replication delay, then stop
 """
 
+import argparse
 import contextlib
 import os
 import pwd
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -29,6 +32,8 @@ import psycopg
 DEBIAN_BINDIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 NEEDED_TOOLS = ("initdb", "pg_ctl", "pg_basebackup", "postgres")
 ROOT_FALLBACK_USER = "postgres"
+DIR_PREFIX = "modelcat-pg-"
+OWNER_FILE = "owner.pid"
 START_TIMEOUT_S = 30
 PORT_ATTEMPTS = 5
 
@@ -72,6 +77,38 @@ def find_bindir() -> Path:
         + ", ".join(str(c) for c in candidates)
         + "; install postgresql (Debian) or set PG_BINDIR"
     )
+
+
+def reap_abandoned() -> list[Path]:
+    """Stop the servers and delete the directory of clusters whose owning process died.
+
+    A test run killed before its teardown (a timeout, SIGKILL) leaves its servers running;
+    the next cluster started on the machine ends them.
+    """
+    reaped = []
+    for root in Path(tempfile.gettempdir()).glob(f"{DIR_PREFIX}*"):
+        try:
+            owner = int((root / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if _process_exists(owner):
+            continue
+        for pidfile in root.glob("*/postmaster.pid"):
+            with contextlib.suppress(OSError, ValueError, ProcessLookupError, PermissionError):
+                os.kill(int(pidfile.read_text().split()[0]), signal.SIGQUIT)
+        shutil.rmtree(root, ignore_errors=True)
+        reaped.append(root)
+    return reaped
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def free_port() -> int:
@@ -157,7 +194,9 @@ class PgCluster:
         self.user = OsUser.for_servers(os_user)
         self.settings = {**SERVER_SETTINGS, **(settings or {})}
         self.standby_count = standbys
-        self.root = Path(tempfile.mkdtemp(prefix="modelcat-pg-"))
+        reap_abandoned()
+        self.root = Path(tempfile.mkdtemp(prefix=DIR_PREFIX))
+        (self.root / OWNER_FILE).write_text(str(os.getpid()))
         self.user.own(self.root)
         self.primary = Server("primary", self.root / "primary", 0, self.root / "primary.log")
         self.standbys: list[Server] = []
@@ -351,13 +390,53 @@ def running_cluster(standbys: int = 1) -> Iterator[PgCluster]:
         yield cluster
 
 
+def replication_delays(cluster: PgCluster, samples: int) -> list[float]:
+    """Seconds from a committed insert on the primary until a standby session sees the row."""
+    cluster.primary.query("CREATE TABLE IF NOT EXISTS replication_probe (id bigint PRIMARY KEY)")
+    cluster.wait_replayed(cluster.standby)
+    delays = []
+    with cluster.primary.connect() as primary, cluster.standby.connect() as standby:
+        for probe in range(samples):
+            primary.execute("INSERT INTO replication_probe VALUES (%s)", (probe,))
+            committed = time.perf_counter()
+            while not standby.execute(
+                "SELECT 1 FROM replication_probe WHERE id = %s", (probe,)
+            ).fetchone():
+                pass
+            delays.append(time.perf_counter() - committed)
+    return delays
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--standbys", type=int, default=1, help="how many standbys (default 1)")
+    parser.add_argument(
+        "--measure",
+        type=int,
+        metavar="N",
+        default=0,
+        help="measure the replication delay over N writes, print it and exit",
+    )
+    args = parser.parse_args()
     started = time.monotonic()
-    with running_cluster() as cluster:
-        print(f"primary and standby streaming after {time.monotonic() - started:.1f} s")
+    with running_cluster(args.standbys) as cluster:
+        print(f"primary and standbys streaming after {time.monotonic() - started:.2f} s")
         print(f"  DATABASE_URL={cluster.primary.url}")
-        print(f"  DATABASE_REPLICA_URLS={cluster.standby.url}")
-        print(f"  data and logs in {cluster.root} (deleted on exit); Ctrl-C stops both")
+        print(f"  DATABASE_REPLICA_URLS={','.join(s.url for s in cluster.standbys)}")
+        if args.measure:
+            delays = [d * 1000 for d in replication_delays(cluster, args.measure)]
+            print(
+                f"replication delay over {len(delays)} writes (commit on the primary until "
+                f"visible on the standby): median {statistics.median(delays):.2f} ms, "
+                f"p95 {_percentile(delays, 0.95):.2f} ms, max {max(delays):.2f} ms"
+            )
+            return
+        print(f"  data and logs in {cluster.root} (deleted on exit); Ctrl-C stops all")
         stop = False
 
         def _stop(*_args: object) -> None:

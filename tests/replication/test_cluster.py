@@ -1,11 +1,14 @@
 """The harness gives a real streaming pair: writes on the primary replay on the standby."""
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from service.devcluster import PgCluster
+from service.devcluster import PgCluster, Server, reap_abandoned
 
 
 def test_a_write_on_the_primary_is_read_back_on_the_standby(standby_running: PgCluster) -> None:
@@ -61,4 +64,35 @@ def test_closing_removes_the_directory_and_stops_both_servers() -> None:
         root, servers = cluster.root, [cluster.primary, cluster.standby]
         assert all(server.answers() for server in servers)
     assert not root.exists()
+    assert not any(server.answers() for server in servers)
+
+
+def test_a_cluster_whose_owner_was_killed_is_stopped_and_removed_by_the_next() -> None:
+    owner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from service.devcluster import PgCluster, Server, reap_abandoned\n"
+            "c = PgCluster(standbys=1).start()\n"
+            "print(c.root, c.primary.port, c.standby.port, flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert owner.stdout is not None
+    root, *ports = owner.stdout.readline().split()
+    servers = [
+        Server(name, Path(root), int(port), Path(root))
+        for name, port in zip("ps", ports, strict=True)
+    ]
+    assert all(server.answers() for server in servers)
+    owner.kill()
+    owner.wait()
+
+    reap_abandoned()  # what any cluster starting on the machine does first
+
+    assert not Path(root).exists()
+    deadline = time.monotonic() + 5
+    while any(server.answers() for server in servers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not any(server.answers() for server in servers)
