@@ -307,3 +307,34 @@ def test_with_the_primary_down_reads_go_on_from_the_replicas(cluster: PgCluster)
                 await routing.read(has_note(body), min_version=version + 1)
 
     run(scenario())
+
+
+def test_a_replica_url_that_is_no_standby_or_has_no_catalog_stays_out_of_rotation(
+    cluster: PgCluster,
+) -> None:
+    if not cluster.primary.query("SELECT 1 FROM pg_database WHERE datname = 'elsewhere'"):
+        cluster.primary.query("CREATE DATABASE elsewhere")
+    cluster.wait_replayed(cluster.standbys[0])
+    wrong_database = cluster.standbys[0].url.rsplit("/", 1)[0] + "/elsewhere"
+
+    async def scenario() -> None:
+        primary = make_async_engine(cluster.primary.url, SETTINGS)
+        replicas = [
+            make_async_engine(cluster.primary.url, SETTINGS),  # the primary itself, by mistake
+            make_async_engine(wrong_database, SETTINGS),
+            make_async_engine(cluster.standbys[1].url, SETTINGS),
+        ]
+        routing = ReplicaSet(primary, replicas, **FAST_CHECKS)
+        await routing.start()
+        try:
+            problems = [r.get("problem", "") for r in routing.report()["replicas"]]
+            assert "not a standby" in problems[0]
+            assert "cannot read its catalog version" in problems[1]
+            assert problems[2] == ""
+            served = {(await routing.read(server_port)).value for _ in range(4)}
+            assert served == {cluster.standbys[1].port}
+        finally:
+            await routing.close()
+            await primary.dispose()
+
+    run(scenario())
