@@ -268,6 +268,11 @@ class ReplicaSet:
         self._primary_versions.append((version, time.monotonic() if at is None else at))
 
     @property
+    def primary_down(self) -> bool:
+        """The last check or read found the primary down: writes answer SERVICE_UNAVAILABLE."""
+        return self.primary.up is False
+
+    @property
     def primary_version(self) -> int | None:
         return self._primary_versions[-1][0] if self._primary_versions else None
 
@@ -442,7 +447,7 @@ class ReplicaSet:
         serving = self.primary.up is not False or any(r.up for r in self.replicas)
         return {
             "reads": "ok" if serving else "unavailable",
-            "writes": "unavailable" if self.primary.up is False else "ok",
+            "writes": "unavailable" if self.primary_down else "ok",
             "primary": self.primary.status(),
             "replicas": [replica.status() for replica in self.replicas],
         }
