@@ -204,7 +204,7 @@ def test_when_no_replica_has_the_version_the_primary_answers_after_the_bounded_w
             served = await routing.read(has_note(body), min_version=version)
             waited = time.monotonic() - started
             assert (served.role, served.value, served.version) == (Role.PRIMARY, True, version)
-            assert 0.3 <= waited < 1.5
+            assert 0.3 <= waited < 3  # the bounded wait, then one read on the primary
 
     run(scenario())
 
@@ -225,7 +225,7 @@ def test_a_waiting_read_is_served_by_the_replica_that_catches_up(cluster: PgClus
             await asyncio.to_thread(cluster.resume_replay, resumed)
             served = await reading
             assert (served.value, port_of(served)) == (True, resumed.port)
-            assert time.monotonic() - started < 2
+            assert time.monotonic() - started < 4  # long before the 5 s wait ran out
 
     run(scenario())
 
@@ -240,12 +240,12 @@ def test_a_replica_lagging_past_the_setting_leaves_the_rotation_and_comes_back(
             assert status(routing, lagging) == "ok"
             await asyncio.to_thread(cluster.pause_replay, lagging)
             write(cluster, f"lag {time.time()}")
-            await until(lambda: status(routing, lagging) == "out of rotation", 3, "leaving")
+            await until(lambda: status(routing, lagging) == "out of rotation", 5, "leaving")
             served = [await routing.read(server_port) for _ in range(6)]
             assert lagging.port not in {s.value for s in served}
 
             await asyncio.to_thread(cluster.resume_replay, lagging)
-            await until(lambda: status(routing, lagging) == "ok", 3, "coming back")
+            await until(lambda: status(routing, lagging) == "ok", 5, "coming back")
             served = [await routing.read(server_port) for _ in range(6)]
             assert lagging.port in {s.value for s in served}
 
@@ -297,7 +297,7 @@ def test_with_the_primary_down_reads_go_on_from_the_replicas(cluster: PgCluster)
     async def scenario() -> None:
         async with replica_set(cluster) as routing:
             await asyncio.to_thread(cluster.stop, cluster.primary)
-            await until(lambda: routing.report()["writes"] == "unavailable", 3, "primary down")
+            await until(lambda: routing.report()["writes"] == "unavailable", 5, "primary down")
             assert routing.report()["reads"] == "ok" and routing.primary_down
             for min_version in (0, version):
                 served = await routing.read(has_note(body), min_version=min_version)
