@@ -223,6 +223,8 @@ class PgCluster:
         """Stop every server (fast, no checkpoint) and delete the directory."""
         for server in [*self.standbys, self.primary]:
             if (server.datadir / "postmaster.pid").exists():
+                with contextlib.suppress(OSError, ValueError):
+                    self.thaw(server)
                 self._pg_ctl(server, "stop", "-m", "immediate", check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -287,6 +289,26 @@ class PgCluster:
 
     def resume_replay(self, standby: Server) -> None:
         standby.query("SELECT pg_wal_replay_resume()")
+
+    def freeze(self, server: Server) -> None:
+        """Suspend the server's every process (SIGSTOP): it accepts TCP but never answers,
+        as a host cut off by the network or stalled would."""
+        for pid in self._processes(server):
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self, server: Server) -> None:
+        for pid in self._processes(server):
+            os.kill(pid, signal.SIGCONT)
+
+    def _processes(self, server: Server) -> list[int]:
+        postmaster = int((server.datadir / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                # The parent pid is the second field after the parenthesised command name.
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                    children.append(int(stat.parent.name))
+        return [postmaster, *children]
 
     # -- internals -------------------------------------------------------------------------
 

@@ -83,6 +83,10 @@ class Database:
     version: int | None = None  # the catalog version it holds (a replica: has replayed)
     lag_seconds: float = 0.0
     problem: str | None = None  # why it is out of rotation
+    # Set (and replaced) each time it is found down: reads in flight on it give up at once.
+    gone: asyncio.Event = field(default_factory=asyncio.Event)
+    # A question it never answered; while that runs on, it is not asked another.
+    stuck: "asyncio.Task[Any] | None" = None
 
     @property
     def in_rotation(self) -> bool:
@@ -125,6 +129,10 @@ class _Behind(Exception):
     """The snapshot a replica gave is older than the version the read needs."""
 
 
+class _Gone(Exception):
+    """The replica was found down while a read ran on it; the read was abandoned."""
+
+
 @dataclass
 class _Waiters:
     count: int = 0
@@ -158,6 +166,7 @@ class ReplicaSet:
         self._turn = itertools.count()
         self._waiters = _Waiters()
         self._checker: asyncio.Task[None] | None = None
+        self._abandoned: set[asyncio.Task[Any]] = set()
         self._poller: asyncio.Task[None] | None = None
 
     @classmethod
@@ -202,6 +211,11 @@ class ReplicaSet:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         self._checker = self._poller = None
+        if self._abandoned:
+            # A second cancel makes psycopg close the connection instead of trying to cancel.
+            for task in self._abandoned:
+                task.cancel()
+            await asyncio.wait(list(self._abandoned), timeout=self.check_timeout)
         for replica in self.replicas:
             await replica.engine.dispose()
 
@@ -224,8 +238,7 @@ class ReplicaSet:
 
     async def _check_primary(self) -> None:
         try:
-            async with asyncio.timeout(self.check_timeout), self.primary.engine.connect() as conn:
-                version = await self.version_reader(conn)
+            version = await self._ask(self.primary, self.version_reader)
         except (DBAPIError, OSError, TimeoutError) as exc:
             if isinstance(exc, DBAPIError) and not _is_unavailable(exc):
                 # It answers but has no version to give (not migrated yet?): up, version unknown.
@@ -237,10 +250,12 @@ class ReplicaSet:
         self._set_up(self.primary, version, problem=None)
 
     async def _check_replica(self, replica: Database) -> None:
+        async def standby_and_version(conn: AsyncConnection) -> tuple[bool, int]:
+            standby = bool((await conn.execute(IN_RECOVERY)).scalar_one())
+            return standby, await self.version_reader(conn)
+
         try:
-            async with asyncio.timeout(self.check_timeout), replica.engine.connect() as conn:
-                standby = bool((await conn.execute(IN_RECOVERY)).scalar_one())
-                version = await self.version_reader(conn)
+            standby, version = await self._ask(replica, standby_and_version)
         except (DBAPIError, OSError, TimeoutError) as exc:
             if isinstance(exc, DBAPIError) and not _is_unavailable(exc):
                 problem = f"cannot read its catalog version: {_reason(exc, self.check_timeout)}"
@@ -308,7 +323,65 @@ class ReplicaSet:
         if database.up is not False:
             log.warning("%s %s is down: %s", database.role, database.name, reason)
         database.up, database.problem = False, reason
+        gone, database.gone = database.gone, asyncio.Event()
+        gone.set()
         self._notify()
+
+    async def _ask(
+        self, database: Database, question: Callable[[AsyncConnection], Awaitable[T]]
+    ) -> T:
+        """A short question to a database, given up after `check_timeout`.
+
+        Giving up does not wait for the question to end: on a server that stopped answering,
+        psycopg spends up to 10 s trying to cancel it. It ends in the background, and until it
+        has, the database is not asked again (it counts as still not answering).
+        """
+        if database.stuck is not None and not database.stuck.done():
+            raise TimeoutError
+
+        async def ask() -> T:
+            async with database.engine.connect() as connection:
+                return await question(connection)
+
+        task = asyncio.ensure_future(ask())
+        if not await self._finished(task, timeout=self.check_timeout):
+            database.stuck = task
+            raise TimeoutError
+        return task.result()
+
+    async def _finished(
+        self,
+        task: "asyncio.Task[Any]",
+        *,
+        timeout: float | None = None,
+        unless: asyncio.Event | None = None,
+    ) -> bool:
+        """Wait for a task until the timeout or the event, then abandon it (cancel, not await)."""
+        waits: set[asyncio.Future[Any]] = {task}
+        if unless is not None:
+            waits.add(asyncio.ensure_future(unless.wait()))
+        try:
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            self._abandon(task)
+            raise
+        finally:
+            for other in waits - {task}:
+                other.cancel()
+        if task.done():
+            return True
+        self._abandon(task)
+        return False
+
+    def _abandon(self, task: "asyncio.Task[Any]") -> None:
+        task.cancel()
+        self._abandoned.add(task)
+        task.add_done_callback(self._forget_abandoned)
+
+    def _forget_abandoned(self, task: "asyncio.Task[Any]") -> None:
+        self._abandoned.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: an abandoned read's failure is not news
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -362,6 +435,8 @@ class ReplicaSet:
                 return await self._read_on(database, work, min_version)
             except _Behind:
                 failures.append(f"{database.name}: behind version {min_version}")
+            except _Gone:
+                failures.append(f"{database.name}: stopped answering")
             except DBAPIError as exc:
                 if _is_recovery_conflict(exc) and database.role is Role.REPLICA:
                     failures.append(f"{database.name}: conflict with recovery")
@@ -373,6 +448,18 @@ class ReplicaSet:
         raise NoDatabaseAvailable("no database could serve the read: " + "; ".join(failures))
 
     async def _read_on(
+        self, database: Database, work: Callable[[AsyncConnection], Awaitable[T]], min_version: int
+    ) -> Served[T]:
+        if database.role is Role.PRIMARY:
+            return await self._snapshot(database, work, min_version)
+        # A replica that stops answering (frozen, cut off by the network) would hold the read
+        # until TCP gives up; once a check finds it down, the read moves on instead.
+        task = asyncio.ensure_future(self._snapshot(database, work, min_version))
+        if not await self._finished(task, unless=database.gone):
+            raise _Gone
+        return task.result()
+
+    async def _snapshot(
         self, database: Database, work: Callable[[AsyncConnection], Awaitable[T]], min_version: int
     ) -> Served[T]:
         async with database.reads.connect() as connection, connection.begin():
@@ -431,8 +518,7 @@ class ReplicaSet:
 
     async def _refresh_version(self, replica: Database) -> None:
         try:
-            async with asyncio.timeout(self.check_timeout), replica.engine.connect() as conn:
-                replica.version = await self.version_reader(conn)
+            replica.version = await self._ask(replica, self.version_reader)
         except (DBAPIError, OSError, TimeoutError) as exc:
             self._set_down(replica, _reason(exc, self.check_timeout))
 

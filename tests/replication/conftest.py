@@ -26,6 +26,9 @@ def standby_running(pg_cluster: PgCluster) -> Iterator[PgCluster]:
 
 
 def restore(cluster: PgCluster) -> None:
+    for server in [cluster.primary, *cluster.standbys]:
+        if (server.datadir / "postmaster.pid").exists():
+            cluster.thaw(server)
     if not cluster.primary.answers():
         cluster.start_server(cluster.primary)
     for standby in cluster.standbys:

@@ -288,6 +288,50 @@ def test_a_standby_stopped_mid_use_costs_no_read_and_comes_back_by_itself(
     run(scenario())
 
 
+def test_a_standby_that_stops_answering_mid_read_costs_no_read(cluster: PgCluster) -> None:
+    frozen = cluster.standbys[0]
+    checks = {"check_interval": 0.1, "check_timeout": 0.5}
+
+    async def scenario() -> None:
+        async with replica_set(cluster, **checks) as routing:
+            served: list[Served[int]] = []
+            slowest = 0.0
+            stop = asyncio.Event()
+
+            async def reader() -> None:
+                nonlocal slowest
+                while not stop.is_set():
+                    started = time.monotonic()
+                    served.append(await routing.read(slow_port))
+                    slowest = max(slowest, time.monotonic() - started)
+
+            readers = [asyncio.create_task(reader()) for _ in range(4)]
+            await asyncio.sleep(0.3)
+            cluster.freeze(frozen)  # reads on it now hang: it never answers
+            frozen_at = len(served)
+            await asyncio.sleep(1.5)
+            stop.set()
+            # Without the routing's help a read on a frozen server hangs for minutes.
+            await asyncio.wait_for(asyncio.gather(*readers), timeout=10)
+
+            assert status(routing, frozen) == "down"
+            assert len(served) > frozen_at + 10, "reads went on while the standby was frozen"
+            assert frozen.port not in {s.value for s in served[frozen_at + 4 :]}
+            # A read caught on the frozen standby moved on once a check found it down.
+            assert slowest < checks["check_interval"] + checks["check_timeout"] + 1
+
+            cluster.thaw(frozen)
+            await until(lambda: status(routing, frozen) == "ok", 15, "the standby's return")
+
+    run(scenario())
+
+
+async def slow_port(connection: AsyncConnection) -> int:
+    """A read that takes a moment, so that some are in flight when a standby freezes."""
+    await connection.execute(text("SELECT pg_sleep(0.02)"))
+    return await server_port(connection)
+
+
 def test_with_the_primary_down_reads_go_on_from_the_replicas(cluster: PgCluster) -> None:
     body = f"before the primary stopped {time.time()}"
     version = write(cluster, body)
