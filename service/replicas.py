@@ -240,7 +240,7 @@ class ReplicaSet:
         try:
             version = await self._ask(self.primary, self.version_reader)
         except (DBAPIError, OSError, TimeoutError) as exc:
-            if isinstance(exc, DBAPIError) and not _is_unavailable(exc):
+            if isinstance(exc, DBAPIError) and not is_unavailable(exc):
                 # It answers but has no version to give (not migrated yet?): up, version unknown.
                 self._set_up(self.primary, None, problem=None)
                 return
@@ -257,7 +257,7 @@ class ReplicaSet:
         try:
             standby, version = await self._ask(replica, standby_and_version)
         except (DBAPIError, OSError, TimeoutError) as exc:
-            if isinstance(exc, DBAPIError) and not _is_unavailable(exc):
+            if isinstance(exc, DBAPIError) and not is_unavailable(exc):
                 problem = f"cannot read its catalog version: {_reason(exc, self.check_timeout)}"
                 self._set_up(replica, None, problem)
                 return
@@ -441,7 +441,7 @@ class ReplicaSet:
                 if _is_recovery_conflict(exc) and database.role is Role.REPLICA:
                     failures.append(f"{database.name}: conflict with recovery")
                     continue
-                if not _is_unavailable(exc):
+                if not is_unavailable(exc):
                     raise
                 self._set_down(database, _reason(exc, self.check_timeout))
                 failures.append(f"{database.name}: {_reason(exc, self.check_timeout)}")
@@ -543,8 +543,11 @@ def _sqlstate(exc: DBAPIError) -> str | None:
     return getattr(exc.orig, "sqlstate", None)
 
 
-def _is_unavailable(exc: DBAPIError) -> bool:
-    """The database went away or refuses sessions, as opposed to a query that went wrong."""
+def is_unavailable(exc: DBAPIError) -> bool:
+    """The database went away or refuses sessions, as opposed to a query that went wrong.
+
+    The write path uses it too: such an error on the primary answers SERVICE_UNAVAILABLE.
+    """
     if exc.connection_invalidated:
         return True
     if not isinstance(exc.orig, psycopg.OperationalError):
