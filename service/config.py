@@ -3,11 +3,11 @@
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Self
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_ADMIN_TOKEN_LENGTH = 32
@@ -128,6 +128,63 @@ class Settings(BaseSettings):
         ge=1,
         description="How many demo tasks two models must share for a live side-by-side demo.",
     )
+    database_replica_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Streaming replicas of DATABASE_URL that serve public reads, comma-separated "
+        "(empty: every read goes to the primary).",
+    )
+    replica_max_lag_seconds: float = Field(
+        default=5,
+        gt=0,
+        description="A replica that has not replayed a catalog version the primary reached this "
+        "many seconds ago leaves the rotation until it catches up.",
+    )
+    replica_check_interval: float = Field(
+        default=1,
+        gt=0,
+        description="Seconds between two health and lag checks of every database.",
+    )
+    replica_check_timeout: float = Field(
+        default=2,
+        gt=0,
+        description="Seconds a database has to answer a health check before it counts as down.",
+    )
+    read_your_writes_wait_ms: int = Field(
+        default=100,
+        ge=0,
+        description="How long a read that carries a catalog version may wait for a replica to "
+        "replay it before the primary answers instead (0: the primary at once).",
+    )
+
+    @field_validator("database_replica_urls", mode="before")
+    @classmethod
+    def _split_replica_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [url.strip() for url in value.split(",") if url.strip()]
+        return value
+
+    @field_validator("database_replica_urls")
+    @classmethod
+    def _normalise_replica_drivers(cls, urls: list[str]) -> list[str]:
+        normalised = []
+        for number, url in enumerate(urls, start=1):
+            try:
+                normalised.append(to_sqlalchemy_url(url))
+            except ValueError:
+                # The URL itself is not echoed: it may hold a password.
+                raise ValueError(
+                    f"entry {number} is not a postgresql://user:password@host:port/db URL"
+                ) from None
+        return normalised
+
+    @model_validator(mode="after")
+    def _replicas_need_a_primary(self) -> Self:
+        if self.database_replica_urls and self.database_url is None:
+            raise ValueError(
+                "DATABASE_REPLICA_URLS needs DATABASE_URL: replicas stream from a primary "
+                "you run, not from the embedded server"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod

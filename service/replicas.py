@@ -1,0 +1,569 @@
+"""Which database serves a read: the primary or one of its streaming replicas.
+
+A `ReplicaSet` knows the primary and zero or more replicas (PostgreSQL hot standbys fed by
+streaming replication). It checks every database on an interval, measures how far each replica
+is behind in catalog versions, keeps only the healthy, caught-up ones in a round-robin rotation,
+and answers "which database serves a read that must see at least catalog version V": a replica
+in rotation that has replayed V, else (after a bounded wait for one to catch up) the primary.
+
+A replica leaves the rotation when it does not answer, is no longer a standby, or has not
+replayed a version the primary reached more than `max_lag_seconds` ago; it comes back by
+itself once a check finds it well again. A read that fails because its database went away is
+retried on the next candidate, so the caller sees an answer, not the outage.
+
+The catalog version is the one number a writing transaction bumps (in commit order); on a
+standby, reading it tells which version it has replayed. `read_catalog_version` is the one place
+that knows where it is stored. With no replica configured nothing here runs: every read goes to
+the primary, exactly as before.
+"""
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, Self, TypeVar
+
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from service.config import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+VersionReader = Callable[[AsyncConnection], Awaitable[int]]
+
+CATALOG_VERSION = text("SELECT version FROM catalog_state")
+IN_RECOVERY = text("SELECT pg_is_in_recovery()")
+CATCH_UP_POLL_S = 0.01
+PRIMARY_VERSIONS_KEPT = 100_000
+# SQLSTATE classes that mean "this database cannot serve now", not "this query is wrong":
+# 08 connection exception, 57P operator intervention (shutdown, starting up).
+UNAVAILABLE_SQLSTATES = ("08", "57P")
+# A standby cancels a read whose rows its replay must remove (conflict with recovery).
+RECOVERY_CONFLICT_SQLSTATES = ("40001", "40P01")
+
+
+async def read_catalog_version(connection: AsyncConnection) -> int:
+    """The catalog version this database holds (on a standby: the one it has replayed)."""
+    return int((await connection.execute(CATALOG_VERSION)).scalar_one())
+
+
+class NoDatabaseAvailable(RuntimeError):
+    """No database can serve this read now; the read path answers SERVICE_UNAVAILABLE."""
+
+
+class Role(StrEnum):
+    PRIMARY = "primary"
+    REPLICA = "replica"
+
+
+def describe(engine: AsyncEngine) -> str:
+    """A database's name for logs and /readyz: host, port and database, never credentials."""
+    url = engine.url
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+@dataclass
+class Database:
+    """One database and what the last check or read learnt about it."""
+
+    name: str
+    role: Role
+    engine: AsyncEngine
+    reads: AsyncEngine  # the same pool, each read one REPEATABLE READ snapshot
+    up: bool | None = None  # None: not checked yet
+    version: int | None = None  # the catalog version it holds (a replica: has replayed)
+    lag_seconds: float = 0.0
+    problem: str | None = None  # why it is out of rotation
+    # Set (and replaced) each time it is found down: reads in flight on it give up at once.
+    gone: asyncio.Event = field(default_factory=asyncio.Event)
+    # A question it never answered; while that runs on, it is not asked another.
+    stuck: "asyncio.Task[Any] | None" = None
+
+    @property
+    def in_rotation(self) -> bool:
+        return self.up is not False and self.problem is None
+
+    def status(self) -> dict[str, Any]:
+        if self.up is None:
+            state = "unchecked"
+        elif not self.up:
+            state = "down"
+        elif self.problem:
+            state = "out of rotation"
+        else:
+            state = "ok"
+        report: dict[str, Any] = {"database": self.name, "role": self.role.value, "status": state}
+        if self.version is not None:
+            report["version"] = self.version
+        if self.role is Role.REPLICA:
+            report["lag_seconds"] = round(self.lag_seconds, 3)
+        if self.problem:
+            report["problem"] = self.problem
+        return report
+
+
+@dataclass(frozen=True)
+class Served(Generic[T]):
+    """A read's result, with the catalog version of the snapshot it was computed on.
+
+    Cache it under `version`, never a newer one: that is what the answer is true for.
+    `version` is None when no replica is configured (the read path keeps its own version).
+    """
+
+    value: T
+    version: int | None
+    database: str
+    role: Role
+
+
+class _Behind(Exception):
+    """The snapshot a replica gave is older than the version the read needs."""
+
+
+class _Gone(Exception):
+    """The replica was found down while a read ran on it; the read was abandoned."""
+
+
+@dataclass
+class _Waiters:
+    count: int = 0
+    wanted: int = 0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class ReplicaSet:
+    """The primary and its replicas, with the rotation, the lag checks and read routing."""
+
+    def __init__(
+        self,
+        primary: AsyncEngine,
+        replicas: Sequence[AsyncEngine] = (),
+        *,
+        max_lag_seconds: float = 5,
+        check_interval: float = 1,
+        check_timeout: float = 2,
+        read_your_writes_wait: float = 0.1,
+        version_reader: VersionReader = read_catalog_version,
+    ) -> None:
+        self.primary = self._database(primary, Role.PRIMARY)
+        self.replicas = [self._database(engine, Role.REPLICA) for engine in replicas]
+        self.max_lag_seconds = max_lag_seconds
+        self.check_interval = check_interval
+        self.check_timeout = check_timeout
+        self.read_your_writes_wait = read_your_writes_wait
+        self.version_reader = version_reader
+        # (version, when this process first knew the primary had it), oldest first.
+        self._primary_versions: deque[tuple[int, float]] = deque(maxlen=PRIMARY_VERSIONS_KEPT)
+        self._turn = itertools.count()
+        self._waiters = _Waiters()
+        self._checker: asyncio.Task[None] | None = None
+        self._abandoned: set[asyncio.Task[Any]] = set()
+        self._poller: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        primary: AsyncEngine,
+        make_engine: Callable[[str], AsyncEngine],
+    ) -> Self:
+        return cls(
+            primary,
+            [make_engine(url) for url in settings.database_replica_urls],
+            max_lag_seconds=settings.replica_max_lag_seconds,
+            check_interval=settings.replica_check_interval,
+            check_timeout=settings.replica_check_timeout,
+            read_your_writes_wait=settings.read_your_writes_wait_ms / 1000,
+        )
+
+    @staticmethod
+    def _database(engine: AsyncEngine, role: Role) -> Database:
+        reads = engine.execution_options(isolation_level="REPEATABLE READ")
+        return Database(describe(engine), role, engine, reads)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.replicas)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check every database once, then keep checking in the background."""
+        if not self.enabled or self._checker is not None:
+            return
+        await self.check()
+        self._checker = asyncio.create_task(self._check_forever(), name="replica-checks")
+
+    async def close(self) -> None:
+        """Stop the checks and close the replicas' pools (the primary's belongs to the caller)."""
+        for task in (self._checker, self._poller):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._checker = self._poller = None
+        if self._abandoned:
+            # A second cancel makes psycopg close the connection instead of trying to cancel.
+            for task in self._abandoned:
+                task.cancel()
+            await asyncio.wait(list(self._abandoned), timeout=self.check_timeout)
+        for replica in self.replicas:
+            await replica.engine.dispose()
+
+    async def _check_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.check_interval)
+            try:
+                await self.check()
+            except Exception:  # a bug here must not end the checks for good
+                log.exception("replica checks failed")
+
+    # -- checks ----------------------------------------------------------------------------
+
+    async def check(self) -> None:
+        """One round: the primary's version first, then every replica's health and lag."""
+        await self._check_primary()
+        await asyncio.gather(*(self._check_replica(replica) for replica in self.replicas))
+        self._forget_replayed_versions()
+        self._notify()
+
+    async def _check_primary(self) -> None:
+        try:
+            version = await self._ask(self.primary, self.version_reader)
+        except (DBAPIError, OSError, TimeoutError) as exc:
+            if isinstance(exc, DBAPIError) and not is_unavailable(exc):
+                # It answers but has no version to give (not migrated yet?): up, version unknown.
+                self._set_up(self.primary, None, problem=None)
+                return
+            self._set_down(self.primary, _reason(exc, self.check_timeout))
+            return
+        self.observe_primary_version(version)
+        self._set_up(self.primary, version, problem=None)
+
+    async def _check_replica(self, replica: Database) -> None:
+        async def standby_and_version(conn: AsyncConnection) -> tuple[bool, int]:
+            standby = bool((await conn.execute(IN_RECOVERY)).scalar_one())
+            return standby, await self.version_reader(conn)
+
+        try:
+            standby, version = await self._ask(replica, standby_and_version)
+        except (DBAPIError, OSError, TimeoutError) as exc:
+            if isinstance(exc, DBAPIError) and not is_unavailable(exc):
+                problem = f"cannot read its catalog version: {_reason(exc, self.check_timeout)}"
+                self._set_up(replica, None, problem)
+                return
+            if replica.up is not False:
+                await replica.engine.dispose()  # its pooled connections died with it
+            self._set_down(replica, _reason(exc, self.check_timeout))
+            return
+        replica.lag_seconds = self._lag(version)
+        problem = None
+        if not standby:
+            problem = "not a standby (pg_is_in_recovery() is false): it was promoted?"
+        elif replica.lag_seconds > self.max_lag_seconds:
+            problem = (
+                f"{replica.lag_seconds:.1f} s behind the primary "
+                f"(REPLICA_MAX_LAG_SECONDS={self.max_lag_seconds:g})"
+            )
+        self._set_up(replica, version, problem)
+
+    def observe_primary_version(self, version: int, at: float | None = None) -> None:
+        """The primary has reached `version` (from a check, a write or a NOTIFY)."""
+        if self._primary_versions and version <= self._primary_versions[-1][0]:
+            return
+        self._primary_versions.append((version, time.monotonic() if at is None else at))
+
+    @property
+    def primary_down(self) -> bool:
+        """The last check or read found the primary down: writes answer SERVICE_UNAVAILABLE."""
+        return self.primary.up is False
+
+    @property
+    def primary_version(self) -> int | None:
+        return self._primary_versions[-1][0] if self._primary_versions else None
+
+    def _lag(self, replayed: int) -> float:
+        """Seconds since the primary reached the oldest version this replica has not replayed."""
+        for version, seen in self._primary_versions:
+            if version > replayed:
+                return max(0.0, time.monotonic() - seen)
+        return 0.0
+
+    def _forget_replayed_versions(self) -> None:
+        # Down replicas count too: one may come back at an old version, and its lag is
+        # measured from when the primary reached the first version it misses.
+        replayed = [r.version for r in self.replicas if r.version is not None]
+        if not replayed:
+            return
+        oldest_needed = min(replayed)
+        while len(self._primary_versions) > 1 and self._primary_versions[1][0] <= oldest_needed:
+            self._primary_versions.popleft()
+
+    def _set_up(self, database: Database, version: int | None, problem: str | None) -> None:
+        was_serving = database.up is True and database.problem is None
+        first_check = database.up is None
+        database.up, database.problem = True, problem
+        if version is not None:
+            database.version = version
+        if problem and (was_serving or first_check):
+            log.warning("%s %s is out of rotation: %s", database.role, database.name, problem)
+        elif problem is None and not was_serving:
+            log.info("%s %s serves (catalog version %s)", database.role, database.name, version)
+
+    def _set_down(self, database: Database, reason: str) -> None:
+        if database.up is not False:
+            log.warning("%s %s is down: %s", database.role, database.name, reason)
+        database.up, database.problem = False, reason
+        gone, database.gone = database.gone, asyncio.Event()
+        gone.set()
+        self._notify()
+
+    async def _ask(
+        self, database: Database, question: Callable[[AsyncConnection], Awaitable[T]]
+    ) -> T:
+        """A short question to a database, given up after `check_timeout`.
+
+        Giving up does not wait for the question to end: on a server that stopped answering,
+        psycopg spends up to 10 s trying to cancel it. It ends in the background, and until it
+        has, the database is not asked again (it counts as still not answering).
+        """
+        if database.stuck is not None and not database.stuck.done():
+            raise TimeoutError
+
+        async def ask() -> T:
+            async with database.engine.connect() as connection:
+                return await question(connection)
+
+        task = asyncio.ensure_future(ask())
+        if not await self._finished(task, timeout=self.check_timeout):
+            database.stuck = task
+            raise TimeoutError
+        return task.result()
+
+    async def _finished(
+        self,
+        task: "asyncio.Task[Any]",
+        *,
+        timeout: float | None = None,
+        unless: asyncio.Event | None = None,
+    ) -> bool:
+        """Wait for a task until the timeout or the event, then abandon it (cancel, not await)."""
+        waits: set[asyncio.Future[Any]] = {task}
+        if unless is not None:
+            waits.add(asyncio.ensure_future(unless.wait()))
+        try:
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            self._abandon(task)
+            raise
+        finally:
+            for other in waits - {task}:
+                other.cancel()
+        if task.done():
+            return True
+        self._abandon(task)
+        return False
+
+    def _abandon(self, task: "asyncio.Task[Any]") -> None:
+        task.cancel()
+        self._abandoned.add(task)
+        task.add_done_callback(self._forget_abandoned)
+
+    def _forget_abandoned(self, task: "asyncio.Task[Any]") -> None:
+        self._abandoned.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: an abandoned read's failure is not news
+
+    # -- routing ---------------------------------------------------------------------------
+
+    async def candidates(self, min_version: int = 0) -> list[Database]:
+        """The databases to try for a read needing `min_version`, best first.
+
+        Replicas in rotation that have replayed it (round robin), then the primary unless it is
+        known down; then, only when the primary is down, replicas that are up but lagging or
+        unchecked, freshest first (a read without a version token prefers a slightly old
+        answer to none). The primary comes last even when it looked down: it may be back.
+        """
+        if not self.enabled:
+            return [self.primary]
+        ready = self._replicas_with(min_version)
+        if not ready and min_version > 0 and self.read_your_writes_wait > 0:
+            ready = await self._wait_for_replica(min_version, self.read_your_writes_wait)
+        start = next(self._turn) % len(ready) if ready else 0
+        ordered = ready[start:] + ready[:start]
+        if self.primary.up is not False:
+            return [*ordered, self.primary]
+        stale = sorted(
+            (r for r in self.replicas if r.up is not False and r not in ordered),
+            key=lambda r: r.version or 0,
+            reverse=True,
+        )
+        return [*ordered, *stale, self.primary]
+
+    def _replicas_with(self, min_version: int) -> list[Database]:
+        return [
+            r
+            for r in self.replicas
+            if r.in_rotation and r.up and r.version is not None and r.version >= min_version
+        ]
+
+    async def read(
+        self, work: Callable[[AsyncConnection], Awaitable[T]], *, min_version: int = 0
+    ) -> Served[T]:
+        """Run a read on the best database, moving on when one turns out down or behind.
+
+        The read runs in one REPEATABLE READ transaction that starts by reading the catalog
+        version, so `Served.version` is exactly what the answer reflects. Errors that are not
+        about a database being unavailable (a bad statement, a timeout) propagate unchanged.
+        """
+        if not self.enabled:
+            async with self.primary.engine.connect() as connection:
+                value = await work(connection)
+            return Served(value, None, self.primary.name, Role.PRIMARY)
+        failures: list[str] = []
+        for database in await self.candidates(min_version):
+            try:
+                return await self._read_on(database, work, min_version)
+            except _Behind:
+                failures.append(f"{database.name}: behind version {min_version}")
+            except _Gone:
+                failures.append(f"{database.name}: stopped answering")
+            except DBAPIError as exc:
+                if _is_recovery_conflict(exc) and database.role is Role.REPLICA:
+                    failures.append(f"{database.name}: conflict with recovery")
+                    continue
+                if not is_unavailable(exc):
+                    raise
+                self._set_down(database, _reason(exc, self.check_timeout))
+                failures.append(f"{database.name}: {_reason(exc, self.check_timeout)}")
+        raise NoDatabaseAvailable("no database could serve the read: " + "; ".join(failures))
+
+    async def _read_on(
+        self, database: Database, work: Callable[[AsyncConnection], Awaitable[T]], min_version: int
+    ) -> Served[T]:
+        if database.role is Role.PRIMARY:
+            return await self._snapshot(database, work, min_version)
+        # A replica that stops answering (frozen, cut off by the network) would hold the read
+        # until TCP gives up; once a check finds it down, the read moves on instead.
+        task = asyncio.ensure_future(self._snapshot(database, work, min_version))
+        if not await self._finished(task, unless=database.gone):
+            raise _Gone
+        return task.result()
+
+    async def _snapshot(
+        self, database: Database, work: Callable[[AsyncConnection], Awaitable[T]], min_version: int
+    ) -> Served[T]:
+        async with database.reads.connect() as connection, connection.begin():
+            version = await self.version_reader(connection)
+            # The primary holds the newest catalog there is, whatever version was asked for.
+            if version < min_version and database.role is Role.REPLICA:
+                raise _Behind
+            value = await work(connection)
+        if database.version is None or version > database.version:
+            database.version = version
+        if database.role is Role.PRIMARY:
+            self.observe_primary_version(version)
+        return Served(value, version, database.name, database.role)
+
+    # -- waiting for a replica to catch up -------------------------------------------------
+
+    async def _wait_for_replica(self, version: int, timeout: float) -> list[Database]:
+        """Replicas in rotation that replay `version` within `timeout` (empty: none did).
+
+        One poller per process asks the lagging replicas for their version every few
+        milliseconds while anyone waits, however many requests wait.
+        """
+        if not any(r.in_rotation and r.up for r in self.replicas):
+            return []
+        waiters = self._waiters
+        waiters.count += 1
+        waiters.wanted = max(waiters.wanted, version)
+        if self._poller is None:
+            self._poller = asyncio.create_task(self._poll_catch_up(), name="replica-catch-up")
+        deadline = time.monotonic() + timeout
+        try:
+            while not (ready := self._replicas_with(version)):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not any(r.in_rotation and r.up for r in self.replicas):
+                    return []
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiters.changed.wait(), remaining)
+            return ready
+        finally:
+            waiters.count -= 1
+
+    async def _poll_catch_up(self) -> None:
+        waiters = self._waiters
+        while waiters.count:
+            behind = [
+                r
+                for r in self.replicas
+                if r.in_rotation and r.up and (r.version or 0) < waiters.wanted
+            ]
+            await asyncio.gather(*(self._refresh_version(r) for r in behind))
+            self._notify()
+            await asyncio.sleep(CATCH_UP_POLL_S)
+        # No await between the last count check and here: a new waiter starts a new poller.
+        waiters.wanted = 0
+        self._poller = None
+
+    async def _refresh_version(self, replica: Database) -> None:
+        try:
+            replica.version = await self._ask(replica, self.version_reader)
+        except (DBAPIError, OSError, TimeoutError) as exc:
+            self._set_down(replica, _reason(exc, self.check_timeout))
+
+    def _notify(self) -> None:
+        changed, self._waiters.changed = self._waiters.changed, asyncio.Event()
+        changed.set()
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def report(self) -> dict[str, Any]:
+        """Each database's state, for /readyz; `reads` says whether any read can be served."""
+        serving = self.primary.up is not False or any(r.up for r in self.replicas)
+        return {
+            "reads": "ok" if serving else "unavailable",
+            "writes": "unavailable" if self.primary_down else "ok",
+            "primary": self.primary.status(),
+            "replicas": [replica.status() for replica in self.replicas],
+        }
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def is_unavailable(exc: DBAPIError) -> bool:
+    """The database went away or refuses sessions, as opposed to a query that went wrong.
+
+    The write path uses it too: such an error on the primary answers SERVICE_UNAVAILABLE.
+    """
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc.orig, psycopg.OperationalError):
+        return False
+    state = _sqlstate(exc)
+    return state is None or state.startswith(UNAVAILABLE_SQLSTATES)
+
+
+def _is_recovery_conflict(exc: DBAPIError) -> bool:
+    return (_sqlstate(exc) or "") in RECOVERY_CONFLICT_SQLSTATES
+
+
+def _reason(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, TimeoutError):
+        return f"did not answer within {timeout:g} s"
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        return f"{type(exc.orig).__name__}: {first_line}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]
