@@ -1,5 +1,6 @@
 """Settings, read once from the environment (prefix-free names, as twelve-factor apps expect)."""
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_ADMIN_TOKEN_LENGTH = 32
+_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:\d{1,5})?/?")
 
 
 class Environment(StrEnum):
@@ -118,6 +120,11 @@ class Settings(BaseSettings):
         ge=1,
         description="How many demo tasks two models must share for a live side-by-side demo.",
     )
+    cors_origins: str = Field(
+        default="",
+        description="Origins (scheme://host[:port], comma-separated) whose browser pages may "
+        "call the API; `*` allows any (refused in production while writes are on); empty: none.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -131,6 +138,18 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _plain_origins(cls, value: str) -> str:
+        origins = [o.strip() for o in value.split(",") if o.strip()]
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin; write scheme://host[:port] with no path, "
+                    "e.g. https://app.example.com"
+                )
+        return ",".join(o.rstrip("/") for o in origins)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
@@ -162,7 +181,16 @@ class Settings(BaseSettings):
                 f"ADMIN_TOKEN is shorter than {MIN_ADMIN_TOKEN_LENGTH} characters; "
                 "use e.g. `openssl rand -hex 32`"
             )
+        if "*" in self.cors_origin_list and self.writes_enabled is True:
+            problems.append(
+                "CORS_ORIGINS=* with writes enabled lets any web page send admin requests; "
+                "list your front ends' origins"
+            )
         return problems
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o for o in self.cors_origins.split(",") if o]
 
     @property
     def is_production(self) -> bool:
