@@ -120,6 +120,30 @@ class Settings(BaseSettings):
         ge=1,
         description="How many demo tasks two models must share for a live side-by-side demo.",
     )
+    models_dev_url: str = Field(
+        default="https://github.com/anomalyco/models.dev/archive/HEAD.tar.gz",
+        description="Where `modelcat import models-dev` without a path downloads the models.dev "
+        "tree (the repository's archive, a .tar.gz).",
+    )
+    litellm_url: str = Field(
+        default="https://raw.githubusercontent.com/BerriAI/litellm/main/"
+        "model_prices_and_context_window.json",
+        description="Where `modelcat import litellm` without a path downloads LiteLLM's table.",
+    )
+    epoch_url: str = Field(
+        default="https://epoch.ai/data/all_ai_models.csv",
+        description="Where `modelcat import epoch` without a path downloads Epoch AI's CSV.",
+    )
+    import_max_download_mb: float = Field(
+        default=200,
+        gt=0,
+        description="Largest download (and unpacked archive) an import accepts, in MB.",
+    )
+    import_download_timeout: float = Field(
+        default=60,
+        gt=0,
+        description="Seconds an import's download may wait for the server to connect or send.",
+    )
     cors_origins: str = Field(
         default="",
         description="Origins (scheme://host[:port], comma-separated) whose browser pages may "

@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from service.catalog.admin import seed_catalog
-from service.config import PROJECT_ROOT, to_sqlalchemy_url
+from service.config import PROJECT_ROOT, Settings, to_sqlalchemy_url
 from service.db import make_engine
 from service.migrate import upgrade
 
@@ -58,7 +58,9 @@ class Databases:
 
     def __init__(self, server_url: URL):
         self.server_url = server_url
-        self.admin = make_engine(server_url.render_as_string(hide_password=False))
+        # No statement timeout: on a busy machine DROP DATABASE can wait out a checkpoint.
+        unlimited = Settings(_env_file=None, statement_timeout_ms=0)  # type: ignore[call-arg]
+        self.admin = make_engine(server_url.render_as_string(hide_password=False), unlimited)
         self.admin = self.admin.execution_options(isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
 
