@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -16,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.web import present
+from service.web import charts, present
 from service.web.client import ApiError, ApiUnavailable, CatalogApi, UnknownName, in_process_client
 from service.web.forms import WORKLOAD_LABELS, read_catalog_query, read_workload
 
@@ -247,6 +248,12 @@ def web_router() -> APIRouter:
             title=" vs ".join(m["name"] for m in result["models"]),
             result=result,
             page=present.comparison(result),
+            cost_chart=charts.cost_chart(
+                result["costs"],
+                {m["slug"]: m["name"] for m in result["models"]},
+                f"{workload.counts['input']:,} input, {workload.counts['output']:,} output and "
+                f"{workload.counts['cached']:,} cached input tokens",
+            ),
             workload=workload,
             workload_labels=WORKLOAD_LABELS,
             picker=picker,
@@ -304,6 +311,9 @@ def web_router() -> APIRouter:
             title=found["name"],
             model=found,
             page=present.model_page(found),
+            price_chart=charts.price_history_chart(
+                found["priceHistory"], found["name"], date.today()
+            ),
             picker=picker,
             picked=[found["slug"], ""],
         )
