@@ -149,15 +149,16 @@ def _leave_at_exit(data_dir: Path) -> None:
 
 
 def _exit_cleanly_on_sigterm() -> None:
-    """Make SIGTERM an orderly exit, so atexit handlers run (the default kills outright).
+    """Make SIGTERM (and SIGHUP) an orderly exit, so atexit handlers run (the default kills).
 
     uvicorn handles SIGTERM itself while serving, then raises it again once it has shut
     down: with this handler in place that second delivery exits through atexit as well.
     """
     if threading.current_thread() is not threading.main_thread():
         return
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _exit_on_signal)
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # SIGHUP: the terminal was closed
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _exit_on_signal)
 
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:

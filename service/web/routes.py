@@ -89,7 +89,8 @@ Api = Annotated[CatalogApi, Depends(catalog_api)]
 
 
 async def picker_models(api: CatalogApi) -> list[dict[str, str]]:
-    return (await api.run("picker"))["models"]["nodes"]
+    nodes: list[dict[str, str]] = (await api.run("picker"))["models"]["nodes"]
+    return nodes
 
 
 async def api_error_page(
