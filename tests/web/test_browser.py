@@ -186,3 +186,19 @@ def test_a_price_held_since_an_unknown_date_runs_until_today(page: Any) -> None:
     line = page.locator("svg#price-chart polyline.input").bounding_box()
     # The line spans the whole plot: from the undated start to today.
     assert line["width"] >= plot["width"] - 2
+
+
+def test_an_unknown_address_is_a_page_and_the_picker_keeps_the_typo(page: Any) -> None:
+    response = page.goto("/no/such/page")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    screenshot(page, "page-not-found")
+    page.get_by_label("First model").fill("gpt-5.2")
+    page.get_by_label("Second model").fill("paligema")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/compare/gpt-5.2-vs-paligema")
+    assert page.locator("h1").inner_text() == "Not found"
+    # What the reader typed is still there to correct, with the suggestion beside it.
+    assert page.get_by_label("Second model").input_value() == "paligema"
+    assert page.get_by_role("link", name="paligemma", exact=True).is_visible()
+    screenshot(page, "not-found-keeps-typed")
