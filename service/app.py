@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -57,4 +58,22 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.include_router(health.router)
     app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
     mount_web(app)
+    allow_cross_origin(app, settings)
     return app
+
+
+def allow_cross_origin(app: FastAPI, settings: Settings) -> None:
+    """CORS for the origins CORS_ORIGINS lists: browser front ends elsewhere may call the API.
+
+    Bearer tokens travel in a header, never a cookie, so credentials are not allowed.
+    """
+    if not settings.cors_origin_list:
+        return
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["X-Request-ID"],
+        max_age=600,
+    )

@@ -16,12 +16,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from service import embedded
 from service.catalog import tokens
 from service.catalog.admin import count_models, seed_catalog
 from service.catalog.changes import ChangeLog
 from service.catalog.errors import CatalogError, UserInputError
 from service.config import Settings, get_settings
-from service.db import database_url, make_engine, unit_of_work
+from service.db import database_url, describe_database, make_engine, unit_of_work
 from service.importers.cli import app as import_app
 from service.logging import logging_config
 from service.migrate import MigrationsNotFound, migration_lock, upgrade
@@ -95,6 +96,7 @@ def serve(
 
     settings = get_settings()
     url = database_url()
+    out.print(describe_database(settings), highlight=False, soft_wrap=True)
     engine = make_engine(url)
     _prepare_database(url, engine, settings)
     host, port = host or settings.host, port or settings.port
@@ -199,6 +201,66 @@ def _write_session() -> Iterator[Session]:
 def db_url() -> None:
     """Print the URL of the database in use (the embedded server's when DATABASE_URL is unset)."""
     out.print(database_url(), highlight=False, soft_wrap=True)
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say which database is in use; for the embedded server, whether it runs and who uses it."""
+    settings = get_settings()
+    if settings.database_url:
+        out.print(describe_database(settings), highlight=False, soft_wrap=True)
+        return
+    state = embedded.status(settings.data_dir)
+    out.print("database: the embedded PostgreSQL (DATABASE_URL is unset)", highlight=False)
+    out.print(f"  data: {state.pgdata}", highlight=False, soft_wrap=True)
+    if not state.initialised:
+        out.print("  state: not created yet (the first command that needs it creates it)")
+        return
+    if not state.running:
+        out.print("  state: stopped (the next command that needs it starts it)")
+        return
+    out.print(f"  state: running (pid {state.pid})", highlight=False)
+    out.print(f"  url: {state.url}", highlight=False, soft_wrap=True)
+    if state.kept:
+        out.print("  kept running by `modelcat db start`; `modelcat db stop` stops it")
+    users = ", ".join(str(pid) for pid in state.users) or "none"
+    out.print(f"  commands using it (pids): {users}", highlight=False)
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded PostgreSQL and keep it running across commands (until `db stop`)."""
+    settings = _embedded_only("start")
+    server = embedded.start(settings.data_dir, keep=True)
+    out.print(
+        f"the embedded PostgreSQL is running and kept; its data lives in {server.pgdata}; "
+        "`modelcat db stop` stops it",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL now (commands still using it lose their connections)."""
+    settings = _embedded_only("stop")
+    pgdata = settings.data_dir / embedded.PGDATA
+    if embedded.stop(settings.data_dir):
+        out.print(f"stopped the embedded PostgreSQL; its data stays in {pgdata}", highlight=False)
+    else:
+        out.print(f"no embedded PostgreSQL is running in {pgdata}", highlight=False)
+
+
+def _embedded_only(verb: str) -> Settings:
+    settings = get_settings()
+    if settings.database_url:
+        err.print(
+            f"[bold red]refused[/]: DATABASE_URL is set, so no embedded server is in use; "
+            f"`modelcat db {verb}` only manages the embedded PostgreSQL",
+            highlight=False,
+        )
+        raise typer.Exit(code=1)
+    return settings
 
 
 def _prepare_database(url: str, engine, settings: Settings) -> None:  # type: ignore[no-untyped-def]

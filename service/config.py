@@ -1,5 +1,6 @@
 """Settings, read once from the environment (prefix-free names, as twelve-factor apps expect)."""
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_ADMIN_TOKEN_LENGTH = 32
+_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:\d{1,5})?/?")
 
 
 class Environment(StrEnum):
@@ -185,6 +187,35 @@ class Settings(BaseSettings):
                 "you run, not from the embedded server"
             )
         return self
+    models_dev_url: str = Field(
+        default="https://github.com/anomalyco/models.dev/archive/HEAD.tar.gz",
+        description="Where `modelcat import models-dev` without a path downloads the models.dev "
+        "tree (the repository's archive, a .tar.gz).",
+    )
+    litellm_url: str = Field(
+        default="https://raw.githubusercontent.com/BerriAI/litellm/main/"
+        "model_prices_and_context_window.json",
+        description="Where `modelcat import litellm` without a path downloads LiteLLM's table.",
+    )
+    epoch_url: str = Field(
+        default="https://epoch.ai/data/all_ai_models.csv",
+        description="Where `modelcat import epoch` without a path downloads Epoch AI's CSV.",
+    )
+    import_max_download_mb: float = Field(
+        default=200,
+        gt=0,
+        description="Largest download (and unpacked archive) an import accepts, in MB.",
+    )
+    import_download_timeout: float = Field(
+        default=60,
+        gt=0,
+        description="Seconds an import's download may wait for the server to connect or send.",
+    )
+    cors_origins: str = Field(
+        default="",
+        description="Origins (scheme://host[:port], comma-separated) whose browser pages may "
+        "call the API; `*` allows any (refused in production while writes are on); empty: none.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -198,6 +229,18 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _plain_origins(cls, value: str) -> str:
+        origins = [o.strip() for o in value.split(",") if o.strip()]
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin; write scheme://host[:port] with no path, "
+                    "e.g. https://app.example.com"
+                )
+        return ",".join(o.rstrip("/") for o in origins)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
@@ -229,7 +272,16 @@ class Settings(BaseSettings):
                 f"ADMIN_TOKEN is shorter than {MIN_ADMIN_TOKEN_LENGTH} characters; "
                 "use e.g. `openssl rand -hex 32`"
             )
+        if "*" in self.cors_origin_list and self.writes_enabled is True:
+            problems.append(
+                "CORS_ORIGINS=* with writes enabled lets any web page send admin requests; "
+                "list your front ends' origins"
+            )
         return problems
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o for o in self.cors_origins.split(",") if o]
 
     @property
     def is_production(self) -> bool:

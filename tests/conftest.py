@@ -58,11 +58,9 @@ class Databases:
 
     def __init__(self, server_url: URL):
         self.server_url = server_url
-        # CREATE/DROP DATABASE wait for a checkpoint, which a busy shared server can make
-        # slower than the service's statement_timeout: the admin engine has none.
-        self.admin = make_engine(
-            server_url.render_as_string(hide_password=False), Settings(statement_timeout_ms=0)
-        )
+        # No statement timeout: on a busy machine DROP DATABASE can wait out a checkpoint.
+        unlimited = Settings(_env_file=None, statement_timeout_ms=0)  # type: ignore[call-arg]
+        self.admin = make_engine(server_url.render_as_string(hide_password=False), unlimited)
         self.admin = self.admin.execution_options(isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
 

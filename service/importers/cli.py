@@ -2,7 +2,8 @@
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,8 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from service.catalog.errors import CatalogError
+from service.config import Settings, get_settings
 from service.db import database_url, make_engine
-from service.importers import epoch, litellm, models_dev
+from service.importers import epoch, fetch, litellm, models_dev
 from service.importers.records import Parsed
 from service.importers.write import ImportReport, write_parsed
 from service.migrate import upgrade
@@ -26,38 +28,78 @@ err = Console(stderr=True)
 WRITE_STEPS = 8
 _VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|Decimal\([^)]*\)|(?<![\w-])-?\d[\w.:+-]*")
 
+# --- fetching the published file when no path is given (service/importers/fetch.py) ---
+
+
+def _fetch_help(source: str, what: str) -> str:
+    setting = fetch.PUBLISHED[source].setting
+    default = Settings.model_fields[setting.lower()].default
+    return f"{what}; omitted: download the published file from {setting} (default {default})"
+
+
+@contextmanager
+def _local_or_fetched(source: str, path: Path | None) -> Iterator[Path]:
+    if path is not None:
+        yield path
+        return
+    try:
+        with fetch.published_file(source, get_settings(), err) as local:
+            yield local
+    except fetch.FetchError as exc:
+        err.print(f"[bold red]download failed[/]: {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+
+
+# --- end of fetching ---
+
 Examples = Annotated[int, typer.Option(help="How many skipped entries and conflicts to list")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing")]
 
 
 @app.command("models-dev")
 def import_models_dev(
-    path: Annotated[Path, typer.Argument(help="the models.dev folder (providers/, models/)")],
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help=_fetch_help("models-dev", "the models.dev folder (providers/, models/)")
+        ),
+    ] = None,
     dry_run: DryRun = False,
     examples: Examples = 10,
 ) -> None:
     """Import a models.dev tree: one model per identity, prices from the maker's own provider."""
-    _run(path, models_dev.parse, _count_toml, dry_run, examples)
+    with _local_or_fetched("models-dev", path) as local:
+        _run(local, models_dev.parse, _count_toml, dry_run, examples)
 
 
 @app.command("litellm")
 def import_litellm(
-    file: Annotated[Path, typer.Argument(help="model_prices_and_context_window.json")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(help=_fetch_help("litellm", "model_prices_and_context_window.json")),
+    ] = None,
     dry_run: DryRun = False,
     examples: Examples = 10,
 ) -> None:
     """Import LiteLLM's price and context-window table (prices per token become per 1M)."""
-    _run(file, litellm.parse, None, dry_run, examples)
+    with _local_or_fetched("litellm", file) as local:
+        _run(local, litellm.parse, None, dry_run, examples)
 
 
 @app.command("epoch")
 def import_epoch(
-    file: Annotated[Path, typer.Argument(help="Epoch AI all_ai_models.csv or notable models CSV")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help=_fetch_help("epoch", "Epoch AI all_ai_models.csv or notable models CSV")
+        ),
+    ] = None,
     dry_run: DryRun = False,
     examples: Examples = 10,
 ) -> None:
     """Import an Epoch AI models CSV: organizations, publication dates, parameters, access."""
-    _run(file, epoch.parse, None, dry_run, examples)
+    with _local_or_fetched("epoch", file) as local:
+        _run(local, epoch.parse, None, dry_run, examples)
 
 
 def _count_toml(path: Path) -> int | None:

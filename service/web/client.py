@@ -1,10 +1,10 @@
 """The web pages' only way to the data: GraphQL documents sent over HTTP to /graphql.
 
 The documents live in queries/*.graphql, so what the pages ask is exactly what a third-party
-client could send. By default the requests go in-process through the ASGI app itself.
+client could send. By default the requests go in-process through the ASGI app itself, carrying
+the page's request id, so one page view is one id in the logs.
 """
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,35 +13,20 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from service.logging import request_context
+
 QUERIES = Path(__file__).parent / "queries"
 GRAPHQL_PATH = "/graphql"
 IN_PROCESS_BASE = "http://model-catalog.internal"
 TIMEOUT_SECONDS = 20.0
-
-_UNKNOWN_MODEL = re.compile(r"unknown model '([^']*)'(?:; did you mean ((?:'[^']*'(?: or )?)+)\?)?")
+USER_ERROR_CODES = ("NOT_FOUND", "BAD_USER_INPUT")
+UNAVAILABLE_CODE = "SERVICE_UNAVAILABLE"
 
 
 @cache
 def document(name: str) -> str:
     """The text of queries/<name>.graphql."""
     return (QUERIES / f"{name}.graphql").read_text(encoding="utf-8")
-
-
-class ApiError(Exception):
-    """The API answered with an error a user can act on (code NOT_FOUND or BAD_USER_INPUT)."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-    @property
-    def not_found(self) -> bool:
-        return self.code == "NOT_FOUND"
-
-
-class ApiFailure(Exception):
-    """The API failed in a way the reader cannot fix (masked error, bad status, no answer)."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +37,42 @@ class UnknownName:
     suggestions: list[str]
 
 
-def unknown_names(message: str) -> list[UnknownName]:
-    """Read "unknown model 'x'; did you mean 'y' or 'z'?" parts out of an API error message."""
-    found = []
-    for match in _UNKNOWN_MODEL.finditer(message):
-        suggested = re.findall(r"'([^']*)'", match.group(2) or "")
-        found.append(UnknownName(match.group(1), suggested))
-    return found
+class ApiError(Exception):
+    """The API answered with an error a user can act on (code NOT_FOUND or BAD_USER_INPUT)."""
+
+    def __init__(self, message: str, code: str, unknown: list[UnknownName] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.unknown = unknown or []
+
+    @property
+    def not_found(self) -> bool:
+        return self.code == "NOT_FOUND"
+
+
+class ApiFailure(Exception):
+    """The API failed in a way the reader cannot fix (masked error, bad status, no answer)."""
+
+
+class ApiUnavailable(ApiFailure):
+    """The API said it cannot answer now (its database is down): try again later."""
+
+
+def unknown_names(extensions: dict[str, Any]) -> list[UnknownName]:
+    """The unknown names and their suggestions from an error's `extensions`.
+
+    `suggestions` is a mapping of each unknown name to its suggestions (models), or one list
+    when the error names a single thing (`unknown` then holds it, if the API says).
+    """
+    suggestions = extensions.get("suggestions")
+    unknown = [str(n) for n in extensions.get("unknown") or []]
+    if isinstance(suggestions, dict):
+        names = unknown or [str(n) for n in suggestions]
+        return [UnknownName(n, [str(s) for s in suggestions.get(n) or []]) for n in names]
+    if isinstance(suggestions, list) and len(unknown) == 1:
+        return [UnknownName(unknown[0], [str(s) for s in suggestions])]
+    return [UnknownName(n, []) for n in unknown]
 
 
 class CatalogApi:
@@ -78,22 +92,38 @@ class CatalogApi:
             body = response.json()
         except ValueError as exc:
             raise ApiFailure(f"{name}: HTTP {response.status_code}, not JSON") from exc
+        if not isinstance(body, dict):
+            raise ApiFailure(f"{name}: HTTP {response.status_code}, not a GraphQL answer")
         errors = body.get("errors") or []
         if errors:
-            first = errors[0]
-            code = (first.get("extensions") or {}).get("code")
-            if code in ("NOT_FOUND", "BAD_USER_INPUT"):
-                raise ApiError(first.get("message", ""), code)
-            raise ApiFailure(f"{name}: {[e.get('message') for e in errors]}")
+            raise _error(name, errors)
         if response.status_code != 200 or body.get("data") is None:
             raise ApiFailure(f"{name}: HTTP {response.status_code} without data")
-        return body["data"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+def _error(name: str, errors: list[dict[str, Any]]) -> Exception:
+    codes = [(e.get("extensions") or {}).get("code") for e in errors]
+    if UNAVAILABLE_CODE in codes:
+        return ApiUnavailable(f"{name}: the API is unavailable")
+    first = errors[0]
+    extensions = first.get("extensions") or {}
+    if extensions.get("code") in USER_ERROR_CODES:
+        return ApiError(first.get("message", ""), extensions["code"], unknown_names(extensions))
+    return ApiFailure(f"{name}: {[e.get('message') for e in errors]}")
 
 
 def in_process_client(app: FastAPI) -> httpx.AsyncClient:
-    """An HTTP client whose requests are served by `app` itself, without a socket."""
+    """An HTTP client whose requests are served by `app` itself, without a socket.
+
+    Its requests carry the current request's id, so the API's log lines join the page's.
+    """
+    context = request_context.get()
+    headers = {"X-Request-ID": context.request_id} if context else {}
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url=IN_PROCESS_BASE,
         timeout=TIMEOUT_SECONDS,
+        headers=headers,
     )

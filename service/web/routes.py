@@ -3,19 +3,22 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.web import present
-from service.web.client import ApiError, CatalogApi, in_process_client, unknown_names
+from service.web import charts, present
+from service.web.client import ApiError, ApiUnavailable, CatalogApi, UnknownName, in_process_client
 from service.web.forms import WORKLOAD_LABELS, read_catalog_query, read_workload
 
 log = logging.getLogger(__name__)
@@ -23,6 +26,10 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
 SEPARATOR = "-vs-"
+MAX_NAME_LENGTH = 200
+RETRY_AFTER_SECONDS = 30
+# Paths whose clients are programs: their 404 stays JSON whatever they accept.
+API_PATHS = ("/graphql", "/healthz", "/readyz", "/health", "/metrics", "/docs", "/openapi.json")
 
 templates = Jinja2Templates(directory=HERE / "templates")
 present.install(templates.env)
@@ -35,6 +42,20 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 def server_error_page(request: Request) -> HTMLResponse:
     """A plain page that needs nothing from the API, so it renders whatever failed."""
     return render(request, "error.html", 500, title="Something went wrong", picker=None)
+
+
+def unavailable_page(request: Request) -> HTMLResponse:
+    """The API cannot answer now (its database is down): a 503 the reader can retry."""
+    page = render(
+        request,
+        "error.html",
+        503,
+        title="The catalog is unavailable",
+        message="The catalog cannot be reached right now. Please try again in a minute.",
+        picker=None,
+    )
+    page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page
 
 
 class WebRoute(APIRoute):
@@ -50,6 +71,8 @@ class WebRoute(APIRoute):
                 raise
             except ApiError as exc:
                 return await api_error_page(request, exc)
+            except ApiUnavailable:
+                return unavailable_page(request)
             except Exception:
                 log.exception("web page %s failed", request.url.path)
                 return server_error_page(request)
@@ -66,39 +89,90 @@ Api = Annotated[CatalogApi, Depends(catalog_api)]
 
 
 async def picker_models(api: CatalogApi) -> list[dict[str, str]]:
-    return (await api.run("picker"))["models"]["nodes"]
+    nodes: list[dict[str, str]] = (await api.run("picker"))["models"]["nodes"]
+    return nodes
 
 
 async def api_error_page(
     request: Request,
     exc: ApiError,
     links: list[tuple[str, list[tuple[str, str]]]] | None = None,
+    picked: list[str] | None = None,
 ) -> HTMLResponse:
-    """404 for an unknown name (with the API's suggestions as links), 400 for other input."""
+    """404 for an unknown name (with the API's suggestions as links), 400 for other input.
+
+    The picker keeps what the reader typed, so a typo is fixed in place.
+    """
+    title = "Not found" if exc.not_found else "That request cannot be answered"
+    return await not_found_page(
+        request,
+        title,
+        exc.message,
+        status=404 if exc.not_found else 400,
+        suggestions=links or [],
+        picked=picked,
+    )
+
+
+async def not_found_page(
+    request: Request,
+    title: str,
+    message: str,
+    *,
+    status: int = 404,
+    suggestions: list[tuple[str, list[tuple[str, str]]]] | None = None,
+    picked: list[str] | None = None,
+) -> HTMLResponse:
+    """An error page a reader can act on, with the picker when the API can give it."""
     try:
         async with in_process_client(request.app) as http:
             picker = await picker_models(CatalogApi(http))
+    except ApiUnavailable:
+        return unavailable_page(request)
     except Exception:
         log.exception("picker unavailable on an error page")
         picker = None
-    title = "Not found" if exc.not_found else "That request cannot be answered"
+    typed = ([*(picked or []), "", ""])[:2]
     return render(
         request,
         "error.html",
-        404 if exc.not_found else 400,
+        status,
         title=title,
-        message=exc.message,
-        suggestions=links or [],
+        message=message,
+        suggestions=suggestions or [],
         picker=picker,
+        picked=[printable(name) for name in typed],
+    )
+
+
+def printable(name: str) -> str:
+    """A name as it can be shown back: control characters dropped, length bounded."""
+    return "".join(ch for ch in name if ch.isprintable())[:MAX_NAME_LENGTH]
+
+
+def is_name(name: str) -> bool:
+    """Could this be a model's slug, name or alias? (No control characters, bounded length.)"""
+    return 0 < len(name) <= MAX_NAME_LENGTH and name.isprintable()
+
+
+async def not_a_name_page(request: Request, names: list[str]) -> HTMLResponse:
+    bad = next(n for n in names if not is_name(n))
+    why = "is too long" if len(bad) > MAX_NAME_LENGTH else "holds characters no model name has"
+    return await not_found_page(
+        request,
+        "Not found",
+        f"{printable(bad)[:60]!r} {why}; model names are plain text of up to "
+        f"{MAX_NAME_LENGTH} characters.",
+        picked=names,
     )
 
 
 def suggestion_links(
-    message: str, names: list[str], url_for: Callable[[list[str]], str]
+    unknown_names: list[UnknownName], names: list[str], url_for: Callable[[list[str]], str]
 ) -> list[tuple[str, list[tuple[str, str]]]]:
     """For each unknown name: the suggested names, each as a link with that name swapped in."""
     links = []
-    for unknown in unknown_names(message):
+    for unknown in unknown_names:
         swapped = []
         for suggestion in unknown.suggestions:
             chosen = [suggestion if n.lower() == unknown.name.lower() else n for n in names]
@@ -153,6 +227,8 @@ def web_router() -> APIRouter:
                 "a comparison address looks like /compare/gpt-5.2-vs-paligemma.",
                 picker=await picker_models(api),
             )
+        if not all(is_name(n) for n in names):
+            return await not_a_name_page(request, names)
         workload = read_workload(request.query_params)
         try:
             data, picker = await asyncio.gather(
@@ -160,8 +236,8 @@ def web_router() -> APIRouter:
                 picker_models(api),
             )
         except ApiError as exc:
-            links = suggestion_links(exc.message, names, compare_url)
-            return await api_error_page(request, exc, links)
+            links = suggestion_links(exc.unknown, names, compare_url)
+            return await api_error_page(request, exc, links, picked=names[:2])
         result = data["compare"]
         canonical = [m["slug"] for m in result["models"]]
         if canonical != names:
@@ -173,6 +249,12 @@ def web_router() -> APIRouter:
             title=" vs ".join(m["name"] for m in result["models"]),
             result=result,
             page=present.comparison(result),
+            cost_chart=charts.cost_chart(
+                result["costs"],
+                {m["slug"]: m["name"] for m in result["models"]},
+                f"{workload.counts['input']:,} input, {workload.counts['output']:,} output and "
+                f"{workload.counts['cached']:,} cached input tokens",
+            ),
             workload=workload,
             workload_labels=WORKLOAD_LABELS,
             picker=picker,
@@ -212,13 +294,15 @@ def web_router() -> APIRouter:
 
     @router.get("/models/{slug}")
     async def model(request: Request, slug: str, api: Api) -> Response:
+        if not is_name(slug):
+            return await not_a_name_page(request, [slug])
         try:
             data, picker = await asyncio.gather(
                 api.run("model", {"slug": slug}), picker_models(api)
             )
         except ApiError as exc:
-            links = suggestion_links(exc.message, [slug], lambda names: model_url(names[0]))
-            return await api_error_page(request, exc, links)
+            links = suggestion_links(exc.unknown, [slug], lambda names: model_url(names[0]))
+            return await api_error_page(request, exc, links, picked=[slug])
         found = data["model"]
         if found["slug"] != slug:
             return RedirectResponse(model_url(found["slug"]), status_code=301)
@@ -228,6 +312,9 @@ def web_router() -> APIRouter:
             title=found["name"],
             model=found,
             page=present.model_page(found),
+            price_chart=charts.price_history_chart(
+                found["priceHistory"], found["name"], date.today()
+            ),
             picker=picker,
             picked=[found["slug"], ""],
         )
@@ -235,7 +322,29 @@ def web_router() -> APIRouter:
     return router
 
 
+def wants_json(request: Request) -> bool:
+    """A program's request: an API path, or an Accept header asking JSON and not HTML."""
+    if request.url.path.startswith(API_PATHS):
+        return True
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
+
+
+async def page_not_found(request: Request, exc: Exception) -> Response:
+    """Unknown paths: a page for people, the usual JSON for programs that ask for JSON."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code != 404 or wants_json(request):
+        return await http_exception_handler(request, exc)
+    return await not_found_page(
+        request,
+        "Page not found",
+        f"Nothing lives at {printable(request.url.path)[:120]}. "
+        "Browse the catalog or pick two models to compare.",
+    )
+
+
 def mount_web(app: FastAPI) -> None:
-    """The pages and their stylesheet."""
+    """The pages, their stylesheet, and HTML 404 pages for unknown paths."""
     app.include_router(web_router())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_exception_handler(StarletteHTTPException, page_not_found)

@@ -59,9 +59,14 @@ def test_the_same_document_answers_a_third_party_client(web: TestClient) -> None
     assert {"slug": "paligemma", "name": "PaliGemma"} in answer["data"]["models"]["nodes"]
 
 
-def test_suggestions_are_read_from_the_apis_message() -> None:
-    message = "unknown model 'gpt5.2'; did you mean 'gpt-5.2' or 'gpt-5.1'?; unknown model 'zzz'"
-    assert web_client.unknown_names(message) == [
-        web_client.UnknownName("gpt5.2", ["gpt-5.2", "gpt-5.1"]),
-        web_client.UnknownName("zzz", []),
-    ]
+def test_suggestions_are_read_from_the_apis_extensions(web: TestClient) -> None:
+    """What the API says in `extensions`, not its message's wording, names the suggestions."""
+    query = "query($m: [String!]!) { compare(models: $m) { asOf } }"
+    answer = web.post("/graphql", json={"query": query, "variables": {"m": ["gpt5.2", "zzz"]}})
+    error = answer.json()["errors"][0]
+    found = web_client.unknown_names(error["extensions"])
+    assert [u.name for u in found] == ["gpt5.2", "zzz"]
+    assert found[0].suggestions[0] == "gpt-5.2"
+    assert found[1].suggestions == []
+    # The message's wording may change; the links come from the structured answer.
+    assert "did you mean" in error["message"]

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import PHONE, screenshot
+from tests.web.conftest import PHONE, SCREENSHOTS, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +109,96 @@ def test_the_catalog_filters_and_leads_to_a_model(page: Any) -> None:
     assert page.locator("h1").inner_text() == "PaliGemma"
     assert page.get_by_text("“released in May 2024 by Google”").is_visible()
     screenshot(page, "model-paligemma")
+
+
+def _chart_texts(tab: Any, chart: str) -> list[str]:
+    return [t.strip() for t in tab.locator(f"svg#{chart} text").all_text_contents()]
+
+
+def test_the_compare_page_draws_the_workload_cost(page: Any) -> None:
+    page.goto(PAGE + "?input=2000000&output=500000&cached=0")
+    chart = page.locator("svg#cost-chart")
+    assert chart.is_visible()
+    assert chart.get_attribute("role") == "img"
+    assert page.locator("#cost-chart-title").text_content() == (
+        "Estimated cost of 2,000,000 input, 500,000 output and 0 cached input tokens"
+    )
+    assert page.locator("#cost-chart-desc").text_content() == (
+        "GPT-5.2: $10.50; PaliGemma: unknown: no price on record."
+    )
+    gpt = page.locator('svg#cost-chart g[data-model="gpt-5.2"]')
+    assert [t.strip() for t in gpt.locator("text").all_text_contents()] == ["GPT-5.2", "$10.50"]
+    # The only priced model's bar is the longest one; the unpriced model has none.
+    assert gpt.locator("rect.bar").bounding_box()["width"] > 100
+    assert page.locator('svg#cost-chart g[data-model="paligemma"] rect').count() == 0
+    assert "unknown: no price on record" in _chart_texts(page, "cost-chart")
+    screenshot(page, "compare-cost-chart")
+    page.locator("#cost").screenshot(path=str(SCREENSHOTS / "compare-cost-chart-section.png"))
+
+
+def test_the_cost_chart_reads_on_a_phone(page: Any) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(PAGE)
+    chart = page.locator("svg#cost-chart")
+    box = chart.bounding_box()
+    assert box["width"] <= PHONE["width"]
+    # Labels stay legible: the 13-unit text is drawn at 10 px or more.
+    label = chart.locator("text.label").first.bounding_box()
+    assert label["height"] >= 13
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "compare-cost-chart-phone")
+    page.locator("#cost").screenshot(path=str(SCREENSHOTS / "compare-cost-chart-phone-section.png"))
+
+
+def test_the_model_page_draws_the_price_history(page: Any) -> None:
+    page.goto("/models/gpt-5.2")
+    chart = page.locator("svg#price-chart")
+    assert chart.is_visible()
+    assert page.locator("#price-chart-title").text_content() == (
+        "Price history of GPT-5.2, per 1M tokens"
+    )
+    desc = page.locator("#price-chart-desc").text_content()
+    assert desc.startswith(
+        "Input $1.75 from a date not on record; Output $14.00 from a date not on record;"
+    )
+    texts = _chart_texts(page, "price-chart")
+    assert "$1.75" in texts and "$14.00" in texts and "date not on record" in texts
+    assert "Input per 1M" in texts and "Output per 1M" in texts
+    # Output is dearer: its line is drawn higher (smaller y) than input's.
+    output_y = chart.locator("polyline.output").bounding_box()["y"]
+    input_y = chart.locator("polyline.input").bounding_box()["y"]
+    assert output_y < input_y
+    screenshot(page, "model-gpt-5.2")
+    page.locator("section[aria-labelledby=prices-title]").screenshot(
+        path=str(SCREENSHOTS / "model-price-history-section.png")
+    )
+
+
+def test_a_model_without_prices_has_no_price_chart(page: Any) -> None:
+    page.goto("/models/paligemma")
+    assert page.locator("svg#price-chart").count() == 0
+    assert page.get_by_text("No price on record.").is_visible()
+
+
+def test_a_price_held_since_an_unknown_date_runs_until_today(page: Any) -> None:
+    page.goto("/models/gpt-5.2")
+    plot = page.locator("svg#price-chart svg").bounding_box()
+    line = page.locator("svg#price-chart polyline.input").bounding_box()
+    # The line spans the whole plot: from the undated start to today.
+    assert line["width"] >= plot["width"] - 2
+
+
+def test_an_unknown_address_is_a_page_and_the_picker_keeps_the_typo(page: Any) -> None:
+    response = page.goto("/no/such/page")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    screenshot(page, "page-not-found")
+    page.get_by_label("First model").fill("gpt-5.2")
+    page.get_by_label("Second model").fill("paligema")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/compare/gpt-5.2-vs-paligema")
+    assert page.locator("h1").inner_text() == "Not found"
+    # What the reader typed is still there to correct, with the suggestion beside it.
+    assert page.get_by_label("Second model").input_value() == "paligema"
+    assert page.get_by_role("link", name="paligemma", exact=True).is_visible()
+    screenshot(page, "not-found-keeps-typed")
