@@ -187,6 +187,7 @@ class Settings(BaseSettings):
                 "you run, not from the embedded server"
             )
         return self
+
     models_dev_url: str = Field(
         default="https://github.com/anomalyco/models.dev/archive/HEAD.tar.gz",
         description="Where `modelcat import models-dev` without a path downloads the models.dev "
