@@ -23,11 +23,18 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-WRITE_STEPS = 8
+WRITE_STEPS = 11
 _VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|Decimal\([^)]*\)|(?<![\w-])-?\d[\w.:+-]*")
 
 Examples = Annotated[int, typer.Option(help="How many skipped entries and conflicts to list")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing")]
+AllowShrink = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink",
+        help="Import a file stating under half the models of this source's last import",
+    ),
+]
 
 
 @app.command("models-dev")
@@ -35,9 +42,10 @@ def import_models_dev(
     path: Annotated[Path, typer.Argument(help="the models.dev folder (providers/, models/)")],
     dry_run: DryRun = False,
     examples: Examples = 10,
+    allow_shrink: AllowShrink = False,
 ) -> None:
     """Import a models.dev tree: one model per identity, prices from the maker's own provider."""
-    _run(path, models_dev.parse, _count_toml, dry_run, examples)
+    _run(path, models_dev.parse, _count_toml, dry_run, examples, allow_shrink)
 
 
 @app.command("litellm")
@@ -45,9 +53,10 @@ def import_litellm(
     file: Annotated[Path, typer.Argument(help="model_prices_and_context_window.json")],
     dry_run: DryRun = False,
     examples: Examples = 10,
+    allow_shrink: AllowShrink = False,
 ) -> None:
     """Import LiteLLM's price and context-window table (prices per token become per 1M)."""
-    _run(file, litellm.parse, None, dry_run, examples)
+    _run(file, litellm.parse, None, dry_run, examples, allow_shrink)
 
 
 @app.command("epoch")
@@ -55,9 +64,10 @@ def import_epoch(
     file: Annotated[Path, typer.Argument(help="Epoch AI all_ai_models.csv or notable models CSV")],
     dry_run: DryRun = False,
     examples: Examples = 10,
+    allow_shrink: AllowShrink = False,
 ) -> None:
     """Import an Epoch AI models CSV: organizations, publication dates, parameters, access."""
-    _run(file, epoch.parse, None, dry_run, examples)
+    _run(file, epoch.parse, None, dry_run, examples, allow_shrink)
 
 
 def _count_toml(path: Path) -> int | None:
@@ -70,6 +80,7 @@ def _run(
     total: Callable[[Path], int | None] | None,
     dry_run: bool,
     examples: int,
+    allow_shrink: bool = False,
 ) -> None:
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -96,6 +107,8 @@ def _run(
                     parsed,
                     step=lambda what: progress.update(writing, description=what, advance=1),
                     dry_run=dry_run,
+                    allow_shrink=allow_shrink,
+                    waiting=lambda why: err.print(f"[yellow]{why}[/]", highlight=False),
                 )
             finally:
                 engine.dispose()
@@ -124,6 +137,17 @@ def _summary(report: ImportReport, dry_run: bool, examples: int) -> None:
         f"{counts['delete']} deleted, {unchanged} unchanged",
         highlight=False,
     )
+    identity = report.identity
+    out.print(
+        f"identity: {identity.by_id} linked by an explicit id, {identity.by_name} by name, "
+        f"{identity.new} new, {len(identity.ambiguous)} ambiguous (joined neither), "
+        f"{sum(1 for s in report.skipped if 'not a model' in s.reason)} skipped as not a model; "
+        f"{report.offers} offers",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for line in identity.ambiguous[:examples]:
+        out.print(f"  ambiguous {line}", highlight=False, markup=False, soft_wrap=True)
     table = Table("rows", "created", "updated", "deleted", "unchanged")
     for entity, counts in sorted(report.log.by_entity().items()):
         table.add_row(
