@@ -15,6 +15,7 @@ from service.catalog.errors import CatalogError
 from service.db import database_url, make_engine
 from service.importers import epoch, litellm, models_dev
 from service.importers.records import Parsed
+from service.importers.report import catalog_report
 from service.importers.write import ImportReport, write_parsed
 from service.migrate import upgrade
 
@@ -68,6 +69,20 @@ def import_epoch(
 ) -> None:
     """Import an Epoch AI models CSV: organizations, publication dates, parameters, access."""
     _run(file, epoch.parse, None, dry_run, examples, allow_shrink)
+
+
+@app.command("report")
+def report() -> None:
+    """Print the share of models with an organization, a price or an offer, and more."""
+    url = database_url()
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        figures = catalog_report(engine)
+    finally:
+        engine.dispose()
+    for line in figures.lines():
+        out.print(line, highlight=False, markup=False)
 
 
 def _count_toml(path: Path) -> int | None:

@@ -107,6 +107,9 @@ def _read_row(
             release_date=_date(row.get("Publication date") or ""),
             parameters=_parameters(row.get("Parameters") or ""),
             routes=False,
+            # a name two organizations share is qualified by its maker in the catalog, so a
+            # file where it is not shared (the notable file) still finds its own model
+            links=[f"{name} ({organization})"] if organization and "(" not in name else [],
         )
     except ValueError as exc:
         parsed.skipped.append(Skipped(where, str(exc)))

@@ -127,7 +127,7 @@ class ModelRecord:
     @cached_property
     def id_keys(self) -> list[str]:
         """Keys of the ids the data states, most telling first: its links, its own id, routes."""
-        keys = [model_key(link) for link in self.links]
+        keys = [model_key(link, route=self.routes) for link in self.links]
         keys.append(model_key(self.external_id, route=self.routes))
         keys += [model_key(name, route=self.routes) for name in self.names]
         return list(dict.fromkeys(k for k in keys if k))

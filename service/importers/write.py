@@ -451,6 +451,7 @@ class _Index:
         self.slugs: dict[str, str] = {}  # a model's own slug: the strongest identity
         self.ids: dict[str, set[str]] = {}  # a slug, an alias, a route or a base_model id
         self.dated: dict[str, set[str]] = {}  # an id without its date -> the dated models
+        self.dated_names: dict[str, set[str]] = {}  # the same, by the id's words in any order
         self.names: dict[str, set[str]] = {}  # a display name's words
 
     def add_ids(self, keys: Iterable[str], slug: str) -> None:
@@ -458,6 +459,7 @@ class _Index:
             self.ids.setdefault(key, set()).add(slug)
             if base := undated(key):
                 self.dated.setdefault(base, set()).add(slug)
+                self.dated_names.setdefault(name_key(base), set()).add(slug)
 
     def add_names(self, keys: Iterable[str], slug: str) -> None:
         for key in keys:
@@ -477,9 +479,17 @@ class _Index:
         """Dated releases of an undated id ("claude-3-5-sonnet"), and models of the same name."""
         hits: set[str] = set()
         for key in record.id_keys:
-            hits |= self.dated.get(key, set())
-        for key in record.name_keys if names else ():
-            hits |= self.names.get(key, set())
+            hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
+        if names:
+            # a name joins a model only if its id says no more than the name does: "Whisper"
+            # is not "whisper-1", "Command R+" is not "command-r-plus-08-2024"
+            words = {word for key in record.name_keys for word in key.split("-")}
+            for key in record.name_keys:
+                hits |= {
+                    slug
+                    for slug in self.names.get(key, set())
+                    if set(model_key(slug).split("-")) <= words
+                }
         return hits
 
 
@@ -633,10 +643,25 @@ def _write_aliases(
     desired: dict[int, list[dict[str, Any]]] = {
         mid: [] for mid, aliases in _aliases_by_model(catalog, source_id).items() if aliases
     }
+    # A route's last segment is the provider's own id for the model ("qwen2.5-72b-instruct",
+    # "claude-3-5-sonnet-20241022"): an alias too, when only one model of the run uses it.
+    bare: dict[str, set[str]] = {}
+    for target in targets:
+        for record in target.records:
+            for name in [record.external_id, *record.names] if record.routes else []:
+                bare.setdefault(name.rsplit("/", 1)[-1].lower(), set()).add(target.slug)
     for target in sorted(targets, key=lambda t: t.slug):
         model_id = ids[target.slug]
         items = desired.setdefault(model_id, [])
-        names = sorted({n for r in target.records for n in [r.external_id, *r.names]})
+        names = {n for r in target.records for n in [r.external_id, *r.names]}
+        names |= {
+            n.rsplit("/", 1)[-1]
+            for r in target.records
+            if r.routes
+            for n in [r.external_id, *r.names]
+            if bare[n.rsplit("/", 1)[-1].lower()] == {target.slug}
+        }
+        names = sorted(names)
         for name in names:
             lower = name.lower()
             owner = catalog.aliases.get(lower)
