@@ -187,7 +187,7 @@ def model_slug(name: str, *, route: bool = True) -> str:
     text = _TIER.sub("", text)
     text = _REGION.sub("", text)
     head, dot, rest = text.partition(".")
-    if dot and rest and known_org(head) and not head[-1:].isdigit():
+    if dot and rest and known_org(head):
         text = rest
         text = _BEDROCK_VERSION.sub("", text)  # "anthropic.claude-opus-4-6-v1": Bedrock's tail
     elif ":" in text:
@@ -201,11 +201,15 @@ def model_slug(name: str, *, route: bool = True) -> str:
 def _strip_org_prefix(text: str) -> str:
     """'meta-llama-3.1-8b' -> 'llama-3.1-8b', 'databricks-claude-3-7-sonnet' -> 'claude-3-7-sonnet':
     an organization's name before a model family's name is the host's or maker's label."""
-    parts = text.split("-")
-    for size in (2, 1):
-        head, rest = "-".join(parts[:size]), "-".join(parts[size:])
-        if rest and known_org(head) and (maker_by_name(rest) or known_org(head) == _lead(rest)):
-            return rest
+    for _ in range(3):  # "databricks-meta-llama-3-1-405b": the host's, then the maker's
+        parts = text.split("-")
+        for size in (2, 1):
+            head, rest = "-".join(parts[:size]), "-".join(parts[size:])
+            if rest and known_org(head) and (maker_by_name(rest) or known_org(head) == _lead(rest)):
+                text = rest
+                break
+        else:
+            return text
     return text
 
 
@@ -213,20 +217,21 @@ def _lead(text: str) -> str | None:
     return known_org(text.split("-", 1)[0])
 
 
-def maker_in_route(route: str) -> str | None:
+def maker_in_route(route: str, *, host: bool = True) -> str | None:
     """The organization a route names as the model's maker: 'openrouter/openai/gpt-4o' ->
     openai, 'bedrock/us.anthropic.claude-…' -> anthropic. The host serving it is not the maker:
     'nvidia/black-forest-labs/flux.1-dev' is Black Forest Labs'; the first segment counts only
     in a two-part route, when it is a lab (it makes models: `lab: true` in the synonyms file)
-    and the model's name does not name another maker ('mistral/mistral-large')."""
+    and the model's name does not name another maker ('mistral/mistral-large'); `host=False`
+    leaves that last rule out, so a caller can prefer a lab any route names explicitly."""
     parts = route.lower().split("/")
-    host = known_org(parts[0]) if len(parts) > 1 else None
+    serving = known_org(parts[0]) if len(parts) > 1 else None
     last = _REGION.sub("", parts[-1])
     head, dot, _ = last.partition(".")
-    if dot and (org := known_org(head)) and not head[-1:].isdigit():
+    if dot and (org := known_org(head)):
         return org
-    for segment in reversed(parts[1:-1]):
-        if (org := known_org(segment)) and org != host:
+    for index in range(len(parts) - 2, 0, -1):  # "fireworks_ai/accounts/fireworks/...": an account
+        if parts[index - 1] != "accounts" and (org := known_org(parts[index])):
             return org
     pieces = last.split("-")
     for size in (2, 1):
@@ -237,9 +242,9 @@ def maker_in_route(route: str) -> str | None:
             and maker_by_name("-".join(pieces[size:])) in (None, org)
         ):
             return org
-    if host in synonyms().labs and len(parts) == 2 and maker_by_name(last) in (None, host):
-        return host
-    return None
+    if not host or serving not in synonyms().labs or len(parts) != 2:
+        return None
+    return serving if maker_by_name(last) in (None, serving) else None
 
 
 def maker_by_name(name: str) -> str | None:

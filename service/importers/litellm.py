@@ -72,6 +72,12 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
         elif (reason := _fails(route, entry)) is not None:
             parsed.skipped.append(Skipped(where, reason))
         else:
+            try:
+                _price(entry)
+            except (ValueError, ArithmeticError) as exc:
+                # a price that cannot be read is left out; the route is still a route
+                parsed.skipped.append(Skipped(where, f"{exc}; the route is kept, without a price"))
+                entry = {k: v for k, v in entry.items() if k not in _PRICE_FIELDS}
             groups.setdefault(model_key(route), []).append((route, entry))
     parsed.records = [_record(sorted(groups[key])) for key in sorted(groups)]
     return parsed
@@ -100,9 +106,9 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _fails(route: str, entry: dict[str, Any]) -> str | None:
-    """Why a route cannot be read on its own (a price that is not a number, ...), or None."""
+    """Why a route cannot be read on its own (a negative token limit, ...), or None."""
     try:
-        _record([(route, entry)])
+        _record([(route, {k: v for k, v in entry.items() if k not in _PRICE_FIELDS})])
     except (ValueError, ArithmeticError) as exc:
         return str(exc)
     return None
@@ -113,12 +119,15 @@ def _group_maker(group: list[tuple[str, dict[str, Any]]]) -> str | None:
     its family name, else a maker's own API provider (Vertex AI is Google's only for Google's
     own families: it also serves Anthropic, Meta and Mistral models)."""
     for route, _ in group:
-        if org := maker_in_route(route):
+        if org := maker_in_route(route, host=False):
+            return org
+    for route, entry in group:  # a bare id is the maker's own API ("sora-2": openai)
+        if "/" not in route and (org := provider_org(entry)) and org != "google":
             return org
     if org := maker_by_name(group[0][0]):
         return org
-    for route, entry in group:
-        if "/" not in route and (org := provider_org(entry)) and org != "google":
+    for route, _ in group:
+        if org := maker_in_route(route):
             return org
     return None
 
@@ -205,14 +214,17 @@ def _modalities(entry: dict[str, Any]) -> tuple[list[str] | None, list[str] | No
     return sorted(inputs), sorted(outputs)
 
 
+_PRICE_COLUMNS = {
+    "input": "input_cost_per_token",
+    "output": "output_cost_per_token",
+    "cached_input": "cache_read_input_token_cost",
+}
+_PRICE_FIELDS = set(_PRICE_COLUMNS.values())
+
+
 def _price(entry: dict[str, Any]) -> PriceClaim | None:
     amounts: dict[str, Decimal | None] = {}
-    fields = {
-        "input": "input_cost_per_token",
-        "output": "output_cost_per_token",
-        "cached_input": "cache_read_input_token_cost",
-    }
-    for ours, theirs in fields.items():
+    for ours, theirs in _PRICE_COLUMNS.items():
         value = entry.get(theirs)
         if value is None:
             amounts[ours] = None

@@ -217,9 +217,14 @@ def _maker(group: list[_Entry]) -> str | None:
         if entry.base:
             return org_slug(entry.base.split("/", 1)[0])
     for entry in sorted(group, key=lambda e: e.route):
+        if org := maker_in_route(entry.route, host=False):
+            return org
+    if org := maker_by_name(group[0].route):
+        return org
+    for entry in sorted(group, key=lambda e: e.route):
         if org := maker_in_route(entry.route):
             return org
-    return maker_by_name(group[0].route)
+    return None
 
 
 def _first(entries: list[_Entry], getter: Callable[[dict[str, Any]], Any]) -> Any:
