@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -196,8 +197,12 @@ def test_a_second_import_waits_for_the_first(seeded_db_url: str) -> None:
 
         worker = threading.Thread(target=run)
         worker.start()
-        assert not done.wait(1.5)  # it waits while the first import holds the catalog
+        for _ in range(300):  # until it has read the file and found the catalog busy
+            if said:
+                break
+            time.sleep(0.1)
         assert said == ["another import is writing to this catalog; waiting for it to finish"]
+        assert not done.wait(1)  # it waits while the first import holds the catalog
         holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": IMPORT_LOCK})
         holder.commit()
     worker.join(60)
