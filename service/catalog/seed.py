@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.catalog.changes import ChangeLog
+from service.catalog.fill import Chosen, fill_unknowns, load_best_claims, lookups
 from service.catalog.seed_files import SeedBundle
 from service.catalog.seed_schema import ModelFile, parse_release
 from service.catalog.upsert import sync_children, upsert
@@ -86,21 +87,24 @@ def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
         values = {"name": coll.name, "description": coll.description, "sort_order": order}
         row = upsert(session, Collection, {"slug": coll.slug}, values, log, "collection", coll.slug)
         ids.put("collection", coll.slug, row.id)
+    # What the curated files leave unknown, an imported data set may state (service.catalog.fill)
+    best = load_best_claims(session, [model.slug for model in bundle.models])
+    orgs, licenses = lookups(session)
+    filled: dict[str, Chosen] = {}
     for model in bundle.models:
-        row = upsert(
-            session,
-            Model,
-            {"slug": model.slug},
-            _model_values(model, ids),
-            log,
-            "model",
-            model.slug,
-        )
+        values = _model_values(model, ids)
+        filled[model.slug] = fill_unknowns(values, best.get(model.slug, {}), orgs, licenses)
+        row = upsert(session, Model, {"slug": model.slug}, values, log, "model", model.slug)
         ids.put("model", model.slug, row.id)
     lineage = _lineage_rows(bundle.models, ids)
     for model in bundle.models:
         _sync_model_children(
-            session, model, ids, lineage.get(ids.get("model", model.slug), []), log
+            session,
+            model,
+            ids,
+            lineage.get(ids.get("model", model.slug), []),
+            log,
+            filled[model.slug],
         )
     return log
 
@@ -167,7 +171,12 @@ def _lineage_rows(models: list[ModelFile], ids: _Ids) -> dict[int, list[dict[str
 
 
 def _sync_model_children(
-    session: Session, model: ModelFile, ids: _Ids, lineage: list[dict[str, Any]], log: ChangeLog
+    session: Session,
+    model: ModelFile,
+    ids: _Ids,
+    lineage: list[dict[str, Any]],
+    log: ChangeLog,
+    filled: Chosen,
 ) -> None:
     model_id = ids.get("model", model.slug)
     scope = {"model_id": model_id}
@@ -288,6 +297,11 @@ def _sync_model_children(
         {"field": field.value, "source_id": _source_id(model, fact, ids), "quote": fact.quote}
         for field in CitedField
         if (fact := getattr(model, field.value, None)) is not None and hasattr(fact, "quote")
+    ]
+    citations += [
+        {"field": name, "source_id": source_id, "quote": None}
+        for name, (_, source_id) in filled.items()
+        if not any(c["field"] == name and c["source_id"] == source_id for c in citations)
     ]
     sync_children(
         session,

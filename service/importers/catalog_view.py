@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.catalog.reads import model_price_in_force
+from service.importers.provenance import PRECEDENCE
 from service.models import (
     FactClaim,
     License,
@@ -61,6 +62,32 @@ class CatalogView:
         self.curated_prices = {
             p.model_id: p for p in session.scalars(select(Price).where(model_price_in_force(today)))
         }
+        # Models with a price an import did not write (set through the API, or dated): the
+        # import leaves their prices alone and records its own claim and the conflict instead.
+        imports = [sid for sid, slug in self.sources.items() if slug in PRECEDENCE]
+        self.api_priced = set(
+            session.scalars(
+                select(Price.model_id).where(
+                    Price.source_id.is_(None)
+                    | Price.source_id.not_in(imports)
+                    | Price.effective_from.is_not(None)
+                )
+            )
+        )
+
+        self.sources_ranked = {sid for sid, slug in self.sources.items() if slug in PRECEDENCE}
+        # (model, field) cited by the curated seed, and by an import (a filled unknown)
+        self.cited_by_seed: set[tuple[int, str]] = set()
+        self.cited_by_import: set[tuple[int, str]] = set()
+        for c in session.execute(
+            select(ModelCitation.model_id, ModelCitation.field, ModelCitation.source_id)
+        ):
+            kind = (
+                self.cited_by_import if c.source_id in self.sources_ranked else self.cited_by_seed
+            )
+            kind.add((c.model_id, c.field))
+        # curated model -> field -> (value, source id) of the unknowns an import filled
+        self.filled: dict[int, dict[str, tuple[str, int]]] = {}
 
     @classmethod
     def load(cls, session: Session) -> "CatalogView":

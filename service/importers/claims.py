@@ -27,6 +27,7 @@ def claims_of(
             F.LICENSE: licenses.get(record.license or ""),
             F.STATUS: record.status,
             F.PRICING: record.price.text() if record.price else None,
+            F.ACCESS: record.access,
         }
         for name, value in stated.items():
             if value is not None:

@@ -17,6 +17,7 @@ from service.config import Settings, get_settings
 from service.db import database_url, make_engine
 from service.importers import epoch, fetch, litellm, models_dev
 from service.importers.records import Parsed
+from service.importers.report import catalog_report
 from service.importers.write import ImportReport, write_parsed
 from service.migrate import upgrade
 
@@ -25,7 +26,7 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-WRITE_STEPS = 8
+WRITE_STEPS = 11
 _VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|Decimal\([^)]*\)|(?<![\w-])-?\d[\w.:+-]*")
 
 # --- fetching the published file when no path is given (service/importers/fetch.py) ---
@@ -54,6 +55,13 @@ def _local_or_fetched(source: str, path: Path | None) -> Iterator[Path]:
 
 Examples = Annotated[int, typer.Option(help="How many skipped entries and conflicts to list")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing")]
+AllowShrink = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink",
+        help="Import a file stating under half the models of this source's last import",
+    ),
+]
 
 
 @app.command("models-dev")
@@ -66,10 +74,11 @@ def import_models_dev(
     ] = None,
     dry_run: DryRun = False,
     examples: Examples = 10,
+    allow_shrink: AllowShrink = False,
 ) -> None:
     """Import a models.dev tree: one model per identity, prices from the maker's own provider."""
     with _local_or_fetched("models-dev", path) as local:
-        _run(local, models_dev.parse, _count_toml, dry_run, examples)
+        _run(local, models_dev.parse, _count_toml, dry_run, examples, allow_shrink)
 
 
 @app.command("litellm")
@@ -80,10 +89,11 @@ def import_litellm(
     ] = None,
     dry_run: DryRun = False,
     examples: Examples = 10,
+    allow_shrink: AllowShrink = False,
 ) -> None:
     """Import LiteLLM's price and context-window table (prices per token become per 1M)."""
     with _local_or_fetched("litellm", file) as local:
-        _run(local, litellm.parse, None, dry_run, examples)
+        _run(local, litellm.parse, None, dry_run, examples, allow_shrink)
 
 
 @app.command("epoch")
@@ -96,10 +106,25 @@ def import_epoch(
     ] = None,
     dry_run: DryRun = False,
     examples: Examples = 10,
+    allow_shrink: AllowShrink = False,
 ) -> None:
     """Import an Epoch AI models CSV: organizations, publication dates, parameters, access."""
     with _local_or_fetched("epoch", file) as local:
-        _run(local, epoch.parse, None, dry_run, examples)
+        _run(local, epoch.parse, None, dry_run, examples, allow_shrink)
+
+
+@app.command("report")
+def report() -> None:
+    """Print the share of models with an organization, a price or an offer, and more."""
+    url = database_url()
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        figures = catalog_report(engine)
+    finally:
+        engine.dispose()
+    for line in figures.lines():
+        out.print(line, highlight=False, markup=False)
 
 
 def _count_toml(path: Path) -> int | None:
@@ -112,6 +137,7 @@ def _run(
     total: Callable[[Path], int | None] | None,
     dry_run: bool,
     examples: int,
+    allow_shrink: bool = False,
 ) -> None:
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -138,6 +164,8 @@ def _run(
                     parsed,
                     step=lambda what: progress.update(writing, description=what, advance=1),
                     dry_run=dry_run,
+                    allow_shrink=allow_shrink,
+                    waiting=lambda why: err.print(f"[yellow]{why}[/]", highlight=False),
                 )
             finally:
                 engine.dispose()
@@ -166,6 +194,17 @@ def _summary(report: ImportReport, dry_run: bool, examples: int) -> None:
         f"{counts['delete']} deleted, {unchanged} unchanged",
         highlight=False,
     )
+    identity = report.identity
+    out.print(
+        f"identity: {identity.by_id} linked by an explicit id, {identity.by_name} by name, "
+        f"{identity.new} new, {len(identity.ambiguous)} ambiguous (joined neither), "
+        f"{sum(1 for s in report.skipped if 'not a model' in s.reason)} skipped as not a model; "
+        f"{report.offers} offers",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for line in identity.ambiguous[:examples]:
+        out.print(f"  ambiguous {line}", highlight=False, markup=False, soft_wrap=True)
     table = Table("rows", "created", "updated", "deleted", "unchanged")
     for entity, counts in sorted(report.log.by_entity().items()):
         table.add_row(

@@ -1,6 +1,8 @@
 """Where a source's value differs from the one the catalog shows: kept, with the reason."""
 
 from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +16,7 @@ from service.importers.provenance import CURATED, PRECEDENCE
 from service.importers.records import PriceClaim
 from service.models import FactConflict, Model
 from service.models.base import CitedField as F
-from service.models.base import DatePrecision
+from service.models.base import DatePrecision, Disclosure, FactState
 
 # Fields where two sources can disagree in a way a reader must know about. Names, families and
 # modality lists are spelled or derived differently by each source, so they are not compared.
@@ -28,6 +30,10 @@ CONFLICT_FIELDS = (
     F.PRICING,
 )
 ORDER_TEXT = " > ".join([CURATED, *PRECEDENCE])
+# Token counts that differ by at most this share agree: "128K" is written 128,000 by one source
+# and 131,072 (128 x 1,024) by another; the two conventions differ by 2.4%.
+TOKEN_TOLERANCE = Decimal("0.025")
+API_PRICE = "a price set through the API is never overwritten by an import"
 
 
 def write_conflicts(
@@ -50,11 +56,19 @@ def write_conflicts(
             }
         else:
             shown = {k: (v, s) for k, (v, s) in chosen(model_claims).items()}
+        filled = catalog.filled.get(model_id, {})
+        for name, (value, source_id) in filled.items():  # a curated unknown, filled
+            shown[name] = (value, source_id)
+        api_price = model_id in catalog.api_priced and model_id in catalog.curated_prices
+        if api_price and not catalog.is_curated(model_id):
+            shown[F.PRICING] = (_price_text(catalog, model_id), None)
         items = []
         for (name, source_id), (value, source_slug) in sorted(model_claims.items()):
             if name not in CONFLICT_FIELDS or name not in shown:
                 continue
             chosen_value, chosen_source = shown[name]
+            if chosen_value is None:
+                continue
             if chosen_source == source_id or _agrees(name, value, chosen_value):
                 continue
             items.append(
@@ -64,7 +78,11 @@ def write_conflicts(
                     "value": value,
                     "chosen_value": chosen_value,
                     "chosen_source_id": chosen_source,
-                    "chosen_by": _why(catalog, model_id, chosen_source, source_slug),
+                    "chosen_by": (
+                        API_PRICE
+                        if api_price and name == F.PRICING
+                        else _why(catalog, model_id, chosen_source, source_slug)
+                    ),
                 }
             )
         desired[model_id] = items
@@ -86,7 +104,7 @@ def _why(
     chosen_source: int | None,
     loser: str,
 ) -> str:
-    if catalog.is_curated(model_id):
+    if catalog.is_curated(model_id) and chosen_source not in catalog.sources_ranked:
         return f"the curated seed is never overwritten by an import (precedence: {ORDER_TEXT})"
     winner = catalog.sources.get(chosen_source or 0, "?")
     return f"{winner} ranks above {loser} (precedence: {ORDER_TEXT})"
@@ -105,25 +123,35 @@ def _curated_text(model: Model, name: str, catalog: CatalogView) -> str | None:
         return {DatePrecision.YEAR: text[:4], DatePrecision.MONTH: text[:7]}.get(
             DatePrecision(model.release_date_precision), text
         )
-    if name == F.CONTEXT_WINDOW:
+    if name == F.CONTEXT_WINDOW:  # "undisclosed" and "not_applicable" are statements too
+        if model.context_window_state in (FactState.UNDISCLOSED, FactState.NOT_APPLICABLE):
+            return str(model.context_window_state)
         return int_text(model.context_window)
     if name == F.PARAMETERS:
+        if model.parameters_state == Disclosure.UNDISCLOSED:
+            return str(model.parameters_state)
         return int_text(model.parameter_count)
     if name == F.LICENSE:
         return catalog.license_slugs.get(model.license_id or 0)
     if name == F.PRICING:
-        price = catalog.curated_prices.get(model.id)
-        if price is None:
-            return None
-        return PriceClaim(
-            price.input_per_mtok, price.output_per_mtok, price.cached_input_per_mtok
-        ).text()
+        return _price_text(catalog, model.id)
     return None
 
 
+def _price_text(catalog: CatalogView, model_id: int) -> str | None:
+    price = catalog.curated_prices.get(model_id)
+    if price is None:
+        return None
+    return PriceClaim(
+        price.input_per_mtok, price.output_per_mtok, price.cached_input_per_mtok
+    ).text()
+
+
 def _agrees(name: str, a: str, b: str) -> bool:
-    if name == F.RELEASE_DATE:  # "2024-05" and "2024-05-13" say the same at month precision
-        return a.startswith(b) or b.startswith(a)
+    if name == F.RELEASE_DATE:
+        return dates_agree(a, b)
+    if name == F.CONTEXT_WINDOW and a.isdigit() and b.isdigit():
+        return tokens_agree(int(a), int(b))
     if name == F.PRICING:  # a price one source leaves out (cached input) is a gap, not a clash
         left, right = PriceClaim.parse(a), PriceClaim.parse(b)
         pairs = [
@@ -147,3 +175,18 @@ def describe_conflicts(session: Session, source_id: int) -> list[str]:
         f"{slug}.{name}: source says {value}, the catalog shows {chosen}"
         for slug, name, value, chosen in rows
     ]
+
+
+def tokens_agree(a: int, b: int) -> bool:
+    """128,000 and 131,072 agree (two ways of writing 128K); 128,000 and 200,000 do not."""
+    return abs(a - b) <= TOKEN_TOLERANCE * max(a, b)
+
+
+def dates_agree(a: str, b: str) -> bool:
+    """Dates agree at the coarser one's precision ("2024-05" and "2024-05-13"), and a day apart
+    (an announcement late in one time zone is the next day in another)."""
+    if a.startswith(b) or b.startswith(a):
+        return True
+    if len(a) == len(b) == 10:
+        return abs(date.fromisoformat(a) - date.fromisoformat(b)) <= timedelta(days=1)
+    return False

@@ -19,6 +19,7 @@ REQUIRED = {"Model", "Organization", "Publication date", "Parameters", "Model ac
 ALL_MODELS = ("epoch-ai-all-models", "291adcd7bd58959d3db6382d8d2e07e96dc32b54")
 NOTABLE = ("epoch-ai-notable-models", "7141f9bc8c2864d965ef82e031ecad44559780c7")
 _OPEN = "open weights"
+_ACCESS = {"api access": "api", "hosted access (no api)": "hosted", "unreleased": "unreleased"}
 _CLOSED = ("api access", "hosted access (no api)", "unreleased")
 
 
@@ -50,14 +51,21 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
             ),
             path,
         )
-        seen: dict[str, int] = {}
+        rows: list[tuple[int, dict[str, str]]] = []
         try:
             for line, row in enumerate(reader, start=2):
                 advance(1)
                 parsed.entries += 1
-                _read_row(path, reader.line_num or line, row, seen, parsed)
+                rows.append((reader.line_num or line, row))
         except (UnicodeDecodeError, csv.Error) as exc:
             raise _refuse(path, f"the CSV breaks off ({exc})") from None
+    makers: dict[str, set[str]] = {}  # key -> the organizations of the rows with that name
+    for _, row in rows:
+        key = model_key((row.get("Model") or "").strip(), route=False)
+        makers.setdefault(key, set()).add(_organization(row.get("Organization") or "") or "")
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        _read_row(path, line, row, seen, parsed, makers)
     return parsed
 
 
@@ -65,12 +73,24 @@ def _refuse(path: Path, why: str) -> CatalogError:
     return CatalogError([Problem(str(path), "", f"not an Epoch AI models CSV: {why}")])
 
 
-def _read_row(path: Path, line: int, row: dict[str, str], seen: dict[str, int], parsed: Parsed):  # type: ignore[no-untyped-def]
+def _read_row(
+    path: Path,
+    line: int,
+    row: dict[str, str],
+    seen: dict[str, int],
+    parsed: Parsed,
+    makers: dict[str, set[str]],
+) -> None:
     name = (row.get("Model") or "").strip()
     where = f"{path.name}: line {line}" + (f" ({name})" if name else "")
     if not name:
         parsed.skipped.append(Skipped(where, "empty Model name"))
         return
+    organization = _organization(row.get("Organization") or "")
+    if len(makers.get(model_key(name, route=False), ())) > 1 and organization:
+        # Two organizations' models with one name (CALM by NVIDIA, CaLM by Oxford): the
+        # organization is part of each one's name, so neither joins the other.
+        name = f"{name} ({organization})"
     key = model_key(name, route=False)
     if key in seen:
         parsed.skipped.append(Skipped(where, f"same model as the row at line {seen[key]}"))
@@ -81,11 +101,15 @@ def _read_row(path: Path, line: int, row: dict[str, str], seen: dict[str, int], 
             external_id=name,
             name=name,
             names=[name],
-            organization=_organization(row.get("Organization") or ""),
+            organization=organization,
             open_weights=_open_weights(row.get("Model accessibility") or ""),
+            access=_access(row.get("Model accessibility") or ""),
             release_date=_date(row.get("Publication date") or ""),
             parameters=_parameters(row.get("Parameters") or ""),
             routes=False,
+            # a name two organizations share is qualified by its maker in the catalog, so a
+            # file where it is not shared (the notable file) still finds its own model
+            links=[f"{name} ({organization})"] if organization and "(" not in name else [],
         )
     except ValueError as exc:
         parsed.skipped.append(Skipped(where, str(exc)))
@@ -106,6 +130,14 @@ def _open_weights(text: str) -> bool | None:
     if value in _CLOSED:
         return False
     return None
+
+
+def _access(text: str) -> str | None:
+    """How the model can be used: api, hosted (no API), open_weights, unreleased."""
+    value = text.strip().lower()
+    if value.startswith(_OPEN):
+        return "open_weights"
+    return _ACCESS.get(value)
 
 
 def _date(text: str) -> str | None:

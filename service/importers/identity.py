@@ -1,101 +1,95 @@
 """How names from different data sets are recognised as one model or one organization.
 
-A model's identity key is its name reduced to what every source agrees on: lower case, the
-route's last path segment, spaces and underscores as '-', without a region or maker prefix
-("us.", "google.", "meta-"), a Bedrock version tail ("-v1:0"), a ':free' tier, or an
-instruction-tuning suffix ("-it", "-instruct"). Two records with the same key are one model.
+A model's identity key keeps everything that tells two models apart ('+' as 'plus', Greek
+letters spelled out, sizes, generations, dates) and folds only spellings: lower case, the
+route's last path segment, spaces, underscores and dots between digits as '-' ("3.5" = "3-5"),
+a 'p' between digits ("4p5" = "4.5"), a 'v' before a version ("v3p1" = "3.1"), without a
+region or maker prefix ("us.", "anthropic.", "Meta-", "databricks-"), a Bedrock version tail
+("-v2:0"), a ':free' tier, or an instruction-tuning suffix ("-it", "-instruct").
 Dated snapshots ("gpt-4o-2024-05-13") keep their date: they are priced and retired on their own.
+
+Organization synonyms are data: `seed/taxonomy/organization_synonyms.yaml`.
 """
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
 
-# Organizations that the data sets spell in several ways, mapped to one slug. Google DeepMind
-# (2023) merged DeepMind and Google Brain; the curated seed files Google's models under Google.
-ORG_SYNONYMS = {
-    "google": "google",
-    "google deepmind": "google",
-    "deepmind": "google",
-    "google brain": "google",
-    "google research": "google",
-    "gemini": "google",
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "meta": "meta",
-    "meta ai": "meta",
-    "meta llama": "meta",
-    "facebook": "meta",
-    "facebook ai": "meta",
-    "facebook ai research": "meta",
-    "mistral": "mistral",
-    "mistral ai": "mistral",
-    "mistralai": "mistral",
-    "alibaba": "alibaba",
-    "alibaba cloud": "alibaba",
-    "qwen": "alibaba",
-    "dashscope": "alibaba",
-    "xai": "xai",
-    "x ai": "xai",
-    "microsoft": "microsoft",
-    "microsoft research": "microsoft",
-    "deepseek": "deepseek",
-    "deepseek ai": "deepseek",
-    "zhipuai": "zhipuai",
-    "zhipu ai": "zhipuai",
-    "z ai": "zhipuai",
-    "zai": "zhipuai",
-    "zai org": "zhipuai",
-    "thudm": "zhipuai",
-    "moonshotai": "moonshotai",
-    "moonshot": "moonshotai",
-    "moonshot ai": "moonshotai",
-    "cohere": "cohere",
-    "cohere chat": "cohere",
-    "cohere for ai": "cohere",
-    "cohereforai": "cohere",
-    "nvidia": "nvidia",
-    "amazon": "amazon",
-    "amazon nova": "amazon",
-    "minimax": "minimax",
-    "perplexity": "perplexity",
-    "ibm": "ibm",
-    "ibm granite": "ibm",
-    "xiaomi": "xiaomi",
-    "stepfun": "stepfun",
-    "tencent": "tencent",
-    "bytedance": "bytedance",
-    "baidu": "baidu",
-    "ai21": "ai21",
-    "ai21 labs": "ai21",
+import yaml
+
+from service.config import get_settings
+
+SYNONYMS_FILE = "taxonomy/organization_synonyms.yaml"
+
+
+@dataclass(frozen=True)
+class OrgSynonyms:
+    """Words of every known spelling -> organization slug, and each slug's display name."""
+
+    slugs: dict[str, str]
+    names: dict[str, str]
+    labs: frozenset[str]  # organizations that make models (a host serving others' is not one)
+
+
+@cache
+def _load_synonyms(path: Path) -> OrgSynonyms:
+    slugs: dict[str, str] = {}
+    names: dict[str, str] = {}
+    labs: set[str] = set()
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
+    for entry in entries or []:
+        slug = str(entry["slug"])
+        names[slug] = str(entry["name"])
+        if entry.get("lab"):
+            labs.add(slug)
+        for spelling in [slug, entry["name"], *(entry.get("aliases") or [])]:
+            slugs.setdefault(org_words(str(spelling)), slug)
+    return OrgSynonyms(slugs, names, frozenset(labs))
+
+
+def synonyms() -> OrgSynonyms:
+    """The organization synonyms of the seed folder in use (read once per process)."""
+    return _load_synonyms(get_settings().seed_dir / SYNONYMS_FILE)
+
+
+_GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "ο": "omicron",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "ς": "sigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "∞": "infinity",
 }
-
-ORG_NAMES = {
-    "google": "Google",
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "meta": "Meta",
-    "mistral": "Mistral AI",
-    "alibaba": "Alibaba",
-    "xai": "xAI",
-    "microsoft": "Microsoft",
-    "deepseek": "DeepSeek",
-    "zhipuai": "Zhipu AI",
-    "moonshotai": "Moonshot AI",
-    "cohere": "Cohere",
-    "nvidia": "NVIDIA",
-    "amazon": "Amazon",
-    "minimax": "MiniMax",
-    "perplexity": "Perplexity",
-    "ibm": "IBM",
-}
-
-_REGION = re.compile(r"^(us|eu|apac|global|au|jp|ca)\.")
+_REGION = re.compile(r"^(us|eu|apac|global|au|jp|ca|us-gov)\.")
 _BEDROCK_VERSION = re.compile(r"-v\d+(:\d+)?$")
-_TIER = re.compile(r":(free|beta|extended|nitro)$")
+_TIER = re.compile(r":(free|beta|extended|nitro|thinking)$")
 _TUNING = re.compile(r"-(it|instruct)$")
-_DASH_PREFIXES = ("google-", "meta-", "openai-", "anthropic-")
 _SLUG_BAD = re.compile(r"[^a-z0-9._+-]+")
-_VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
+_VERSION_DOT = re.compile(r"(?<=\d)[.p](?=\d)")
+_VERSION_V = re.compile(r"(?<=-)v(?=\d)")
+_DATED = re.compile(r"^(?P<base>.+?)-(?P<date>20\d{2}-?[01]\d-?[0-3]\d)$")
 # Model families whose maker their name tells, for routes that do not name it
 # ("vertex_ai/claude-3-5-haiku@20241022" is Anthropic's, served by Google Cloud).
 _FAMILY_MAKERS = {
@@ -120,14 +114,14 @@ _FAMILY_MAKERS = {
     "command": "cohere",
     "glm": "zhipuai",
     "kimi": "moonshotai",
-    "nova": "amazon",
     "phi": "microsoft",
 }
 
 
 def ascii_lower(text: str) -> str:
-    """'Université' -> 'universite': accents dropped, so spellings with and without them agree."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """'Université' -> 'universite', 'λ' -> 'lambda': accents dropped, Greek spelled out."""
+    text = "".join(_GREEK.get(ch, ch) for ch in text.lower())
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def org_words(name: str) -> str:
@@ -139,34 +133,52 @@ def org_slug(name: str) -> str | None:
     words = org_words(name)
     if not words:
         return None
-    return ORG_SYNONYMS.get(words) or slugify(words)
+    return synonyms().slugs.get(words) or slugify(words)
 
 
+@lru_cache(maxsize=100_000)
 def known_org(segment: str) -> str | None:
     """The organization a route segment names ('openai', 'meta-llama'), if it is a known one."""
-    return ORG_SYNONYMS.get(org_words(segment))
+    return synonyms().slugs.get(org_words(segment))
 
 
 def org_display_name(slug: str, stated: str) -> str:
-    return ORG_NAMES.get(slug, stated.strip())
+    return synonyms().names.get(slug, stated.strip())
 
 
 def slugify(text: str) -> str:
     slug = _SLUG_BAD.sub("-", ascii_lower(text.strip()))
-    slug = re.sub(r"-{2,}", "-", slug).strip("-._+")
+    slug = re.sub(r"-{2,}", "-", slug).strip("-._").lstrip("+")  # "command-r+" keeps its '+'
     return slug[:200]
 
 
+@lru_cache(maxsize=200_000)
 def model_key(name: str, *, route: bool = True) -> str:
     """The identity key: two names with the same key are the same model.
 
     A route ("openrouter/openai/gpt-4o") is keyed on its last segment; a plain name
-    ("ViT-Huge/14", route=False) keeps its slashes as part of the name. A dot between digits
-    counts as a dash, so "Claude 3.5 Haiku" and "claude-3-5-haiku" meet.
+    ("ViT-Huge/14", route=False) keeps its slashes as part of the name. A dot or a 'p' between
+    digits counts as a dash, so "Claude 3.5 Haiku", "claude-3-5-haiku" and "glm-4p5" = "GLM-4.5"
+    meet; '+' counts as "plus", so "Command R+" = "command-r-plus" but not "Command R".
     """
-    return _VERSION_DOT.sub("-", model_slug(name, route=route))
+    slug = model_slug(name, route=route).replace("+", "-plus")
+    slug = _VERSION_V.sub("", _VERSION_DOT.sub("-", slug))
+    return re.sub(r"-{2,}", "-", slug).strip("-")
 
 
+def name_key(key: str) -> str:
+    """A looser key for display names: the words of an identity key in order, so that
+    "Claude Sonnet 3.7" meets "claude-3.7-sonnet". Used only when no id matches."""
+    return "-".join(sorted(key.split("-")))
+
+
+def undated(key: str) -> str | None:
+    """'claude-3-5-sonnet-20241022' -> 'claude-3-5-sonnet'; None when the key has no date."""
+    match = _DATED.match(key)
+    return match.group("base") if match else None
+
+
+@lru_cache(maxsize=200_000)
 def model_slug(name: str, *, route: bool = True) -> str:
     """The slug a new model gets: its identity key, with the dots of its version kept."""
     text = ascii_lower(name.strip())
@@ -177,34 +189,82 @@ def model_slug(name: str, *, route: bool = True) -> str:
     head, dot, rest = text.partition(".")
     if dot and rest and known_org(head):
         text = rest
-    if ":" in text:
+        text = _BEDROCK_VERSION.sub("", text)  # "anthropic.claude-opus-4-6-v1": Bedrock's tail
+    elif ":" in text:
         text = _BEDROCK_VERSION.sub("", text)
-    for prefix in _DASH_PREFIXES:
-        if text.startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix) :]
+    text = re.sub(r"-{2,}", "-", text)
+    text = _strip_org_prefix(text)
     text = _TUNING.sub("", text)
     return slugify(text)
 
 
-def maker_in_route(route: str) -> str | None:
-    """The organization a route names before the model: 'openrouter/openai/gpt-4o' -> openai."""
+def _strip_org_prefix(text: str) -> str:
+    """'meta-llama-3.1-8b' -> 'llama-3.1-8b', 'databricks-claude-3-7-sonnet' -> 'claude-3-7-sonnet':
+    an organization's name before a model family's name is the host's or maker's label."""
+    for _ in range(3):  # "databricks-meta-llama-3-1-405b": the host's, then the maker's
+        parts = text.split("-")
+        for size in (2, 1):
+            head, rest = "-".join(parts[:size]), "-".join(parts[size:])
+            if rest and known_org(head) and (maker_by_name(rest) or known_org(head) == _lead(rest)):
+                text = rest
+                break
+        else:
+            return text
+    return text
+
+
+def _lead(text: str) -> str | None:
+    return known_org(text.split("-", 1)[0])
+
+
+def maker_in_route(route: str, *, host: bool = True) -> str | None:
+    """The organization a route names as the model's maker: 'openrouter/openai/gpt-4o' ->
+    openai, 'bedrock/us.anthropic.claude-…' -> anthropic. The host serving it is not the maker:
+    'nvidia/black-forest-labs/flux.1-dev' is Black Forest Labs'; the first segment counts only
+    in a two-part route, when it is a lab (it makes models: `lab: true` in the synonyms file)
+    and the model's name does not name another maker ('mistral/mistral-large'); `host=False`
+    leaves that last rule out, so a caller can prefer a lab any route names explicitly."""
     parts = route.lower().split("/")
-    for segment in reversed(parts[:-1]):
-        if org := known_org(segment):
-            return org
+    serving = known_org(parts[0]) if len(parts) > 1 else None
     last = _REGION.sub("", parts[-1])
     head, dot, _ = last.partition(".")
     if dot and (org := known_org(head)):
         return org
-    for prefix in _DASH_PREFIXES:
-        if last.startswith(prefix):
-            return known_org(prefix[:-1])
-    return None
+    for index in range(len(parts) - 2, 0, -1):  # "fireworks_ai/accounts/fireworks/...": an account
+        if parts[index - 1] != "accounts" and (org := known_org(parts[index])):
+            return org
+    pieces = last.split("-")
+    for size in (2, 1):
+        head = "-".join(pieces[:size])
+        if (
+            len(pieces) > size
+            and (org := known_org(head))
+            and maker_by_name("-".join(pieces[size:])) in (None, org)
+        ):
+            return org
+    if not host or serving not in synonyms().labs or len(parts) != 2:
+        return None
+    return serving if maker_by_name(last) in (None, serving) else None
 
 
 def maker_by_name(name: str) -> str | None:
     """The maker a model's family name tells: 'claude-3-5-haiku' -> anthropic."""
-    key = model_key(name)
+    key = re.sub(r"[\s_]+", "-", ascii_lower(name).rsplit("/", 1)[-1])
+    key = _REGION.sub("", key)
+    if (head := key.partition(".")[0]) != key and known_org(head):
+        key = key.partition(".")[2]
+    return _family_maker(key) or next(
+        (
+            maker
+            for size in (1, 2)
+            if known_org("-".join(key.split("-")[:size]))
+            and (maker := _family_maker("-".join(key.split("-")[size:])))
+        ),
+        None,
+    )
+
+
+def _family_maker(key: str) -> str | None:
     for family, maker in _FAMILY_MAKERS.items():
         if (
             key == family
@@ -212,4 +272,30 @@ def maker_by_name(name: str) -> str | None:
             or (key.startswith(family) and key[len(family) : len(family) + 1].isdigit())
         ):
             return maker
+    return None
+
+
+_SIZE = r"\d+(\.\d+)?[bm]"
+_PRICE_TIER = re.compile(
+    rf"(^|-)((up-to|above)-{_SIZE}|{_SIZE}-(to-)?{_SIZE})$"  # "fireworks-ai-4.1b-to-16b"
+)
+_ROUTER = re.compile(r"^(auto|auto-model(-.+)?|router|model-router|.+-router)$")
+
+
+def not_a_model(route: str) -> str | None:
+    """Why an entry names no model (a pricing tier, a router, a container), or None.
+
+    These are entries of price tables that bill by size band or dispatch to other models;
+    a catalog of models lists what they dispatch to, not them.
+    """
+    parts = route.lower().split("/")
+    last = parts[-1]
+    if _PRICE_TIER.search(last):
+        return "a pricing tier by model size, not a model"
+    if known_org(last.removesuffix("-default")) and last.endswith("-default"):
+        return "a provider's default pricing tier, not a model"
+    if _ROUTER.match(last) or "routers" in parts[1:-1]:
+        return "a router that picks another model, not a model"
+    if last == "container" or last.startswith("container-"):
+        return "a code-execution container, not a model"
     return None

@@ -1,8 +1,10 @@
 """LiteLLM's model_prices_and_context_window.json: one entry per provider route.
 
-Routes with the same identity key are one model (gpt-4o, azure/gpt-4o, openrouter/openai/gpt-4o).
-Facts come from the maker's own route first (provider openai for an OpenAI model, gemini or
-vertex_ai for Google), then the others in name order; the price only from the maker's routes.
+Routes with the same identity key are one model (gpt-4o, azure/gpt-4o, openrouter/openai/gpt-4o);
+the maker's own id inside a route is that key (bedrock/…/anthropic.claude-3-5-sonnet-20241022-v2:0,
+fireworks_ai/…/llama-v3p1-405b-instruct). Facts (context window, modalities) come only from the
+maker's own routes (provider openai for an OpenAI model, gemini or vertex_ai for Google's); every
+route is an offer of its provider, with that provider's price and limits.
 """
 
 import json
@@ -17,11 +19,13 @@ from service.importers.identity import (
     maker_by_name,
     maker_in_route,
     model_key,
-    org_slug,
+    not_a_model,
+    org_display_name,
 )
 from service.importers.provenance import source_info
 from service.importers.records import (
     ModelRecord,
+    OfferClaim,
     Parsed,
     PriceClaim,
     Skipped,
@@ -63,9 +67,17 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
             parsed.skipped.append(Skipped(where, "no litellm_provider"))
         elif not model_key(route):
             parsed.skipped.append(Skipped(where, "no model name in the route"))
+        elif (kind := not_a_model(route)) is not None:
+            parsed.skipped.append(Skipped(where, kind))
         elif (reason := _fails(route, entry)) is not None:
             parsed.skipped.append(Skipped(where, reason))
         else:
+            try:
+                _price(entry)
+            except (ValueError, ArithmeticError) as exc:
+                # a price that cannot be read is left out; the route is still a route
+                parsed.skipped.append(Skipped(where, f"{exc}; the route is kept, without a price"))
+                entry = {k: v for k, v in entry.items() if k not in _PRICE_FIELDS}
             groups.setdefault(model_key(route), []).append((route, entry))
     parsed.records = [_record(sorted(groups[key])) for key in sorted(groups)]
     return parsed
@@ -94,48 +106,53 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _fails(route: str, entry: dict[str, Any]) -> str | None:
-    """Why a route cannot be read on its own (a price that is not a number, ...), or None."""
+    """Why a route cannot be read on its own (a negative token limit, ...), or None."""
     try:
-        _record([(route, entry)])
+        _record([(route, {k: v for k, v in entry.items() if k not in _PRICE_FIELDS})])
     except (ValueError, ArithmeticError) as exc:
         return str(exc)
     return None
 
 
 def _group_maker(group: list[tuple[str, dict[str, Any]]]) -> str | None:
-    """Who made the model: a maker named in a route first, else a maker's own API provider,
-    and only then Vertex AI's Google (Vertex also serves Anthropic, Meta, Mistral models)."""
+    """Who made the model: a maker named in a route first (never the host serving it), else
+    its family name, else a maker's own API provider (Vertex AI is Google's only for Google's
+    own families: it also serves Anthropic, Meta and Mistral models)."""
     for route, _ in group:
-        if org := maker_in_route(route):
+        if org := maker_in_route(route, host=False):
+            return org
+    for route, entry in group:  # a bare id is the maker's own API ("sora-2": openai)
+        if "/" not in route and (org := provider_org(entry)) and org != "google":
             return org
     if org := maker_by_name(group[0][0]):
         return org
-    for _, entry in group:
-        provider = entry["litellm_provider"]
-        if not provider.startswith("vertex_ai") and (
-            org := _PROVIDER_ORG.get(provider) or known_org(provider)
-        ):
+    for route, _ in group:
+        if org := maker_in_route(route):
             return org
-    if any(entry["litellm_provider"].startswith("vertex_ai") for _, entry in group):
-        return "google"
     return None
 
 
-def _is_makers(route: str, entry: dict[str, Any], maker: str | None) -> bool:
+def provider_org(entry: dict[str, Any]) -> str | None:
+    """The organization of a LiteLLM provider: 'vertex_ai-anthropic_models' -> google."""
     provider = entry["litellm_provider"]
     family = provider.split("-", 1)[0] if provider.startswith("vertex_ai") else provider
-    return maker is not None and (_PROVIDER_ORG.get(family) or org_slug(provider)) == maker
+    return _PROVIDER_ORG.get(family) or known_org(family)
+
+
+def _is_makers(route: str, entry: dict[str, Any], maker: str | None) -> bool:
+    return maker is not None and provider_org(entry) == maker
 
 
 def _record(group: list[tuple[str, dict[str, Any]]]) -> ModelRecord:
     maker = _group_maker(group)
-    ordered = sorted(group, key=lambda item: (not _is_makers(*item, maker), "/" in item[0], item))
-    route, primary = ordered[0]
-    makers = [item for item in ordered if _is_makers(*item, maker)]
-    context = next((c for _, e in ordered if (c := e.get("max_input_tokens")) is not None), None)
-    context = token_count(context, "max_input_tokens")
+    makers = sorted(
+        (item for item in group if _is_makers(*item, maker)),
+        key=lambda item: ("/" in item[0], item),
+    )
+    route, primary = makers[0] if makers else sorted(group, key=lambda i: ("/" in i[0], i))[0]
+    context = next((c for _, e in makers if (c := _limit(e, "max_input_tokens"))), None)
     mode = primary.get("mode")
-    inputs, outputs = _modalities(primary)
+    inputs, outputs = _modalities(makers[0][1]) if makers else (None, None)
     return ModelRecord(
         external_id=route,
         name=route.rsplit("/", 1)[-1],
@@ -146,7 +163,32 @@ def _record(group: list[tuple[str, dict[str, Any]]]) -> ModelRecord:
         context_window=context,
         price=next((p for _, e in makers if (p := _price(e)) is not None), None),
         tasks=[_TASKS_BY_MODE[mode]] if mode in _TASKS_BY_MODE else [],
+        offers=[_offer(r, e) for r, e in sorted(group)],
+        first_party=bool(makers),
     )
+
+
+def _limit(entry: dict[str, Any], name: str) -> int | None:
+    return token_count(entry.get(name), name)
+
+
+def _offer(route: str, entry: dict[str, Any]) -> OfferClaim:
+    provider = entry["litellm_provider"]
+    org = provider_org(entry)
+    return OfferClaim(
+        provider=org or provider,
+        provider_name=org_display_name(org, provider) if org else _display(provider),
+        route=route,
+        price=_price(entry),
+        context_window=_limit(entry, "max_input_tokens"),
+        max_output_tokens=_limit(entry, "max_output_tokens"),
+    )
+
+
+def _display(provider: str) -> str:
+    """'nscale' -> 'Nscale', 'lambda_ai' -> 'Lambda AI': a readable name for an id."""
+    words = provider.replace("_", " ").replace("-", " ").split()
+    return " ".join(w.upper() if w in {"ai", "ml", "llm"} else w.capitalize() for w in words)
 
 
 def _modalities(entry: dict[str, Any]) -> tuple[list[str] | None, list[str] | None]:
@@ -172,14 +214,17 @@ def _modalities(entry: dict[str, Any]) -> tuple[list[str] | None, list[str] | No
     return sorted(inputs), sorted(outputs)
 
 
+_PRICE_COLUMNS = {
+    "input": "input_cost_per_token",
+    "output": "output_cost_per_token",
+    "cached_input": "cache_read_input_token_cost",
+}
+_PRICE_FIELDS = set(_PRICE_COLUMNS.values())
+
+
 def _price(entry: dict[str, Any]) -> PriceClaim | None:
     amounts: dict[str, Decimal | None] = {}
-    fields = {
-        "input": "input_cost_per_token",
-        "output": "output_cost_per_token",
-        "cached_input": "cache_read_input_token_cost",
-    }
-    for ours, theirs in fields.items():
+    for ours, theirs in _PRICE_COLUMNS.items():
         value = entry.get(theirs)
         if value is None:
             amounts[ours] = None

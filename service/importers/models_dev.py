@@ -1,9 +1,10 @@
 """models.dev: a tree of TOML files, one per model a provider serves, plus base-model files.
 
-Every file is one record; records with the same identity key are one model. The model's facts
-come first from its maker's own provider file (provider openai for an OpenAI model), then the
-lab's base-model file, then other providers in name order; its price only from the maker's own
-provider, because resellers set their own prices.
+A provider file that names a `base_model` is that model (the link the data states); other
+files with the same identity key are one model. The model's facts come only from its maker's
+own entries: the lab's file under `models/<lab>/` and the maker's own provider (provider openai
+for an OpenAI model). A reseller's file makes an offer (its route, price and limits), never a
+fact of the model; a model whose maker has no entry keeps those facts unknown.
 """
 
 import tomllib
@@ -17,15 +18,16 @@ from pydantic import ValidationError
 from service.catalog.errors import CatalogError, Problem
 from service.catalog.seed_schema import ReleaseDateFact
 from service.importers.identity import (
-    known_org,
     maker_by_name,
     maker_in_route,
     model_key,
+    not_a_model,
     org_slug,
 )
 from service.importers.provenance import source_info
 from service.importers.records import (
     ModelRecord,
+    OfferClaim,
     Parsed,
     PriceClaim,
     Skipped,
@@ -50,6 +52,8 @@ class _Entry:
         self.provider = provider
         self.lab = lab
         self.data = data
+        self.base: str | None = None  # the models/ file it names as its base_model
+        self.provider_name = provider or ""
 
 
 def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed:
@@ -86,6 +90,7 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
         if data is not None:
             base_data[route] = data
             entries.append(_Entry(route, _where(file, path), None, route.split("/", 1)[0], data))
+    names = _provider_names(providers)
     for file in sorted(providers.glob("*/models/**/*.toml")) if providers.is_dir() else []:
         provider = file.relative_to(providers).parts[0]
         model_id = file.relative_to(providers / provider / "models").with_suffix("").as_posix()
@@ -93,28 +98,46 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
         advance(1)
         if data is None:
             continue
-        if base := data.get("base_model"):
+        base = data.get("base_model")
+        if base:
             if base not in base_data:
                 parsed.skipped.append(
                     Skipped(_where(file, path), f"base_model {base!r} has no models/ file")
                 )
                 continue
             data = _inherit(base_data[base], data)
-        entries.append(_Entry(f"{provider}/{model_id}", _where(file, path), provider, None, data))
+        entry = _Entry(f"{provider}/{model_id}", _where(file, path), provider, None, data)
+        entry.base = str(base) if base else None
+        entry.provider_name = names.get(provider, provider)
+        entries.append(entry)
     parsed.entries = len(entries) + len(parsed.skipped)
     groups: dict[str, list[_Entry]] = {}
     for entry in entries:
-        problem = _problem(entry.data)
+        problem = _problem(entry.data) or not_a_model(entry.route)
         if problem:
             parsed.skipped.append(Skipped(entry.where, problem))
             continue
-        groups.setdefault(model_key(entry.route), []).append(entry)
+        # the base_model a file names is the link the data states; else its own id's key
+        groups.setdefault(model_key(entry.base or entry.route), []).append(entry)
     for key in sorted(groups):
         try:
-            parsed.records.append(_record(groups[key]))
+            parsed.records.append(_record(groups[key], parsed.skipped))
         except (ValueError, ArithmeticError) as exc:
             parsed.skipped.extend(Skipped(e.where, str(exc)) for e in groups[key])
     return parsed
+
+
+def _provider_names(providers: Path) -> dict[str, str]:
+    """Provider id -> its display name ("amazon-bedrock" -> "Amazon Bedrock")."""
+    names = {}
+    for file in sorted(providers.glob("*/provider.toml")) if providers.is_dir() else []:
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            continue
+        if isinstance(data.get("name"), str) and data["name"].strip():
+            names[file.parent.name] = data["name"].strip()
+    return names
 
 
 def _where(file: Path, root: Path) -> str:
@@ -166,27 +189,40 @@ def _problem(data: dict[str, Any]) -> str | None:
 
 
 def _order(group: list[_Entry], maker: str | None) -> list[_Entry]:
-    """Maker's own provider first, then the lab's base file, then the others by route."""
+    """The maker's own entries, most telling first: its own provider under the maker's id,
+    the lab's models/ file, then its other first-party providers (a cloud of the same company)."""
 
     def rank(entry: _Entry) -> tuple[int, str]:
-        if entry.provider is not None and maker and org_slug(entry.provider) == maker:
-            return (0 if entry.provider == maker else 1, entry.route)
-        return (2 if entry.provider is None else 3, entry.route)
+        if entry.provider is None:
+            return (1, entry.route)
+        return (0 if entry.provider == maker else 2, entry.route)
 
-    return sorted(group, key=rank)
+    return sorted((e for e in group if _is_makers(e, maker)), key=rank)
+
+
+def _is_makers(entry: _Entry, maker: str | None) -> bool:
+    if maker is None:
+        return False
+    if entry.provider is None:
+        return entry.lab is not None and org_slug(entry.lab) == maker
+    return org_slug(entry.provider) == maker
 
 
 def _maker(group: list[_Entry]) -> str | None:
+    """The lab that made it: its models/<lab>/ file, a lab named in a route, its family name.
+    The host serving it is never the maker unless it names no other (nvidia/<lab>/...)."""
     for entry in sorted(group, key=lambda e: e.route):
         if entry.lab:
             return org_slug(entry.lab)
+        if entry.base:
+            return org_slug(entry.base.split("/", 1)[0])
     for entry in sorted(group, key=lambda e: e.route):
-        if org := maker_in_route(entry.route.split("/", 1)[1]):
+        if org := maker_in_route(entry.route, host=False):
             return org
     if org := maker_by_name(group[0].route):
         return org
     for entry in sorted(group, key=lambda e: e.route):
-        if entry.provider and (org := known_org(entry.provider)):
+        if org := maker_in_route(entry.route):
             return org
     return None
 
@@ -199,19 +235,19 @@ def _first(entries: list[_Entry], getter: Callable[[dict[str, Any]], Any]) -> An
     return None
 
 
-def _record(group: list[_Entry]) -> ModelRecord:
+def _record(group: list[_Entry], skipped: list[Skipped]) -> ModelRecord:
     maker = _maker(group)
-    ordered = _order(group, maker)
-    primary = ordered[0]
-    first_party = [
-        e for e in ordered if e.provider is not None and maker and org_slug(e.provider) == maker
-    ]
+    ordered = _order(group, maker)  # the maker's own entries: the only ones stating facts
+    everyone = sorted(group, key=lambda e: (e.provider is not None, e.route))
+    primary = ordered[0] if ordered else everyone[0]
+    first_party = [e for e in ordered if e.provider is not None]
     release = _first(ordered, lambda d: d.get("release_date"))
     context = token_count(
         _first(ordered, lambda d: (d.get("limit") or {}).get("context")), "limit.context"
     )
     status = _first(ordered, lambda d: d.get("status"))
     license_name = _first(ordered, lambda d: d.get("license"))
+    bases = sorted({e.base for e in group if e.base} | {e.route for e in group if e.lab})
     return ModelRecord(
         external_id=primary.route,
         name=str(primary.data["name"]).strip(),
@@ -226,6 +262,36 @@ def _record(group: list[_Entry]) -> ModelRecord:
         license=str(license_name) if license_name else None,
         status=_STATUS.get(str(status)) if status else None,
         price=_first(first_party, _price),
+        offers=_offers(everyone, skipped),
+        links=bases,
+        first_party=bool(ordered),
+    )
+
+
+def _offers(entries: list[_Entry], skipped: list[Skipped]) -> list[OfferClaim]:
+    """Each provider file's offer; one whose price cannot be read is skipped on its own."""
+    offers = []
+    for entry in entries:
+        if entry.provider is None:
+            continue
+        try:
+            offers.append(_offer(entry))
+        except (ValueError, ArithmeticError) as exc:
+            skipped.append(Skipped(entry.where, f"offer not imported: {exc}"))
+    return offers
+
+
+def _offer(entry: _Entry) -> OfferClaim:
+    limit = entry.data.get("limit") or {}
+    status = entry.data.get("status")
+    return OfferClaim(
+        provider=str(entry.provider),
+        provider_name=entry.provider_name,
+        route=entry.route,
+        price=_price(entry.data),
+        context_window=token_count(limit.get("context"), "limit.context"),
+        max_output_tokens=token_count(limit.get("output"), "limit.output"),
+        status=_STATUS.get(str(status)) if status else None,
     )
 
 

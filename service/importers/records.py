@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cached_property
 from pathlib import Path
 
 from service.catalog.seed_schema import parse_release
-from service.importers.identity import model_key
+from service.importers.identity import model_key, name_key
 
 PER_MTOK_PLACES = Decimal("0.000001")  # prices are NUMERIC(18, 6) per 1M tokens
 
@@ -48,14 +49,24 @@ def _plain(value: Decimal) -> str:
     return text
 
 
+# No model reads more than this at once (the largest stated windows are ~10M tokens); a larger
+# figure is a typo or a placeholder, not a fact.
+MAX_TOKENS = 100_000_000
+
+
 def token_count(value: object, field: str) -> int | None:
-    """A token limit: a whole, non-negative number (JSON may write 2000000 as 2000000.0)."""
+    """A token limit: a whole, non-negative number (JSON may write 2000000 as 2000000.0).
+
+    0 and figures no model has (over 100M) are not known facts: None, as if unstated.
+    """
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError(f"{field} {value!r} is not a token count")
     if value < 0 or value != int(value):
         raise ValueError(f"{field} {value} is not a whole, non-negative token count")
+    if value == 0 or value > MAX_TOKENS:
+        return None
     return int(value)
 
 
@@ -73,6 +84,19 @@ def per_mtok(value: Decimal, tokens_per_unit: int = 1) -> Decimal:
     if rounded >= Decimal("1e12"):
         raise ValueError(f"price {value} is too large")
     return rounded
+
+
+@dataclass(frozen=True)
+class OfferClaim:
+    """One provider serving the model: its route, its price and its own limits."""
+
+    provider: str  # the provider's id in the source ("openrouter", "fireworks_ai")
+    provider_name: str  # its display name
+    route: str
+    price: PriceClaim | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    status: str | None = None
 
 
 @dataclass
@@ -95,13 +119,28 @@ class ModelRecord:
     price: PriceClaim | None = None
     tasks: list[str] = field(default_factory=list)
     routes: bool = True  # external_id and names are provider routes ("azure/gpt-4o")
+    access: str | None = None  # "api", "hosted", "open_weights", "unreleased" (Epoch)
+    offers: list[OfferClaim] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # ids the data links it to (base_model)
+    first_party: bool = True  # stated by the maker's own entry (else only resellers list it)
+
+    @cached_property
+    def id_keys(self) -> list[str]:
+        """Keys of the ids the data states, most telling first: its links, its own id, routes."""
+        keys = [model_key(link, route=self.routes) for link in self.links]
+        keys.append(model_key(self.external_id, route=self.routes))
+        keys += [model_key(name, route=self.routes) for name in self.names]
+        return list(dict.fromkeys(k for k in keys if k))
+
+    @cached_property
+    def name_keys(self) -> list[str]:
+        """Looser keys, tried only when no id matches: the display name, and each key's words."""
+        keys = [model_key(self.name, route=False), *self.id_keys]
+        return list(dict.fromkeys(name_key(k) for k in keys if k))
 
     @property
     def keys(self) -> list[str]:
-        """Identity keys, most telling first: the source's id, its display name, other names."""
-        keys = [model_key(self.external_id, route=self.routes), model_key(self.name, route=False)]
-        keys += [model_key(name, route=self.routes) for name in self.names]
-        return list(dict.fromkeys(k for k in keys if k))
+        return list(dict.fromkeys([*self.id_keys, model_key(self.name, route=False)]))
 
     def __post_init__(self) -> None:
         if self.release_date is not None:

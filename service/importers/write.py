@@ -5,31 +5,46 @@ in batches through the catalog's write helpers (`service.catalog.upsert`), which
 change. Nothing here commits: the command does, once, so a run is all-or-nothing.
 """
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.catalog import audit
-from service.catalog.changes import ChangeLog
+from service.catalog.changes import Change, ChangeLog
+from service.catalog.errors import CatalogError, Problem
+from service.catalog.fill import best_claims, fill_unknowns
 from service.catalog.seed_schema import parse_release
-from service.catalog.upsert import sync_children_many, upsert, upsert_many
+from service.catalog.upsert import apply_changes, sync_children_many, upsert, upsert_many
 from service.db import session_factory
 from service.importers.catalog_view import CatalogView, Claims
 from service.importers.claims import chosen, claims_of
 from service.importers.conflicts import describe_conflicts, write_conflicts
-from service.importers.identity import model_key, model_slug, org_display_name, org_slug, slugify
-from service.importers.records import ModelRecord, Parsed, PriceClaim, Skipped
+from service.importers.identity import (
+    known_org,
+    model_key,
+    model_slug,
+    name_key,
+    org_display_name,
+    org_slug,
+    slugify,
+    undated,
+)
+from service.importers.organizations import merge_organizations, sync_organization_aliases
+from service.importers.records import ModelRecord, OfferClaim, Parsed, PriceClaim, Skipped
 from service.models import (
     Capability,
     FactClaim,
     License,
     Model,
     ModelAlias,
+    ModelCitation,
+    Offer,
     Organization,
     Price,
     Source,
@@ -47,6 +62,19 @@ from service.models.base import (
 from service.models.base import CitedField as F
 
 OPEN_LICENSES = {"mit": "MIT", "apache-2.0": "Apache-2.0", "bsd-3-clause": "BSD-3-Clause"}
+IMPORT_LOCK = int.from_bytes(b"mc-import", "big") & 0x7FFF_FFFF_FFFF_FFFF
+LOCK_WAIT_SECONDS = 600  # a second import waits this long for the first, then is refused
+SHRINK_LIMIT = 0.5  # a file stating under half the models of the last import is refused
+
+
+@dataclass
+class Identity:
+    """How each record found its model: the identity summary of a run."""
+
+    by_id: int = 0  # an id the data states: a base_model, the maker's id in a route, a slug
+    by_name: int = 0  # no id matched; the name key did, and only one model has it
+    new: int = 0  # nothing matched: a new model
+    ambiguous: list[str] = field(default_factory=list)  # could join two models: joined neither
 
 
 @dataclass
@@ -60,6 +88,8 @@ class ImportReport:
     models_matched: int = 0  # records that found a model already in the catalog
     curated_kept: int = 0  # of those, curated models whose facts the import left alone
     conflicts: list[str] = field(default_factory=list)  # standing conflicts of this source
+    identity: Identity = field(default_factory=Identity)
+    offers: int = 0  # offers this source states, after folding a provider's routes
 
 
 @dataclass
@@ -95,10 +125,13 @@ def write_parsed(
     step: Callable[[str], None] = lambda s: None,
     dry_run: bool = False,
     actor: str = audit.CLI_ACTOR,
+    allow_shrink: bool = False,
+    waiting: Callable[[str], None] = lambda s: None,
 ) -> ImportReport:
     """Write a data set already read, in one audited transaction: every row, or none."""
     with session_factory(engine)() as session:
-        report = import_parsed(session, parsed, step)  # closing uncommitted rolls back
+        _lock(session, waiting)
+        report = import_parsed(session, parsed, step, allow_shrink=allow_shrink)
         if not dry_run:
             step("recording the audit trail")
             audit.record(
@@ -108,8 +141,34 @@ def write_parsed(
     return report
 
 
+def _lock(session: Session, waiting: Callable[[str], None]) -> None:
+    """One import at a time: a second one waits for the first (saying so), then goes on."""
+    acquire = text("SELECT pg_try_advisory_xact_lock(:key)")
+    if session.execute(acquire, {"key": IMPORT_LOCK}).scalar_one():
+        return
+    waiting("another import is writing to this catalog; waiting for it to finish")
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        if session.execute(acquire, {"key": IMPORT_LOCK}).scalar_one():
+            return
+    raise CatalogError(
+        [
+            Problem(
+                "import",
+                "",
+                f"another import held the catalog for over {LOCK_WAIT_SECONDS} s; try again",
+            )
+        ]
+    )
+
+
 def import_parsed(
-    session: Session, parsed: Parsed, step: Callable[[str], None] = lambda s: None
+    session: Session,
+    parsed: Parsed,
+    step: Callable[[str], None] = lambda s: None,
+    *,
+    allow_shrink: bool = False,
 ) -> ImportReport:
     """Make the catalog hold what `parsed` says, as its source's claims; return what changed."""
     log = ChangeLog()
@@ -127,12 +186,14 @@ def import_parsed(
         info.slug, info.version, parsed.entries, len(parsed.records), parsed.skipped, log
     )
     step("reading the catalog")
+    _refuse_shrink(session, parsed, source.id, allow_shrink)
+    merge_organizations(session, log)
     catalog = CatalogView.load(session)
     step("matching organizations and licenses")
     orgs = _organizations(session, parsed.records, catalog, source.id, log)
     licenses = _licenses(session, parsed.records, catalog, source.id, log)
     step("matching models")
-    targets = _match(parsed.records, catalog)
+    targets = _match(parsed.records, catalog, report.identity)
     report.models_matched = sum(1 for t in targets if t.model is not None)
     report.curated_kept = sum(1 for t in targets if t.curated)
     # Models this source stated before but no longer does: their claims, aliases, prices and
@@ -168,17 +229,138 @@ def import_parsed(
         where=[FactClaim.source_id == source.id],
     )
     all_claims = catalog.claims_with(source.id, desired_claims)
+    _fill_curated(session, sorted(touched), all_claims, catalog, log)
 
     step("writing aliases")
     _write_aliases(session, targets, ids, catalog, source.id, log)
-    step("writing prices and tasks")
-    imported = [mid for mid in sorted(touched) if not catalog.is_curated(mid)]
+    step("writing prices")
+    imported = [
+        mid
+        for mid in sorted(touched)
+        if not catalog.is_curated(mid) and mid not in catalog.api_priced
+    ]
     _write_prices(session, imported, all_claims, catalog, log)
+    step("writing offers")
+    report.offers = _write_offers(session, targets, ids, orgs, catalog, source.id, log)
+    step("writing tasks")
     _write_tasks(session, targets, ids, catalog, source.id, log)
     step("recording conflicts")
     write_conflicts(session, sorted(touched), all_claims, catalog, log)
+    step("marking research-only models")
+    mark_research_only(session)
+    sync_organization_aliases(session, log)
     report.conflicts = describe_conflicts(session, source.id)
     return report
+
+
+_UNKNOWN = {
+    F.ORGANIZATION: {"organization_id": None},
+    F.OPEN_WEIGHTS: {"open_weights": None},
+    F.INPUT_MODALITIES: {"input_modalities": None},
+    F.OUTPUT_MODALITIES: {"output_modalities": None},
+    F.RELEASE_DATE: {"release_date": None, "release_date_precision": None},
+    F.CONTEXT_WINDOW: {"context_window": None, "context_window_state": FactState.UNKNOWN.value},
+    F.PARAMETERS: {"parameter_count": None, "parameters_state": Disclosure.UNKNOWN.value},
+    F.LICENSE: {"license_id": None},
+}
+
+
+def _fill_curated(
+    session: Session,
+    model_ids: list[int],
+    claims: dict[int, Claims],
+    catalog: CatalogView,
+    log: ChangeLog,
+) -> None:
+    """The curated models' unknown facts, filled from the best claim (service.catalog.fill):
+    the same rule `modelcat seed` applies, so the two commands agree on the shown value."""
+    orgs = {slug: org.id for slug, org in catalog.orgs.items()}
+    licenses = {slug: lic.id for slug, lic in catalog.licenses.items()}
+    desired: dict[int, list[dict[str, Any]]] = {}
+    for model_id in model_ids:
+        if not catalog.is_curated(model_id):
+            continue
+        row = catalog.by_id[model_id]
+        values = {
+            column: getattr(row, column) for columns in _UNKNOWN.values() for column in columns
+        }
+        values["category"] = row.category
+        for name, unknown in _UNKNOWN.items():  # what an import filled before is refilled
+            if (model_id, name.value) in catalog.cited_by_import:
+                values.update(unknown)
+                if name == F.OPEN_WEIGHTS and (model_id, "category") not in catalog.cited_by_seed:
+                    values["category"] = None
+        filled = fill_unknowns(values, best_claims(claims.get(model_id, {})), orgs, licenses)
+        apply_changes(session, row, values, log, "model", row.slug)
+        catalog.filled[model_id] = filled
+        desired[model_id] = [
+            {"field": name, "source_id": source_id, "quote": None}
+            for name, (_, source_id) in sorted(filled.items())
+        ]
+    sync_children_many(
+        session,
+        ModelCitation,
+        "model_id",
+        desired,
+        ["field", "source_id"],
+        log,
+        "citation",
+        lambda mid, item: f"{catalog.slug_of(mid)}.{item['field']}",
+        where=[ModelCitation.source_id.in_(catalog.sources_ranked or {0})],
+    )
+
+
+def _refuse_shrink(session: Session, parsed: Parsed, source_id: int, allow: bool) -> None:
+    """A file stating under half the models of this source's last import is refused: it is
+    more likely cut short than a catalog that lost half its models (nothing is deleted)."""
+    before = session.execute(
+        select(func.count(func.distinct(FactClaim.model_id))).where(
+            FactClaim.source_id == source_id
+        )
+    ).scalar_one()
+    stated = len(parsed.records)
+    if allow or not before or stated >= before * SHRINK_LIMIT:
+        return
+    raise CatalogError(
+        [
+            Problem(
+                str(parsed.path),
+                "",
+                f"states {stated:,} models, the last import of {parsed.source.slug} stated "
+                f"{before:,}: under half, so it looks cut short and importing it would delete "
+                f"the others; pass --allow-shrink if the source really dropped them",
+            )
+        ]
+    )
+
+
+def mark_research_only(session: Session) -> None:
+    """Imported models with neither an API (an offer, a price, a stated API or hosted access)
+    nor open weights are research results: marked, so a listing can leave them out."""
+    offered = select(Offer.id).where(Offer.model_id == Model.id).exists()
+    priced = select(Price.id).where(Price.model_id == Model.id).exists()
+    usable = (
+        select(FactClaim.model_id)
+        .where(
+            FactClaim.model_id == Model.id,
+            FactClaim.field == F.ACCESS.value,
+            FactClaim.value.in_(["api", "hosted", "open_weights"]),
+        )
+        .exists()
+    )
+    research = (
+        (Model.origin == Origin.IMPORTED.value)
+        & Model.open_weights.is_not(True)
+        & ~offered
+        & ~priced
+        & ~usable
+    )
+    session.execute(
+        update(Model)
+        .where(Model.research_only.is_distinct_from(research))
+        .values(research_only=research)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _organizations(
@@ -188,19 +370,25 @@ def _organizations(
     source_id: int,
     log: ChangeLog,
 ) -> dict[str, str]:
-    """Stated organization name -> catalog slug, creating the organizations the catalog lacks."""
+    """Stated organization or provider name -> catalog slug, creating those the catalog lacks."""
     known = {org_slug(org.name) or slug: slug for slug, org in catalog.orgs.items()}
     known.update({slug: slug for slug in catalog.orgs})
+    stated: dict[str, str] = {r.organization: r.organization for r in records if r.organization}
+    for record in records:
+        for offer in record.offers:
+            stated.setdefault(offer.provider, offer.provider_name)
     wanted: dict[str, str] = {}  # stated -> slug
     new: dict[str, str] = {}  # slug -> display name
-    for stated in sorted({r.organization for r in records if r.organization}):
-        slug = org_slug(stated)
+    for spelling, display in sorted(stated.items()):
+        # a provider id the synonyms do not list may have a display name they do list
+        # ("alibaba-cn" is "Alibaba (China)": Alibaba)
+        slug = known_org(spelling) or known_org(display) or org_slug(spelling)
         if not slug:
             continue
         slug = known.get(slug, slug)
-        wanted[stated] = slug
+        wanted[spelling] = slug
         if slug not in catalog.orgs:
-            new.setdefault(slug, org_display_name(slug, stated))
+            new.setdefault(slug, org_display_name(slug, display))
     rows = upsert_many(
         session,
         Organization,
@@ -256,35 +444,108 @@ def _licenses(
     return {name: slug for name, slug in wanted.items() if slug}
 
 
-def _match(records: list[ModelRecord], catalog: CatalogView) -> list[_Target]:
-    """Each record's model: by identity key on slugs, names and aliases; else a new model."""
-    index: dict[str, str] = {}  # identity key -> model slug
-    ranked = sorted(catalog.models.values(), key=lambda m: (m.origin != Origin.CURATED, m.id))
-    for model in ranked:
-        for name in (model.slug, model.name):
-            index.setdefault(model_key(name), model.slug)
-    for alias, (model_id, _) in sorted(catalog.aliases.items()):
-        index.setdefault(model_key(alias), catalog.by_id[model_id].slug)
+class _Index:
+    """Identity keys -> the models that answer to them, in three tiers."""
+
+    def __init__(self) -> None:
+        self.slugs: dict[str, str] = {}  # a model's own slug: the strongest identity
+        self.ids: dict[str, set[str]] = {}  # a slug, an alias, a route or a base_model id
+        self.dated: dict[str, set[str]] = {}  # an id without its date -> the dated models
+        self.dated_names: dict[str, set[str]] = {}  # the same, by the id's words in any order
+        self.names: dict[str, set[str]] = {}  # a display name's words
+
+    def add_ids(self, keys: Iterable[str], slug: str) -> None:
+        for key in keys:
+            self.ids.setdefault(key, set()).add(slug)
+            if base := undated(key):
+                self.dated.setdefault(base, set()).add(slug)
+                self.dated_names.setdefault(name_key(base), set()).add(slug)
+
+    def add_names(self, keys: Iterable[str], slug: str) -> None:
+        for key in keys:
+            self.names.setdefault(key, set()).add(slug)
+
+    def by_id(self, record: ModelRecord) -> set[str]:
+        """The models the record's ids name: its own id decides when it names one."""
+        keys = record.id_keys
+        for key in keys[: len(record.links) + 1]:  # the links it states, then its own id
+            if key in self.slugs:
+                return {self.slugs[key]}
+            if len(hits := self.ids.get(key, set())) == 1:
+                return hits
+        return set().union(*(self.ids.get(key, set()) for key in keys))
+
+    def by_name(self, record: ModelRecord, *, names: bool) -> set[str]:
+        """Dated releases of an undated id ("claude-3-5-sonnet"), and models of the same name."""
+        hits: set[str] = set()
+        for key in record.id_keys:
+            hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
+        if names:
+            # a name joins a model only if its id says no more than the name does: "Whisper"
+            # is not "whisper-1", "Command R+" is not "command-r-plus-08-2024"
+            words = {word for key in record.name_keys for word in key.split("-")}
+            for key in record.name_keys:
+                hits |= {
+                    slug
+                    for slug in self.names.get(key, set())
+                    if set(model_key(slug).split("-")) <= words
+                }
+        return hits
+
+
+def _match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) -> list[_Target]:
+    """Each record's model: by the ids the data states, then by name; else a new model.
+
+    A record that could join two models joins neither: it becomes its own model, under its
+    own id, and is reported as ambiguous.
+    """
+    index = _Index()
+    for model in catalog.models.values():
+        index.slugs.setdefault(model_key(model.slug), model.slug)
+        index.add_ids([model_key(model.slug)], model.slug)
+        index.add_names([name_key(model_key(model.name, route=False))], model.slug)
+    for alias, (model_id, _) in catalog.aliases.items():
+        index.add_ids([model_key(alias)], catalog.by_id[model_id].slug)
     taken = set(catalog.models) | set(catalog.aliases)
     targets: dict[str, _Target] = {}
-    # Records whose id and display name agree go first, so that a model's slug comes from its
-    # plain id ("gpt-oss-120b") rather than a reseller's ("databricks-gpt-oss-120b").
+    # The maker's records go first, then those whose id and display name agree, so that a
+    # model's slug comes from the maker's id ("gpt-oss-120b"), not a reseller's.
     for record in sorted(records, key=_plain_first):
-        keys = record.keys
-        slug = next((index[k] for k in keys if k in index), None)
-        if slug is None:
+        hits = index.by_id(record)
+        if len(hits) == 1:
+            identity.by_id += 1
+        elif not hits:
+            # A maker's own id that names no model is a new model, even when another of the
+            # maker's models shares its display name ("command-r" vs "command-r-08-2024").
+            hits = index.by_name(record, names=not (record.first_party and record.routes))
+            if len(hits) == 1:
+                identity.by_name += 1
+        if len(hits) == 1:
+            slug = next(iter(hits))
+        else:
+            if hits:
+                identity.ambiguous.append(
+                    f"{record.external_id}: could be {' or '.join(sorted(hits))}; joined neither"
+                )
+            else:
+                identity.new += 1
             first = model_slug(record.external_id, route=record.routes)
             slug = _free_slug(first or slugify(record.name), taken)
             taken.add(slug)
-        for key in keys:
-            index.setdefault(key, slug)  # later records with any of these keys join it
+            index.slugs.setdefault(model_key(slug), slug)
+        index.add_ids(record.id_keys, slug)
+        index.add_names(record.name_keys, slug)
         target = targets.setdefault(slug, _Target(slug, catalog.models.get(slug), []))
         target.records.append(record)
     return list(targets.values())
 
 
-def _plain_first(record: ModelRecord) -> bool:
-    return model_key(record.external_id, route=record.routes) != model_key(record.name, route=False)
+def _plain_first(record: ModelRecord) -> tuple[bool, bool, str]:
+    """The maker's records first (their ids name the model), then plain ids, then the rest."""
+    plain = model_key(record.external_id, route=record.routes) == model_key(
+        record.name, route=False
+    )
+    return (not record.first_party, not plain, record.external_id)
 
 
 def _free_slug(key: str, taken: set[str]) -> str:
@@ -382,10 +643,25 @@ def _write_aliases(
     desired: dict[int, list[dict[str, Any]]] = {
         mid: [] for mid, aliases in _aliases_by_model(catalog, source_id).items() if aliases
     }
+    # A route's last segment is the provider's own id for the model ("qwen2.5-72b-instruct",
+    # "claude-3-5-sonnet-20241022"): an alias too, when only one model of the run uses it.
+    bare: dict[str, set[str]] = {}
+    for target in targets:
+        for record in target.records:
+            for name in [record.external_id, *record.names] if record.routes else []:
+                bare.setdefault(name.rsplit("/", 1)[-1].lower(), set()).add(target.slug)
     for target in sorted(targets, key=lambda t: t.slug):
         model_id = ids[target.slug]
         items = desired.setdefault(model_id, [])
-        names = sorted({n for r in target.records for n in [r.external_id, *r.names]})
+        names = {n for r in target.records for n in [r.external_id, *r.names]}
+        names |= {
+            n.rsplit("/", 1)[-1]
+            for r in target.records
+            if r.routes
+            for n in [r.external_id, *r.names]
+            if bare[n.rsplit("/", 1)[-1].lower()] == {target.slug}
+        }
+        names = sorted(names)
         for name in names:
             lower = name.lower()
             owner = catalog.aliases.get(lower)
@@ -461,6 +737,127 @@ def _write_prices(
 
 def _money(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.000001"))
+
+
+def _write_offers(
+    session: Session,
+    targets: list[_Target],
+    ids: dict[str, int],
+    orgs: dict[str, str],
+    catalog: CatalogView,
+    source_id: int,
+    log: ChangeLog,
+) -> int:
+    """Every provider serving each model, as this source states it: one offer per provider.
+
+    A provider's several routes for one model (Bedrock's us./eu./global. regions, a ':free'
+    tier) fold into its main route: the plainest, then the shortest; the others stay aliases.
+    """
+    desired: dict[int, list[dict[str, Any]]] = {}
+    for target in targets:
+        by_provider: dict[int, OfferClaim] = {}
+        for offer in sorted(
+            (o for r in target.records for o in r.offers), key=lambda o: _route_rank(o.route)
+        ):
+            org = catalog.orgs.get(orgs.get(offer.provider, ""))
+            if org is not None:
+                by_provider.setdefault(org.id, offer)
+        desired[ids[target.slug]] = [
+            {
+                "provider_id": provider_id,
+                "route": offer.route[:500],
+                "currency": "USD",
+                "input_per_mtok": _money(offer.price.input if offer.price else None),
+                "output_per_mtok": _money(offer.price.output if offer.price else None),
+                "cached_input_per_mtok": _money(offer.price.cached_input if offer.price else None),
+                "context_window": offer.context_window,
+                "max_output_tokens": offer.max_output_tokens,
+                "status": offer.status,
+                "effective_from": None,
+                "effective_to": None,
+                "source_id": source_id,
+            }
+            for provider_id, offer in sorted(by_provider.items())
+        ]
+    _sync_offers(session, desired, source_id, catalog, log)
+    return sum(len(items) for items in desired.values())
+
+
+_OFFER_VALUES = (
+    "route",
+    "currency",
+    "input_per_mtok",
+    "output_per_mtok",
+    "cached_input_per_mtok",
+    "context_window",
+    "max_output_tokens",
+    "status",
+    "effective_from",
+    "effective_to",
+)
+
+
+def _sync_offers(
+    session: Session,
+    desired: dict[int, list[dict[str, Any]]],
+    source_id: int,
+    catalog: CatalogView,
+    log: ChangeLog,
+) -> None:
+    """This source's offers of these models become exactly `desired`: rows compared as tuples
+    and written in three batched statements (thousands of offers; no ORM object per row)."""
+    columns = [getattr(Offer, name) for name in _OFFER_VALUES]
+    existing = {
+        (row.model_id, row.provider_id): row
+        for row in session.execute(
+            select(Offer.id, Offer.model_id, Offer.provider_id, *columns).where(
+                Offer.source_id == source_id
+            )
+        )
+    }
+
+    def label(model_id: int, provider_id: int) -> str:
+        return f"{catalog.slug_of(model_id)} at {catalog.org_slugs.get(provider_id)}"
+
+    deletes, updates, inserts = [], [], []
+    for model_id, items in desired.items():
+        wanted = {item["provider_id"]: item for item in items}
+        for provider_id, item in wanted.items():
+            row = existing.get((model_id, provider_id))
+            if row is None:
+                inserts.append({"model_id": model_id, **item})
+                log.add(Change("create", "offer", label(model_id, provider_id), after=item))
+                continue
+            diffs = {
+                name: (getattr(row, name), item[name])
+                for name in _OFFER_VALUES
+                if getattr(row, name) != item[name]
+            }
+            if diffs:
+                updates.append({"id": row.id, **{k: new for k, (_, new) in diffs.items()}})
+                log.add(Change("update", "offer", label(model_id, provider_id), diffs))
+            else:
+                log.same("offer")
+    for (model_id, provider_id), row in existing.items():
+        if model_id in desired and provider_id not in {
+            item["provider_id"] for item in desired[model_id]
+        }:
+            deletes.append(row.id)
+            log.add(
+                Change("delete", "offer", label(model_id, provider_id), before=dict(row._mapping))
+            )
+    if deletes:
+        session.execute(delete(Offer).where(Offer.id.in_(deletes)))
+    for row in updates:  # few: an offer whose price or limits changed
+        session.execute(update(Offer).where(Offer.id == row.pop("id")).values(**row))
+    if inserts:
+        session.execute(insert(Offer.__table__), inserts)  # Core: no ORM work per row
+
+
+def _route_rank(route: str) -> tuple[int, int, str]:
+    last = route.rsplit("/", 1)[-1]
+    tiered = ":" in last or last.split(".", 1)[0] in {"us", "eu", "apac", "global", "au", "jp"}
+    return (int(tiered), len(route), route)
 
 
 def _write_tasks(

@@ -5,7 +5,8 @@ from service.models.base import Base
 from service.models.collection import Collection, CollectionMember
 from service.models.license import License
 from service.models.model import Model, ModelAlias, ModelCitation, ModelLineage, ModelVariant
-from service.models.organization import Organization
+from service.models.offer import Offer
+from service.models.organization import Organization, OrganizationAlias
 from service.models.pricing import Price
 from service.models.provenance import FactClaim, FactConflict
 from service.models.source import Source
@@ -26,7 +27,9 @@ __all__ = [
     "ModelCitation",
     "ModelLineage",
     "ModelVariant",
+    "Offer",
     "Organization",
+    "OrganizationAlias",
     "Price",
     "Source",
     "Task",

@@ -134,3 +134,4 @@ class CitedField(StrEnum):
     OVERVIEW = "overview"
     STATUS = "status"
     PRICING = "pricing"
+    ACCESS = "access"  # how it can be used: api, hosted, open_weights, unreleased (imports)

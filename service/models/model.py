@@ -75,6 +75,8 @@ class Model(Timestamped, Base):
             name="output_modalities_valid",
         ),
         Index("ix_models_release_date", "release_date"),
+        # the default listing: what people can use, newest first
+        Index("ix_models_research_only_release_date", "research_only", "release_date"),
         Index("ix_models_context_window", "context_window"),
         Index("ix_models_lower_name", text("lower(name)")),
         # the name-guard trigger looks slugs up by lower(slug) on every alias it checks
@@ -101,6 +103,12 @@ class Model(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(20), default=ModelStatus.ACTIVE)
     version: Mapped[int] = mapped_column(
         Integer, default=1, server_default="1", comment="bumped by every write; guards edits"
+    )
+    research_only: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default="false",
+        comment="neither an API nor open weights: a research result (Epoch), hidden by default",
     )
     origin: Mapped[str] = mapped_column(
         String(10),

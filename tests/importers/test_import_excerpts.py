@@ -23,7 +23,8 @@ def test_each_import_reports_its_counts(imported: Imported) -> None:
     assert "import models-dev @ f3fc692299671838c7c65fd8126bf84d81a2e817: done" in models_dev
     assert "14 entries read, 5 models stated" in models_dev
     assert "4 skipped" in models_dev
-    assert "18 entries read, 6 models stated" in litellm
+    # broken/price-text's price is not a number: the route is kept, without a price
+    assert "18 entries read, 7 models stated" in litellm
     assert "6 skipped" in litellm
     assert "import epoch-ai-all-models @ 291adcd7bd58959d3db6382d8d2e07e96dc32b54" in epoch
     assert "10 entries read, 6 models stated" in epoch
@@ -123,10 +124,13 @@ def test_gemma_3_27b_routes_are_one_model(imported: Imported) -> None:
         "SELECT a.alias FROM model_aliases a JOIN models m ON m.id = a.model_id"
         " WHERE m.slug = 'gemma-3-27b' ORDER BY 1",
     )
+    # every route, and the provider's own id (the route's last segment) when no other model
+    # uses it: what a user copies from a provider's page resolves
     assert [a for (a,) in aliases] == [
         "amazon-bedrock/google.gemma-3-27b-it",
         "deepinfra/google/gemma-3-27b-it",
         "gemini/gemma-3-27b-it",
+        "gemma-3-27b-it",
         "google.gemma-3-27b-it",
         "openrouter/google/gemma-3-27b-it",
     ]
@@ -176,14 +180,15 @@ def test_paligemma_date_conflict_is_kept_and_the_curated_date_stays(imported: Im
         "paligemma.release_date: source says 2024-07-10, the catalog shows 2024-05"
         in imported.stdout["epoch"]
     )
-    # models.dev's nvidia route says 2024-05-14: the same month, so no conflict
+    # models.dev's nvidia route (2024-05-14) is NVIDIA hosting Google's model: an offer, not a
+    # fact of the model, so it makes no release-date claim
     claims = _rows(
         imported.engine,
         "SELECT s.slug, c.value FROM fact_claims c JOIN sources s ON s.id = c.source_id"
         " JOIN models m ON m.id = c.model_id WHERE m.slug = 'paligemma'"
         " AND c.field = 'release_date' ORDER BY 1",
     )
-    assert claims == [("epoch-ai-all-models", "2024-07-10"), ("models-dev", "2024-05-14")]
+    assert claims == [("epoch-ai-all-models", "2024-07-10")]
 
 
 def test_curated_models_are_never_overwritten(imported: Imported) -> None:
@@ -205,22 +210,28 @@ def test_curated_models_are_never_overwritten(imported: Imported) -> None:
     assert why.startswith("the curated seed is never overwritten")
 
 
-def test_a_lower_source_loses_to_a_higher_one_and_the_conflict_says_why(
+def test_a_resellers_limits_are_its_offer_not_a_conflict_with_the_maker(
     imported: Imported,
 ) -> None:
-    rows = _rows(
+    """Bedrock serves Gemma 3 27B with 202,752 tokens; Google's own route says 131,072. The
+    model shows Google's figure, Bedrock's lives on Bedrock's offer, and nothing conflicts."""
+    model = _rows(
         imported.engine,
-        "SELECT m.context_window, c.value, c.chosen_value, c.chosen_by FROM fact_conflicts c"
-        " JOIN models m ON m.id = c.model_id WHERE m.slug = 'gemma-3-27b'",
+        "SELECT m.context_window, count(c.*) FROM models m"
+        " LEFT JOIN fact_conflicts c ON c.model_id = m.id WHERE m.slug = 'gemma-3-27b'"
+        " GROUP BY m.id",
     )
-    assert rows == [
-        (
-            202752,
-            "131072",
-            "202752",
-            "models-dev ranks above litellm (precedence: the curated seed > models-dev"
-            " > epoch-ai-all-models > epoch-ai-notable-models > litellm)",
-        )
+    assert model == [(131072, 0)]
+    offers = _rows(
+        imported.engine,
+        "SELECT o.slug, f.route, f.context_window, f.input_per_mtok, s.slug FROM offers f"
+        " JOIN models m ON m.id = f.model_id JOIN organizations o ON o.id = f.provider_id"
+        " JOIN sources s ON s.id = f.source_id WHERE m.slug = 'gemma-3-27b'"
+        " AND o.slug = 'amazon' ORDER BY s.slug",
+    )
+    assert offers == [
+        ("amazon", "google.gemma-3-27b-it", 128000, Decimal("0.23"), "litellm"),
+        ("amazon", "amazon-bedrock/google.gemma-3-27b-it", 202752, Decimal("0.12"), "models-dev"),
     ]
 
 

@@ -1,0 +1,65 @@
+"""What share of the catalog a person can rely on: organization, price or offer, usability."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+# One statement; prices and offers are counted as the catalog holds them (any date).
+_SQL = text(
+    """
+    SELECT count(*) AS models,
+           count(*) FILTER (WHERE m.organization_id IS NOT NULL) AS with_organization,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM prices p WHERE p.model_id = m.id))
+               AS with_price,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM offers o WHERE o.model_id = m.id))
+               AS with_offer,
+           count(*) FILTER (
+               WHERE EXISTS (SELECT 1 FROM prices p WHERE p.model_id = m.id)
+                  OR EXISTS (SELECT 1 FROM offers o WHERE o.model_id = m.id
+                             AND (o.input_per_mtok IS NOT NULL OR o.output_per_mtok IS NOT NULL))
+           ) AS with_price_or_priced_offer,
+           count(*) FILTER (WHERE m.context_window_state = 'known') AS with_context_window,
+           count(*) FILTER (WHERE m.context_window = 0) AS context_window_zero,
+           count(*) FILTER (WHERE m.research_only) AS research_only,
+           (SELECT count(*) FROM organizations) AS organizations,
+           (SELECT count(*) FROM offers) AS offers
+    FROM models m
+    """
+)
+
+
+@dataclass(frozen=True)
+class CatalogReport:
+    models: int
+    with_organization: int
+    with_price: int
+    with_offer: int
+    with_price_or_priced_offer: int
+    with_context_window: int
+    context_window_zero: int
+    research_only: int
+    organizations: int
+    offers: int
+
+    def lines(self) -> list[str]:
+        def share(n: int) -> str:
+            return f"{n:>6,}  {100 * n / self.models:5.1f}%" if self.models else f"{n:>6,}"
+
+        return [
+            f"models                              {self.models:>6,}",
+            f"  with an organization              {share(self.with_organization)}",
+            f"  with a price (the maker's)        {share(self.with_price)}",
+            f"  with an offer (any provider)      {share(self.with_offer)}",
+            f"  with a price or a priced offer    {share(self.with_price_or_priced_offer)}",
+            f"  with a known context window       {share(self.with_context_window)}",
+            f"  with a context window of 0        {share(self.context_window_zero)}",
+            f"  research only (no API, no weights) {share(self.research_only)}",
+            f"organizations                       {self.organizations:>6,}",
+            f"offers                              {self.offers:>6,}",
+        ]
+
+
+def catalog_report(engine: Engine) -> CatalogReport:
+    with engine.connect() as connection:
+        row = connection.execute(_SQL).one()
+    return CatalogReport(**row._mapping)
