@@ -9,9 +9,10 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service import health
+from service.catalog.version import VersionFollower
 from service.config import Settings, get_settings
 from service.db import database_url, make_async_engine, make_engine
-from service.graphql.router import graphql_router
+from service.graphql.router import mount_graphql
 from service.observability import install_observability
 from service.web.routes import mount_web
 
@@ -25,10 +26,17 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     # writes and probes use the synchronous one.
     async_engine = make_async_engine(sync_engine.url, settings)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
+    # The response cache follows the catalog version through LISTEN/NOTIFY.
+    listen_url = sync_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    versions = VersionFollower(listen_url) if settings.response_cache_size else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if versions is not None:
+            await versions.start()
         yield
+        if versions is not None:
+            await versions.stop()
         await async_engine.dispose()
         if engine is None:
             sync_engine.dispose()
@@ -38,8 +46,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.settings = settings
     app.state.engine = sync_engine
     app.state.async_engine = async_engine
+    app.state.catalog_versions = versions
     install_observability(app, metrics_enabled=settings.metrics_enabled)
     app.include_router(health.router)
-    app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
+    mount_graphql(app, sessions, sync_engine, settings, versions)
     mount_web(app)
     return app

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Public query results kept per worker until the next write (0: off).",
     )
+    response_cache_mb: int = Field(
+        default=64,
+        ge=1,
+        description="Megabytes of encoded answers the response cache of one worker may hold.",
+    )
     min_shared_demo_tasks: int = Field(
         default=1,
         ge=1,

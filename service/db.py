@@ -44,8 +44,11 @@ def _engine_options(settings: Settings) -> dict[str, Any]:
     connect_args: dict[str, object] = {"connect_timeout": settings.db_connect_timeout}
     if settings.statement_timeout_ms:
         connect_args["options"] = f"-c statement_timeout={settings.statement_timeout_ms}"
+    # No ping on every checkout (a round trip per read): a connection found dead raises a
+    # disconnect error, which invalidates the whole pool, so the next request reconnects.
     return {
-        "pool_pre_ping": True,
+        "pool_pre_ping": False,
+        "pool_recycle": 1800,
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout,

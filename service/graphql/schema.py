@@ -20,7 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from service.catalog.errors import UserInputError
-from service.graphql.cache import CachedReads
+from service.graphql.cache import MarkCacheable
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
 from service.graphql.types.common import BIG_INT_SCALAR, BigInt
@@ -77,7 +77,7 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = True) -> Sch
     """The schema; production turns introspection off (and keeps errors masked)."""
     extensions: list[Any] = [
         OperationMetrics,
-        CachedReads,
+        MarkCacheable,
         # Parsing and validating the same documents again is most of a request's CPU.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
