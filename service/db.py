@@ -71,7 +71,9 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
 def make_async_engine(url: str | URL, settings: Settings | None = None) -> AsyncEngine:
     """The asyncio twin of make_engine, for the GraphQL read path."""
     settings = settings or get_settings()
-    engine = create_async_engine(url, **_engine_options(settings))
+    # Reads only: autocommit spares each request a BEGIN and the ROLLBACK on return to the
+    # pool (each statement sees the newest commits, as a read in its own session did).
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT", **_engine_options(settings))
     instrument_engine(
         engine.sync_engine,
         slow_query_ms=settings.slow_query_ms,

@@ -93,6 +93,11 @@ class VersionFollower:
         row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    def advance(self, version: int) -> None:
+        """A version this process saw committed (its own write): don't wait for the NOTIFY."""
+        if self._version is not None:
+            self._advance(version)
+
     def _advance(self, version: int) -> None:
         """Notifications arrive in commit order; never step back."""
         if self._version is None or version > self._version:

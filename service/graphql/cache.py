@@ -121,12 +121,14 @@ def is_public_read(operation: OperationDefinitionNode | None) -> bool:
 
 
 class MarkCacheable(SchemaExtension):
-    """Tell the front door whether the executed operation is a public read it may cache."""
+    """Tell the front door whether the executed operation is a public read it may cache, or
+    one that may have written."""
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
-        if is_public_read(_operation(ctx.graphql_document, ctx.operation_name)):
-            context = ctx.context
-            if hasattr(context, "cacheable"):
-                context.cacheable = True
+        operation = _operation(ctx.graphql_document, ctx.operation_name)
+        context = ctx.context
+        if hasattr(context, "cacheable"):
+            context.cacheable = is_public_read(operation)
+            context.may_write = operation is not None and operation.operation != OperationType.QUERY
         yield

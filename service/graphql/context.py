@@ -73,6 +73,7 @@ class Context(BaseContext):
     loaders: Loaders = field(init=False)
     # Set by the front door when the executed operation is a public read it may cache.
     cacheable: bool = False
+    may_write: bool = False  # a mutation ran: the front door reads the version it produced
     _session: AsyncSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:

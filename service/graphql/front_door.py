@@ -206,7 +206,14 @@ class GraphQLFrontDoor:
                 self.cache.put(key, version, answer)
                 await self._send_answer(scope, send, request, answer)
                 return
-            await _respond(send, 200, body)
+            headers = []
+            if context.may_write:
+                # Read your own writes: this worker moves to the version its write produced
+                # at once, and the client learns it (a seam for routing reads to replicas).
+                written = await self._written_version(context)
+                if written is not None:
+                    headers.append((b"x-catalog-version", str(written).encode()))
+            await _respond(send, 200, body, headers)
         except _Unavailable:
             note_graphql_operation(request.operation_name, error=True)
             await _respond(send, 503, _error_body(UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE"))
@@ -225,6 +232,15 @@ class GraphQLFrontDoor:
         except (DBAPIError, PoolTimeout, OSError) as error:
             log.warning("catalog version unreadable: %s", type(error).__name__)
             raise _Unavailable from None
+
+    async def _written_version(self, context: Context) -> int | None:
+        try:
+            version = await context.run(read_version)
+        except (DBAPIError, PoolTimeout, OSError):
+            return None  # the write is answered; other requests check the version themselves
+        if self.versions is not None:
+            self.versions.advance(version)
+        return version
 
     async def _execute(self, request: GraphQLRequest, context: Context) -> ExecutionResult:
         allowed = (
