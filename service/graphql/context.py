@@ -13,6 +13,7 @@ from strawberry.fastapi import BaseContext
 
 from service.catalog import reads
 from service.config import Settings
+from service.models import Collection, License, Model, ModelVariant, Organization, Price
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -97,3 +98,41 @@ class Context(BaseContext):
         session, self._session = self._session, None
         if session is not None:
             await session.close()
+
+
+class LoaderReads:
+    """The comparison service's reads through the request's DataLoaders (batched, primed)."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.loaders = context.loaders
+
+    async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
+        return await self.context.run(reads.names_to_ids, names)
+
+    async def all_names(self) -> list[str]:
+        return await self.context.run(reads.all_names)
+
+    async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
+        return await self.loaders.model.load_many(ids)
+
+    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]:
+        return await self.loaders.organization.load_many(ids)
+
+    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]:
+        return await self.loaders.license.load_many(ids)
+
+    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]:
+        return await self.loaders.variants.load_many(ids)
+
+    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]:
+        return await self.loaders.prices.load_many(ids)
+
+    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[reads.CapabilityRow]]:
+        return await self.loaders.capabilities.load_many(ids)
+
+    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]:
+        return await self.loaders.collections.load_many(ids)
+
+    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[reads.LineageRow]]:
+        return await self.loaders.lineage.load_many(ids)

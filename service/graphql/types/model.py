@@ -267,10 +267,6 @@ class FactConflictType:
         return self.row.chosen_by
 
 
-def _state(known: bool, state: str = "unknown") -> vocab.FactState:
-    return vocab.FactState.KNOWN if known else vocab.FactState(state)
-
-
 @strawberry.type(name="Model")
 class ModelType:
     row: strawberry.Private[Model]
@@ -316,22 +312,21 @@ class ModelType:
 
     @strawberry.field(description="OPEN or CLOSED.")
     async def category(self, info: CtxInfo) -> TextFact:
-        value = self.row.category
+        shown = display.text_fact(self.row.category)
         return TextFact(
-            value=value,
-            state=_state(value is not None),
-            display=value or display.missing("unknown"),
+            value=self.row.category,
+            state=vocab.FactState(shown.state),
+            display=shown.display,
             sources=await _citations(info, self.row.id, "category"),
         )
 
     @strawberry.field
     async def open_weights(self, info: CtxInfo) -> BoolFact:
-        value = self.row.open_weights
-        shown = display.missing("unknown") if value is None else ("Yes" if value else "No")
+        shown = display.yes_no_fact(self.row.open_weights)
         return BoolFact(
-            value=value,
-            state=_state(value is not None),
-            display=shown,
+            value=self.row.open_weights,
+            state=vocab.FactState(shown.state),
+            display=shown.display,
             sources=await _citations(info, self.row.id, "open_weights"),
         )
 
@@ -346,10 +341,11 @@ class ModelType:
     async def _modalities(
         self, info: CtxInfo, field: str, values: list[str] | None
     ) -> ModalitiesFact:
+        shown = display.modalities_fact(values)
         return ModalitiesFact(
             value=[vocab.Modality(v) for v in values] if values is not None else None,
-            state=_state(values is not None),
-            display=", ".join(values) if values else display.missing("unknown"),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
             sources=await _citations(info, self.row.id, field),
         )
 
@@ -363,48 +359,45 @@ class ModelType:
     @strawberry.field
     async def release_date(self, info: CtxInfo) -> DateFact:
         value, precision = self.row.release_date, self.row.release_date_precision
+        shown = display.release_fact(value, precision)
         return DateFact(
             value=value,
             precision=vocab.DatePrecision(precision) if precision else None,
-            state=_state(value is not None),
-            display=display.release(value, precision)
-            if value and precision
-            else display.missing("unknown"),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
             sources=await _citations(info, self.row.id, "release_date"),
         )
 
     @strawberry.field(description="Context window in tokens.")
     async def context_window(self, info: CtxInfo) -> IntFact:
         value = self.row.context_window
-        state = self.row.context_window_state
+        shown = display.context_window_fact(value, self.row.context_window_state)
         return IntFact(
             value=value,
-            state=vocab.FactState(state),
-            display=display.tokens(value) if value is not None else display.missing(state),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
             sources=await _citations(info, self.row.id, "context_window"),
         )
 
     @strawberry.field
     async def parameters(self, info: CtxInfo) -> ParametersFact:
         value = self.row.parameter_count
-        disclosure = vocab.Disclosure(self.row.parameters_state)
-        known = value is not None
-        shown = display.parameters(value) if known else display.missing(disclosure.value)
+        shown = display.parameters_fact(value, self.row.parameters_state)
         return ParametersFact(
             value=value,
-            disclosure=disclosure,
-            state=_state(known, disclosure.value),
-            display=shown,
+            disclosure=vocab.Disclosure(self.row.parameters_state),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
             sources=await _citations(info, self.row.id, "parameters"),
         )
 
     @strawberry.field
     async def overview(self, info: CtxInfo) -> TextFact:
-        value = self.row.overview
+        shown = display.text_fact(self.row.overview)
         return TextFact(
-            value=value,
-            state=_state(value is not None),
-            display=value or display.missing("unknown"),
+            value=self.row.overview,
+            state=vocab.FactState(shown.state),
+            display=shown.display,
             sources=await _citations(info, self.row.id, "overview"),
         )
 
