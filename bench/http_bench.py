@@ -252,6 +252,79 @@ def _ms(out: str, label: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
+MIXED_LUA = """
+local slugs = {SLUGS}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local a = slugs[(counter % #slugs) + 1]
+  local b = slugs[((counter * 7 + 3) % #slugs) + 1]
+  local kind = counter % 4
+  local query
+  if kind == 0 and a ~= b then
+    query = '{ compare(models: [\\"' .. a .. '\\", \\"' .. b .. '\\"], workload: {inputTokens: ' ..
+      (counter % 1000) .. '}) { sections { title rows { label cells { model display state } } } ' ..
+      'costs { model display } } }'
+  elseif kind == 1 then
+    query = '{ models(first: ' .. ((counter % 100) + 1) .. ') { nodes { slug name ' ..
+      'organization { name } releaseDate { display } contextWindow { display } ' ..
+      'price { inputPerMtok } } } }'
+  else
+    query = '{ model(slug: \\"' .. a .. '\\") { slug name aliases parameters { display } ' ..
+      'contextWindow { display } variants { slug } priceHistory { inputPerMtok } ' ..
+      'capabilities { task { name } } lineage { model { slug } } } }'
+  end
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"},
+    '{"query": "' .. query .. '"}')
+end
+"""
+
+
+def _slugs(db: str, limit: int = 600) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT slug FROM models WHERE slug ~ '^[a-z0-9.-]+$' ORDER BY slug LIMIT %s", [limit]
+        ).fetchall()
+    return [slug for (slug,) in rows]
+
+
+def _rss_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _memory(db: str, requests: int, folder: Path) -> None:
+    """Peak RSS of one worker (cache on) through `requests` mixed requests."""
+    servers = Servers()
+    try:
+        url = _service(servers, db, _free_port(), cache=True)
+        pid = servers.processes[-1].pid
+        slugs = "{" + ", ".join(f'"{s}"' for s in _slugs(db)) + "}"
+        script = folder / "mixed.lua"
+        script.write_text(MIXED_LUA.replace("{SLUGS}", slugs))
+        done = 0
+        while done < requests:
+            out = subprocess.run(
+                [_need_wrk(), "-t1", "-c16", "-d10s", "-s", str(script), url],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            done += int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+            print(
+                f"  {done:>7} requests: RSS {_rss_mb(pid, 'VmRSS'):.0f} MB, "
+                f"peak {_rss_mb(pid, 'VmHWM'):.0f} MB",
+                flush=True,
+            )
+        print(
+            f"peak RSS of one worker through {done} mixed requests: {_rss_mb(pid, 'VmHWM'):.0f} MB"
+        )
+    finally:
+        servers.stop()
+
+
 def _row(name: str, a: dict[str, float], b: dict[str, float], versus: str) -> str:
     return (
         f"{name:<44} {a['rps']:>8.0f} req/s p50 {a['p50']:>6.1f} p99 {a['p99']:>6.1f} ms | "
@@ -267,8 +340,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", action="store_true", help="also measure WORKERS=2 vs 1")
+    parser.add_argument(
+        "--memory", type=int, default=0, help="only: peak RSS through this many mixed requests"
+    )
     args = parser.parse_args()
     _need_wrk()
+    if args.memory:
+        with tempfile.TemporaryDirectory() as scratch:
+            _memory(args.db, args.memory, Path(scratch))
+        return
     servers = Servers()
     ratios: dict[str, list[float]] = {}
     try:

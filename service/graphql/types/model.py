@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from service import display
-from service.catalog.reads import CapabilityRow, CitationRow, LineageRow, price_in_force
+from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
 from service.graphql.context import Context
 from service.graphql.types.common import (
     Citation,
@@ -27,6 +27,7 @@ from service.graphql.types.facts import (
     ModalitiesFact,
     ParametersFact,
     TextFact,
+    citation,
 )
 from service.models import FactConflict, License, Model, ModelVariant, Price
 from service.models import base as vocab
@@ -223,21 +224,6 @@ class LineageLinkType:
         return await _source(info, self.row.link.source_id)
 
 
-async def _citations(info: CtxInfo, model_id: int, field: str) -> list[Citation]:
-    rows = await info.context.loaders.citations.load(model_id)
-    return [_citation(r) for r in rows if r.field == field]
-
-
-def _citation(row: CitationRow) -> Citation:
-    return Citation(
-        field=row.field,
-        quote=row.quote,
-        source=SourceType(row=row.source),
-        value=row.value,
-        external_id=row.external_id,
-    )
-
-
 @strawberry.type(description="A data set whose value differs from the one shown.")
 class FactConflictType:
     row: strawberry.Private[FactConflict]
@@ -311,42 +297,43 @@ class ModelType:
         return LicenseType(row=await info.context.loaders.license.load(self.row.license_id))
 
     @strawberry.field(description="OPEN or CLOSED.")
-    async def category(self, info: CtxInfo) -> TextFact:
+    def category(self) -> TextFact:
         shown = display.text_fact(self.row.category)
         return TextFact(
             value=self.row.category,
             state=vocab.FactState(shown.state),
             display=shown.display,
-            sources=await _citations(info, self.row.id, "category"),
+            model_id=self.row.id,
+            field_name="category",
         )
 
     @strawberry.field
-    async def open_weights(self, info: CtxInfo) -> BoolFact:
+    def open_weights(self) -> BoolFact:
         shown = display.yes_no_fact(self.row.open_weights)
         return BoolFact(
             value=self.row.open_weights,
             state=vocab.FactState(shown.state),
             display=shown.display,
-            sources=await _citations(info, self.row.id, "open_weights"),
+            model_id=self.row.id,
+            field_name="open_weights",
         )
 
     @strawberry.field
-    async def input_modalities(self, info: CtxInfo) -> ModalitiesFact:
-        return await self._modalities(info, "input_modalities", self.row.input_modalities)
+    def input_modalities(self) -> ModalitiesFact:
+        return self._modalities("input_modalities", self.row.input_modalities)
 
     @strawberry.field
-    async def output_modalities(self, info: CtxInfo) -> ModalitiesFact:
-        return await self._modalities(info, "output_modalities", self.row.output_modalities)
+    def output_modalities(self) -> ModalitiesFact:
+        return self._modalities("output_modalities", self.row.output_modalities)
 
-    async def _modalities(
-        self, info: CtxInfo, field: str, values: list[str] | None
-    ) -> ModalitiesFact:
+    def _modalities(self, field: str, values: list[str] | None) -> ModalitiesFact:
         shown = display.modalities_fact(values)
         return ModalitiesFact(
             value=[vocab.Modality(v) for v in values] if values is not None else None,
             state=vocab.FactState(shown.state),
             display=shown.display,
-            sources=await _citations(info, self.row.id, field),
+            model_id=self.row.id,
+            field_name=field,
         )
 
     @strawberry.field(description="'multimodal' when the model handles more than one modality.")
@@ -357,7 +344,7 @@ class ModelType:
         return "multimodal" if len(kinds) > 1 else kinds.pop()
 
     @strawberry.field
-    async def release_date(self, info: CtxInfo) -> DateFact:
+    def release_date(self) -> DateFact:
         value, precision = self.row.release_date, self.row.release_date_precision
         shown = display.release_fact(value, precision)
         return DateFact(
@@ -365,22 +352,24 @@ class ModelType:
             precision=vocab.DatePrecision(precision) if precision else None,
             state=vocab.FactState(shown.state),
             display=shown.display,
-            sources=await _citations(info, self.row.id, "release_date"),
+            model_id=self.row.id,
+            field_name="release_date",
         )
 
     @strawberry.field(description="Context window in tokens.")
-    async def context_window(self, info: CtxInfo) -> IntFact:
+    def context_window(self) -> IntFact:
         value = self.row.context_window
         shown = display.context_window_fact(value, self.row.context_window_state)
         return IntFact(
             value=value,
             state=vocab.FactState(shown.state),
             display=shown.display,
-            sources=await _citations(info, self.row.id, "context_window"),
+            model_id=self.row.id,
+            field_name="context_window",
         )
 
     @strawberry.field
-    async def parameters(self, info: CtxInfo) -> ParametersFact:
+    def parameters(self) -> ParametersFact:
         value = self.row.parameter_count
         shown = display.parameters_fact(value, self.row.parameters_state)
         return ParametersFact(
@@ -388,17 +377,19 @@ class ModelType:
             disclosure=vocab.Disclosure(self.row.parameters_state),
             state=vocab.FactState(shown.state),
             display=shown.display,
-            sources=await _citations(info, self.row.id, "parameters"),
+            model_id=self.row.id,
+            field_name="parameters",
         )
 
     @strawberry.field
-    async def overview(self, info: CtxInfo) -> TextFact:
+    def overview(self) -> TextFact:
         shown = display.text_fact(self.row.overview)
         return TextFact(
             value=self.row.overview,
             state=vocab.FactState(shown.state),
             display=shown.display,
-            sources=await _citations(info, self.row.id, "overview"),
+            model_id=self.row.id,
+            field_name="overview",
         )
 
     @strawberry.field
@@ -437,7 +428,7 @@ class ModelType:
     @strawberry.field(description="Sources of the model's facts; `field` narrows to one fact.")
     async def citations(self, info: CtxInfo, field: str | None = None) -> list[Citation]:
         rows = await info.context.loaders.citations.load(self.row.id)
-        return [_citation(r) for r in rows if field is None or r.field == field]
+        return [citation(r) for r in rows if field is None or r.field == field]
 
     @strawberry.field(description="Where imported data sets disagree with the value shown.")
     async def conflicts(self, info: CtxInfo) -> list[FactConflictType]:
