@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -45,6 +45,7 @@ from service.models import (
 )
 
 K = TypeVar("K")
+T = TypeVar("T")
 V = TypeVar("V")
 
 
@@ -96,22 +97,25 @@ _NAMES_TO_IDS = union_all(
     ),
 )
 _ALL_NAMES = union_all(select(Model.slug), select(ModelAlias.alias))
-_MODELS = select(Model).where(Model.id.in_(_IDS))
-_ORGANIZATIONS = select(Organization).where(Organization.id.in_(_IDS))
-_LICENSES = select(License).where(License.id.in_(_IDS))
-_SOURCES = select(Source).where(Source.id.in_(_IDS))
+# The hot reads return Core rows, not ORM instances: a row has the mapped class's attribute
+# names (every column attribute is named as its column) and is only read, so it stands in
+# for the instance without identity-map bookkeeping. `rows_as` records that stand-in.
+_MODELS = select(Model.__table__).where(Model.id.in_(_IDS))
+_ORGANIZATIONS = select(Organization.__table__).where(Organization.id.in_(_IDS))
+_LICENSES = select(License.__table__).where(License.id.in_(_IDS))
+_SOURCES = select(Source.__table__).where(Source.id.in_(_IDS))
 _ALIASES = (
     select(ModelAlias.model_id, ModelAlias.alias)
     .where(ModelAlias.model_id.in_(_IDS))
     .order_by(ModelAlias.alias)
 )
 _VARIANTS = (
-    select(ModelVariant)
+    select(ModelVariant.__table__)
     .where(ModelVariant.model_id.in_(_IDS))
     .order_by(ModelVariant.sort_order, ModelVariant.id)
 )
 _PRICES = (
-    select(Price)
+    select(Price.__table__)
     .where(Price.model_id.in_(_IDS))
     .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
 )
@@ -154,25 +158,30 @@ async def all_names(session: AsyncSession) -> list[str]:
     return [name for (name,) in rows]
 
 
+def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:
+    """Core rows of `cls`'s table, read as instances of it (same attribute names, read-only)."""
+    return cast(list[T], list(rows))
+
+
 async def models_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Model | None]:
-    rows = (await session.scalars(_MODELS, _keys(ids))).all()
+    rows = rows_as(Model, (await session.execute(_MODELS, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
 async def organizations_by_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[Organization | None]:
-    rows = (await session.scalars(_ORGANIZATIONS, _keys(ids))).all()
+    rows = rows_as(Organization, (await session.execute(_ORGANIZATIONS, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
 async def licenses_by_id(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:
-    rows = (await session.scalars(_LICENSES, _keys(ids))).all()
+    rows = rows_as(License, (await session.execute(_LICENSES, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
 async def sources_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Source | None]:
-    rows = (await session.scalars(_SOURCES, _keys(ids))).all()
+    rows = rows_as(Source, (await session.execute(_SOURCES, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
@@ -182,13 +191,13 @@ async def aliases_by_model(session: AsyncSession, ids: Sequence[int]) -> list[li
 
 
 async def variants_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[ModelVariant]]:
-    rows = await session.scalars(_VARIANTS, _keys(ids))
+    rows = rows_as(ModelVariant, (await session.execute(_VARIANTS, _keys(ids))).all())
     return _grouped([(v.model_id, v) for v in rows], ids)
 
 
 async def prices_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[Price]]:
     """Every price row (history included), oldest first."""
-    rows = await session.scalars(_PRICES, _keys(ids))
+    rows = rows_as(Price, (await session.execute(_PRICES, _keys(ids))).all())
     return _grouped([(p.model_id, p) for p in rows], ids)
 
 
