@@ -262,7 +262,8 @@ request = function()
   local kind = counter % 4
   local query
   if kind == 0 and a ~= b then
-    query = '{ compare(models: [\\"' .. a .. '\\", \\"' .. b .. '\\"], workload: {inputTokens: ' ..
+    query = '{ compare(models: [\\\\"' .. a .. '\\\\", \\\\"' .. b .. '\\\\"], ' ..
+      'workload: {inputTokens: ' ..
       (counter % 1000) .. '}) { sections { title rows { label cells { model display state } } } ' ..
       'costs { model display } } }'
   elseif kind == 1 then
@@ -270,7 +271,7 @@ request = function()
       'organization { name } releaseDate { display } contextWindow { display } ' ..
       'price { inputPerMtok } } } }'
   else
-    query = '{ model(slug: \\"' .. a .. '\\") { slug name aliases parameters { display } ' ..
+    query = '{ model(slug: \\\\"' .. a .. '\\\\") { slug name aliases parameters { display } ' ..
       'contextWindow { display } variants { slug } priceHistory { inputPerMtok } ' ..
       'capabilities { task { name } } lineage { model { slug } } } }'
   end
@@ -313,6 +314,8 @@ def _memory(db: str, requests: int, folder: Path) -> None:
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
             done += int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+            if failed := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+                raise SystemExit(f"{failed.group(1)} failed responses: the measure is void")
             print(
                 f"  {done:>7} requests: RSS {_rss_mb(pid, 'VmRSS'):.0f} MB, "
                 f"peak {_rss_mb(pid, 'VmHWM'):.0f} MB",
@@ -358,6 +361,12 @@ def main() -> None:
             cached = _service(servers, args.db, _free_port(), cache=True)
             postgraphile = _postgraphile(servers, args.db, _free_port())
             floor = _floor(servers, _post(cached, README_COMPARE), _free_port(), folder)
+            ten_slugs = [
+                "gpt-5.2",
+                "paligemma",
+                *[s for s in _slugs(args.db, 12) if s not in ("gpt-5.2", "paligemma")],
+            ][:10]
+            compare_ten = README_COMPARE.replace('["gpt-5.2", "paligemma"]', json.dumps(ten_slugs))
             for round_ in range(args.repeat):
                 print(f"round {round_ + 1}", flush=True)
 
@@ -384,6 +393,8 @@ def main() -> None:
                 rows.append(
                     ("model page, cache off", run(uncached, MODEL_PAGE), pg_page, "PostGraphile")
                 )
+                ten = run(uncached, compare_ten)
+                rows.append(("compare 10 models vs 2, cache off", ten, rows[0][1], "2 models"))
                 single = run(uncached, README_COMPARE, c=1)
                 single_pg = run(postgraphile, PG_COMPARE, c=1)
                 rows.append(("one client, compare cache off", single, single_pg, "PostGraphile"))
