@@ -212,3 +212,16 @@ def test_bodies_over_a_megabyte_are_a_413(app_client: TestClient) -> None:
     )
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "TOO_LARGE"
+
+
+def test_a_database_that_does_not_answer_is_a_masked_503(caplog: pytest.LogCaptureFixture) -> None:
+    """No version can be vouched for: the cache path answers SERVICE_UNAVAILABLE, no driver text."""
+    url = "postgresql://postgres@127.0.0.1:9/nowhere"
+    app = create_app(make_engine(url), Settings(database_url=url, db_connect_timeout=1))
+    client = TestClient(app)  # no lifespan: the worker is not listening, it checks per request
+    response = client.post("/graphql", json={"query": NAME})
+    assert response.status_code == 503
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert "9" not in error["message"] and "psycopg" not in response.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
