@@ -124,30 +124,23 @@ class VariantType:
 class PriceType:
     row: strawberry.Private[Price]
     variant: str | None = strawberry.field(description="Variant slug, when not model-wide.")
+    currency: str = strawberry.field(default="")
+    input_per_mtok: Decimal | None = strawberry.field(default=None)
+    output_per_mtok: Decimal | None = strawberry.field(default=None)
+    cached_input_per_mtok: Decimal | None = strawberry.field(default=None)
+    effective_from: date | None = strawberry.field(
+        default=None, description="Null: since a date the source does not give."
+    )
+    effective_to: date | None = strawberry.field(default=None, description="Null: still in force.")
 
-    @strawberry.field
-    def currency(self) -> str:
-        return self.row.currency
-
-    @strawberry.field
-    def input_per_mtok(self) -> Decimal | None:
-        return display.plain(self.row.input_per_mtok)
-
-    @strawberry.field
-    def output_per_mtok(self) -> Decimal | None:
-        return display.plain(self.row.output_per_mtok)
-
-    @strawberry.field
-    def cached_input_per_mtok(self) -> Decimal | None:
-        return display.plain(self.row.cached_input_per_mtok)
-
-    @strawberry.field(description="Null: since a date the source does not give.")
-    def effective_from(self) -> date | None:
-        return self.row.effective_from
-
-    @strawberry.field(description="Null: still in force.")
-    def effective_to(self) -> date | None:
-        return self.row.effective_to
+    def __post_init__(self) -> None:
+        row = self.row
+        self.currency = row.currency
+        self.input_per_mtok = display.plain(row.input_per_mtok)
+        self.output_per_mtok = display.plain(row.output_per_mtok)
+        self.cached_input_per_mtok = display.plain(row.cached_input_per_mtok)
+        self.effective_from = row.effective_from
+        self.effective_to = row.effective_to
 
     @strawberry.field
     async def source(self, info: CtxInfo) -> SourceType | None:
@@ -256,26 +249,25 @@ class FactConflictType:
 @strawberry.type(name="Model")
 class ModelType:
     row: strawberry.Private[Model]
+    # Plain values are copied from the row once: a field without a resolver is served by
+    # attribute lookup, far cheaper than a resolver call per field per node.
+    slug: str = strawberry.field(
+        default="", description="Canonical slug; lookups also accept any alias, in any case."
+    )
+    name: str = strawberry.field(default="")
+    family: str | None = strawberry.field(default=None)
+    version: int = strawberry.field(
+        default=0, description="Bumped by every change; send it back as expectedVersion."
+    )
+    status: ModelStatus = strawberry.field(default=vocab.ModelStatus.ACTIVE)
 
-    @strawberry.field(description="Canonical slug; lookups also accept any alias, in any case.")
-    def slug(self) -> str:
-        return self.row.slug
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def family(self) -> str | None:
-        return self.row.family
-
-    @strawberry.field(description="Bumped by every change; send it back as expectedVersion.")
-    def version(self) -> int:
-        return self.row.version
-
-    @strawberry.field
-    def status(self) -> ModelStatus:
-        return vocab.ModelStatus(self.row.status)
+    def __post_init__(self) -> None:
+        row = self.row
+        self.slug = row.slug
+        self.name = row.name
+        self.family = row.family
+        self.version = row.version
+        self.status = vocab.ModelStatus(row.status)
 
     @strawberry.field
     async def aliases(self, info: CtxInfo) -> list[str]:
