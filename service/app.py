@@ -10,9 +10,10 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service import health
+from service.catalog.version import VersionFollower
 from service.config import Settings, get_settings
 from service.db import database_url, make_async_engine, make_engine
-from service.graphql.router import graphql_router
+from service.graphql.router import mount_graphql
 from service.http_guard import HttpGuard
 from service.observability import install_observability
 from service.web.routes import mount_web
@@ -27,10 +28,17 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     # writes and probes use the synchronous one.
     async_engine = make_async_engine(sync_engine.url, settings)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
+    # The response cache follows the catalog version through LISTEN/NOTIFY.
+    listen_url = sync_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    versions = VersionFollower(listen_url) if settings.response_cache_size else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if versions is not None:
+            await versions.start()
         yield
+        if versions is not None:
+            await versions.stop()
         await async_engine.dispose()
         if engine is None:
             sync_engine.dispose()
@@ -55,8 +63,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     if settings.metrics_enabled and not settings.metrics_on:
         log.warning("/metrics is off: production serves it only with METRICS_TOKEN set")
     install_observability(app, metrics_enabled=settings.metrics_on, metrics_token=metrics_token)
+    app.state.catalog_versions = versions
     app.include_router(health.router)
-    app.include_router(graphql_router(sessions, sync_engine, settings), prefix="/graphql")
+    mount_graphql(app, sessions, sync_engine, settings, versions)
     mount_web(app)
     allow_cross_origin(app, settings)
     return app

@@ -21,6 +21,7 @@ from service.catalog import tokens
 from service.catalog.admin import count_models, seed_catalog
 from service.catalog.changes import ChangeLog
 from service.catalog.errors import CatalogError, UserInputError
+from service.compare_cli import compare_command
 from service.config import Settings, get_settings
 from service.db import database_url, describe_database, make_engine, unit_of_work
 from service.importers.cli import app as import_app
@@ -35,6 +36,7 @@ app.add_typer(db_app, name="db")
 token_app = typer.Typer(help="Admin tokens for GraphQL writes.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")
+app.command("compare")(compare_command)
 out = Console()
 err = Console(stderr=True)
 

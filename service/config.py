@@ -125,6 +125,11 @@ class Settings(BaseSettings):
         ge=1024,
         description="Request bodies larger than this are refused with 413.",
     )
+    response_cache_mb: int = Field(
+        default=64,
+        ge=1,
+        description="Megabytes of encoded answers the response cache of one worker may hold.",
+    )
     min_shared_demo_tasks: int = Field(
         default=1,
         ge=1,

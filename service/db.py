@@ -66,8 +66,11 @@ def _engine_options(settings: Settings) -> dict[str, Any]:
     connect_args: dict[str, object] = {"connect_timeout": settings.db_connect_timeout}
     if settings.statement_timeout_ms:
         connect_args["options"] = f"-c statement_timeout={settings.statement_timeout_ms}"
+    # No ping on every checkout (a round trip per read): a connection found dead raises a
+    # disconnect error, which invalidates the whole pool, so the next request reconnects.
     return {
-        "pool_pre_ping": True,
+        "pool_pre_ping": False,
+        "pool_recycle": 1800,
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout,
@@ -90,7 +93,9 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
 def make_async_engine(url: str | URL, settings: Settings | None = None) -> AsyncEngine:
     """The asyncio twin of make_engine, for the GraphQL read path."""
     settings = settings or get_settings()
-    engine = create_async_engine(url, **_engine_options(settings))
+    # Reads only: autocommit spares each request a BEGIN and the ROLLBACK on return to the
+    # pool (each statement sees the newest commits, as a read in its own session did).
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT", **_engine_options(settings))
     instrument_engine(
         engine.sync_engine,
         slow_query_ms=settings.slow_query_ms,

@@ -1,5 +1,6 @@
 """How values read on a comparison page: "400K", "3B", "Dec 2025", "$1.75"."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -69,3 +70,49 @@ def plain(amount: Decimal | None) -> Decimal | None:
     if amount == amount.to_integral_value():
         return amount.quantize(Decimal(1))
     return amount.normalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A fact's state and the text a page prints for it; built here for every door."""
+
+    state: str
+    display: str
+
+
+def _known(text: str) -> Shown:
+    return Shown("known", text)
+
+
+def _absent(state: str = "unknown") -> Shown:
+    return Shown(state, missing(state))
+
+
+def parameters_fact(count: int | None, disclosure: str) -> Shown:
+    """3B; '~3B (estimated)' for an estimate; 'Undisclosed' or '—' without a count."""
+    if count is None:
+        return _absent(disclosure)
+    text = parameters(count)
+    return _known(f"~{text} (estimated)" if disclosure == "estimated" else text)
+
+
+def context_window_fact(count: int | None, state: str) -> Shown:
+    return _absent(state) if count is None else _known(tokens(count))
+
+
+def release_fact(value: date | None, precision: str | None) -> Shown:
+    if value is None or precision is None:
+        return _absent()
+    return _known(release(value, precision))
+
+
+def modalities_fact(values: list[str] | None) -> Shown:
+    return _known(", ".join(values)) if values else _absent()
+
+
+def yes_no_fact(flag: bool | None) -> Shown:
+    return _absent() if flag is None else _known("Yes" if flag else "No")
+
+
+def text_fact(value: str | None) -> Shown:
+    return _absent() if not value else _known(value)

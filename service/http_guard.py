@@ -1,9 +1,10 @@
 """ASGI guard in front of the app: body size limit, malformed GraphQL bodies, security headers.
 
 A client's mistake is answered here with a 4xx and a code before any handler parses it:
-a body over `MAX_REQUEST_BYTES` is `413 PAYLOAD_TOO_LARGE`; a `/graphql` POST whose JSON body
-is not valid UTF-8 JSON, is not an object, or nests deeper than `MAX_JSON_DEPTH` is
-`400 BAD_REQUEST`. Every response carries the usual security headers.
+a body over `MAX_REQUEST_BYTES` is `413 PAYLOAD_TOO_LARGE`; a `/graphql` GET whose `variables`
+or `extensions` are not JSON objects of a sane depth is `400 BAD_REQUEST` (a JSON POST is
+checked by the GraphQL front door, which parses it once). Every response carries the usual
+security headers.
 """
 
 import json
@@ -84,28 +85,6 @@ def check_graphql_query_string(query_string: bytes) -> None:
             _too_deep(value, f"the {key} parameter")
 
 
-def check_graphql_body(body: bytes) -> None:
-    """Refuse a /graphql JSON body that no GraphQL request can be, as a 400 with a code."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadRequest(400, "BAD_REQUEST", "the request body is not valid UTF-8") from exc
-    payload = _json(text, "the request body")
-    if not isinstance(payload, dict):
-        raise BadRequest(
-            400,
-            "BAD_REQUEST",
-            'the request body must be a JSON object: {"query": "...", "variables": {...}}',
-        )
-    _too_deep(payload, "the JSON body")
-    for key in ("query", "operationName"):
-        if payload.get(key) is not None and not isinstance(payload[key], str):
-            raise BadRequest(400, "BAD_REQUEST", f"{key} must be a string")
-    for key in ("variables", "extensions"):
-        if payload.get(key) is not None and not isinstance(payload[key], dict):
-            raise BadRequest(400, "BAD_REQUEST", f"{key} must be a JSON object")
-
-
 def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -175,9 +154,8 @@ class HttpGuard:
             if scope["method"] not in BODY_METHODS:
                 await self.app(scope, receive, send_with_headers)
                 return
-            body, messages = await self._read_body(scope, receive)
-            if is_graphql and _is_json(scope):
-                check_graphql_body(body)
+            # A JSON body for /graphql is parsed and checked once, by the GraphQL front door.
+            _, messages = await self._read_body(scope, receive)
         except BadRequest as error:
             await _answer(send, error, self.headers)
             return
@@ -220,8 +198,3 @@ def _plain_text_400(message: Message) -> bool:
         return False
     headers = message.get("headers", [])
     return any(k.lower() == b"content-type" and v.startswith(b"text/plain") for k, v in headers)
-
-
-def _is_json(scope: Scope) -> bool:
-    content_type = (_header(scope, b"content-type") or b"").split(b";")[0].strip().lower()
-    return content_type == b"application/json"

@@ -40,7 +40,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GRAPHQL_PATH = "/graphql"
 MAX_OPERATION_LABELS = 200
-MAX_GRAPHQL_BODY_BYTES = 1_000_000
 PROBE_PATHS = {"/healthz", "/readyz", "/health", "/metrics"}
 
 access_log = logging.getLogger("service.access")
@@ -121,6 +120,13 @@ def note_graphql_operation(name: str | None, *, error: bool) -> None:
         context.graphql_error = error
 
 
+def name_graphql_operation(name: str | None) -> None:
+    """Called by the /graphql front door once it has read the body: the operation's name."""
+    context = request_context.get()
+    if context is not None and name:
+        context.operation = name
+
+
 def metrics_response() -> Response:
     """The Prometheus exposition; merges the workers' files when PROMETHEUS_MULTIPROC_DIR is set."""
     registry = REGISTRY
@@ -150,7 +156,7 @@ class RequestObservability:
         response_started = False
         is_graphql = scope["path"].rstrip("/") == GRAPHQL_PATH
         if is_graphql:
-            receive = await _read_operation_name(scope, receive, context)
+            _operation_from_query_string(scope, context)
 
         async def send_with_request_id(message: Message) -> None:
             nonlocal status, response_started
@@ -218,34 +224,12 @@ def _route(scope: Scope) -> str:
     return path if isinstance(path, str) else "unmatched"
 
 
-async def _read_operation_name(scope: Scope, receive: Receive, context: RequestContext) -> Receive:
-    """Take operationName from the query string or a JSON body; replay the body to the app."""
+def _operation_from_query_string(scope: Scope, context: RequestContext) -> None:
+    """A GET request's operationName; the /graphql front door names a POST's once it has read
+    the body (the middleware never buffers a body)."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     if names := query.get("operationName"):
         context.operation = names[0]
-    if scope["method"] != "POST":
-        return receive
-    messages: list[Message] = []
-    body = b""
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        body += message.get("body", b"")
-        if not message.get("more_body", False) or len(body) > MAX_GRAPHQL_BODY_BYTES:
-            break
-    try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError):  # the guard answers a malformed body with a 400
-        payload = None
-    if isinstance(payload, dict) and isinstance(payload.get("operationName"), str):
-        context.operation = payload["operationName"]
-
-    async def replay() -> Message:
-        return messages.pop(0) if messages else await receive()
-
-    return replay
 
 
 async def _masked_error(send: Send, request_id: str) -> None:

@@ -8,9 +8,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -34,6 +45,7 @@ from service.models import (
 )
 
 K = TypeVar("K")
+T = TypeVar("T")
 V = TypeVar("V")
 
 
@@ -73,108 +85,137 @@ def _by_id(rows: Sequence[Any], keys: Sequence[int]) -> list[Any]:
     return [found.get(key) for key in keys]
 
 
+# Statements are built once: building one (and an aliased() entity) per call cost more
+# Python time than running it. Each takes the keys as one expanding parameter, `ids`.
+_IDS = bindparam("ids", expanding=True)
+_NAMES = bindparam("names", expanding=True)
+_NAMES_TO_IDS = union_all(
+    # Slugs are lowercase by constraint, so the unique index on slug serves this directly.
+    select(Model.slug.label("name"), Model.id.label("model_id")).where(Model.slug.in_(_NAMES)),
+    select(func.lower(ModelAlias.alias).label("name"), ModelAlias.model_id.label("model_id")).where(
+        func.lower(ModelAlias.alias).in_(_NAMES)
+    ),
+)
+_ALL_NAMES = union_all(select(Model.slug), select(ModelAlias.alias))
+# The hot reads return Core rows, not ORM instances: a row has the mapped class's attribute
+# names (every column attribute is named as its column) and is only read, so it stands in
+# for the instance without identity-map bookkeeping. `rows_as` records that stand-in.
+_MODELS = select(Model.__table__).where(Model.id.in_(_IDS))
+_ORGANIZATIONS = select(Organization.__table__).where(Organization.id.in_(_IDS))
+_LICENSES = select(License.__table__).where(License.id.in_(_IDS))
+_SOURCES = select(Source.__table__).where(Source.id.in_(_IDS))
+_ALIASES = (
+    select(ModelAlias.model_id, ModelAlias.alias)
+    .where(ModelAlias.model_id.in_(_IDS))
+    .order_by(ModelAlias.alias)
+)
+_VARIANTS = (
+    select(ModelVariant.__table__)
+    .where(ModelVariant.model_id.in_(_IDS))
+    .order_by(ModelVariant.sort_order, ModelVariant.id)
+)
+_PRICES = (
+    select(Price.__table__)
+    .where(Price.model_id.in_(_IDS))
+    .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
+)
+_CAPABILITIES = (
+    select(Capability, Task)
+    .join(Task, Task.id == Capability.task_id)
+    .where(Capability.model_id.in_(_IDS))
+    .order_by(Task.sort_order, Task.slug)
+)
+_COLLECTIONS = (
+    select(CollectionMember.model_id, Collection)
+    .join(Collection, Collection.id == CollectionMember.collection_id)
+    .where(CollectionMember.model_id.in_(_IDS))
+    .order_by(Collection.sort_order, Collection.slug)
+)
+_SUBJECT, _RELATED = aliased(Model), aliased(Model)
+_LINEAGE = (
+    select(ModelLineage, _SUBJECT, _RELATED)
+    .join(_SUBJECT, _SUBJECT.id == ModelLineage.model_id)
+    .join(_RELATED, _RELATED.id == ModelLineage.related_model_id)
+    .where(or_(ModelLineage.model_id.in_(_IDS), ModelLineage.related_model_id.in_(_IDS)))
+    .order_by(ModelLineage.id)
+)
+
+
+def _keys(ids: Sequence[int]) -> dict[str, list[int]]:
+    return {"ids": list(ids)}
+
+
 async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str, int]:
     """Lower-cased slug or alias -> model id, for the names that exist."""
     lowered = sorted({name.lower() for name in names})
-    # Slugs are lowercase by constraint, so the unique index on slug serves this directly.
-    by_slug = select(Model.slug.label("name"), Model.id.label("model_id")).where(
-        Model.slug.in_(lowered)
-    )
-    by_alias = select(
-        func.lower(ModelAlias.alias).label("name"), ModelAlias.model_id.label("model_id")
-    ).where(func.lower(ModelAlias.alias).in_(lowered))
-    rows = await session.execute(union_all(by_slug, by_alias))
+    rows = await session.execute(_NAMES_TO_IDS, {"names": lowered})
     return {name: model_id for name, model_id in rows}
 
 
 async def all_names(session: AsyncSession) -> list[str]:
     """Every slug and alias, for suggestions when a name is unknown."""
-    rows = await session.execute(union_all(select(Model.slug), select(ModelAlias.alias)))
+    rows = await session.execute(_ALL_NAMES)
     return [name for (name,) in rows]
 
 
+def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:
+    """Core rows of `cls`'s table, read as instances of it (same attribute names, read-only)."""
+    return cast(list[T], list(rows))
+
+
 async def models_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Model | None]:
-    rows = (await session.scalars(select(Model).where(Model.id.in_(ids)))).all()
+    rows = rows_as(Model, (await session.execute(_MODELS, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
 async def organizations_by_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[Organization | None]:
-    rows = (await session.scalars(select(Organization).where(Organization.id.in_(ids)))).all()
+    rows = rows_as(Organization, (await session.execute(_ORGANIZATIONS, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
 async def licenses_by_id(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:
-    rows = (await session.scalars(select(License).where(License.id.in_(ids)))).all()
+    rows = rows_as(License, (await session.execute(_LICENSES, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
 async def sources_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Source | None]:
-    rows = (await session.scalars(select(Source).where(Source.id.in_(ids)))).all()
+    rows = rows_as(Source, (await session.execute(_SOURCES, _keys(ids))).all())
     return _by_id(rows, ids)
 
 
 async def aliases_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[str]]:
-    rows = await session.execute(
-        select(ModelAlias.model_id, ModelAlias.alias)
-        .where(ModelAlias.model_id.in_(ids))
-        .order_by(ModelAlias.alias)
-    )
+    rows = await session.execute(_ALIASES, _keys(ids))
     return _grouped(rows.all(), ids)  # type: ignore[arg-type]
 
 
 async def variants_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[ModelVariant]]:
-    rows = await session.scalars(
-        select(ModelVariant)
-        .where(ModelVariant.model_id.in_(ids))
-        .order_by(ModelVariant.sort_order, ModelVariant.id)
-    )
+    rows = rows_as(ModelVariant, (await session.execute(_VARIANTS, _keys(ids))).all())
     return _grouped([(v.model_id, v) for v in rows], ids)
 
 
 async def prices_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[Price]]:
     """Every price row (history included), oldest first."""
-    rows = await session.scalars(
-        select(Price)
-        .where(Price.model_id.in_(ids))
-        .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
-    )
+    rows = rows_as(Price, (await session.execute(_PRICES, _keys(ids))).all())
     return _grouped([(p.model_id, p) for p in rows], ids)
 
 
 async def capabilities_by_model(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[list[CapabilityRow]]:
-    rows = await session.execute(
-        select(Capability, Task)
-        .join(Task, Task.id == Capability.task_id)
-        .where(Capability.model_id.in_(ids))
-        .order_by(Task.sort_order, Task.slug)
-    )
+    rows = await session.execute(_CAPABILITIES, _keys(ids))
     return _grouped([(c.model_id, CapabilityRow(c, t)) for c, t in rows], ids)
 
 
 async def collections_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[Collection]]:
-    rows = await session.execute(
-        select(CollectionMember.model_id, Collection)
-        .join(Collection, Collection.id == CollectionMember.collection_id)
-        .where(CollectionMember.model_id.in_(ids))
-        .order_by(Collection.sort_order, Collection.slug)
-    )
+    rows = await session.execute(_COLLECTIONS, _keys(ids))
     return _grouped(rows.all(), ids)  # type: ignore[arg-type]
 
 
 async def lineage_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[LineageRow]]:
     """Links in both directions, so PaliGemma sees that PaliGemma 2 succeeds it."""
-    subject, related = aliased(Model), aliased(Model)
-    rows = await session.execute(
-        select(ModelLineage, subject, related)
-        .join(subject, subject.id == ModelLineage.model_id)
-        .join(related, related.id == ModelLineage.related_model_id)
-        .where(or_(ModelLineage.model_id.in_(ids), ModelLineage.related_model_id.in_(ids)))
-        .order_by(ModelLineage.id)
-    )
+    rows = await session.execute(_LINEAGE, _keys(ids))
     pairs: list[tuple[int, LineageRow]] = []
     for link, subject_model, related_model in rows:
         if link.model_id in ids:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalog.errors import UserInputError
-from service.catalog.reads import current_price_subquery
+from service.catalog.reads import current_price_subquery, rows_as
 from service.models import (
     Capability,
     Collection,
@@ -166,7 +166,7 @@ def _sort_key(field: OrderField, descending: bool, prices: Any) -> ColumnElement
 
 def _filtered(f: ModelFilter, on: date) -> tuple[Select[Any], Any]:
     prices = current_price_subquery(on).subquery("current_price")
-    query = select(Model).outerjoin(prices, prices.c.model_id == Model.id)
+    query = select(Model.__table__).outerjoin(prices, prices.c.model_id == Model.id)
     return query.where(*_conditions(f, prices)), prices
 
 
@@ -210,8 +210,8 @@ async def search_models(
     if backward:
         page.reverse()
     return Page(
-        models=[model for model, _ in page],
-        cursors=[_encode_cursor(sort_key, model.id) for model, sort_key in page],
+        models=rows_as(Model, page),
+        cursors=[_encode_cursor(row.sort_key, row.id) for row in page],
         has_next_page=(before is not None) if backward else more,
         has_previous_page=more if backward else (after is not None),
     )

@@ -1,31 +1,20 @@
-"""A response cache for public reads, invalidated by any write.
+"""The response cache: encoded answers of public reads, valid for one catalog version.
 
-Every write to the catalog (mutation, seed, import) adds audit rows in its own transaction, so
-the newest audit id is a version of the whole catalog: one indexed lookup per request tells
-whether a cached answer is still true. Only error-free queries whose root fields are all
-public reads are cached; the key also holds the variables and today's date, on which prices
-in force depend.
+An entry is the answer's bytes and its ETag, keyed by the request (document, operation name,
+variables) and today's date (prices in force depend on it). The cache holds answers of one
+catalog version at a time: when the version moves, every entry is dropped at once, and an
+answer computed while the version moved is not kept. It is bounded in bytes and entries.
+Only error-free queries whose root fields are all public reads are cached.
 """
 
-import json
+import hashlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from datetime import date
+from collections.abc import Iterator
+from dataclasses import dataclass
 from threading import Lock
-from typing import Any
 
-from graphql import (
-    DocumentNode,
-    ExecutionResult,
-    FieldNode,
-    OperationDefinitionNode,
-    OperationType,
-)
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
-
-from service.models import AuditEntry
 
 PUBLIC_ROOT_FIELDS = frozenset(
     {
@@ -44,38 +33,75 @@ PUBLIC_ROOT_FIELDS = frozenset(
         "__typename",
     }
 )
+_ENTRY_OVERHEAD = 200  # bytes of bookkeeping per entry, beside its key and body
+
+Key = tuple[str, str | None, bytes, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> "CachedAnswer":
+        return cls(body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
 
 
 class ResponseCache:
-    """A small LRU of execution results, shared by the requests of one app."""
+    """An LRU of encoded answers for one catalog version, bounded in bytes and in entries."""
 
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], ExecutionResult] = OrderedDict()
+    def __init__(self, max_entries: int, max_bytes: int):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Key, CachedAnswer] = OrderedDict()
+        self._bytes = 0
+        self._version: int | None = None
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple[Any, ...]) -> ExecutionResult | None:
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Key, version: int) -> CachedAnswer | None:
         with self._lock:
-            result = self._entries.get(key)
-            if result is None:
+            if version != self._version:
+                self._reset(version)
+            answer = self._entries.get(key)
+            if answer is None:
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return result
+            return answer
 
-    def put(self, key: tuple[Any, ...], result: ExecutionResult) -> None:
+    def put(self, key: Key, version: int, answer: CachedAnswer) -> None:
+        cost = _cost(key, answer)
         with self._lock:
-            self._entries[key] = result
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if version != self._version or cost > self.max_bytes:
+                return  # computed under a version that has moved on, or too big to keep
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= _cost(key, old)
+            self._entries[key] = answer
+            self._bytes += cost
+            while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
+                evicted_key, evicted = self._entries.popitem(last=False)
+                self._bytes -= _cost(evicted_key, evicted)
+
+    def _reset(self, version: int) -> None:
+        self._entries.clear()
+        self._bytes = 0
+        self._version = version
 
 
-async def catalog_version(session: AsyncSession) -> int:
-    return await session.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))) or 0
+def _cost(key: Key, answer: CachedAnswer) -> int:
+    return len(key[0]) + len(key[2]) + len(answer.body) + _ENTRY_OVERHEAD
 
 
 def _operation(document: DocumentNode | None, name: str | None) -> OperationDefinitionNode | None:
@@ -87,38 +113,22 @@ def _operation(document: DocumentNode | None, name: str | None) -> OperationDefi
     return next((o for o in operations if o.name and o.name.value == name), None)
 
 
-def _cacheable(operation: OperationDefinitionNode | None) -> bool:
+def is_public_read(operation: OperationDefinitionNode | None) -> bool:
     if operation is None or operation.operation != OperationType.QUERY:
         return False
     fields = operation.selection_set.selections
     return all(isinstance(f, FieldNode) and f.name.value in PUBLIC_ROOT_FIELDS for f in fields)
 
 
-class CachedReads(SchemaExtension):
-    """Answer a repeated public query from the cache while the catalog has not changed."""
+class MarkCacheable(SchemaExtension):
+    """Tell the front door whether the executed operation is a public read it may cache, or
+    one that may have written."""
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
-        context = ctx.context
-        cache: ResponseCache | None = getattr(context, "response_cache", None)
         operation = _operation(ctx.graphql_document, ctx.operation_name)
-        if cache is None or not _cacheable(operation):
-            yield
-            return
-        version = await context.run(catalog_version)
-        key = (
-            ctx.query,
-            ctx.operation_name,
-            json.dumps(ctx.variables or {}, sort_keys=True, default=str),
-            version,
-            date.today().isoformat(),
-        )
-        cached = cache.get(key)
-        if cached is not None:
-            ctx.result = cached
-            yield
-            return
+        context = ctx.context
+        if hasattr(context, "cacheable"):
+            context.cacheable = is_public_read(operation)
+            context.may_write = operation is not None and operation.operation != OperationType.QUERY
         yield
-        result = ctx.result
-        if isinstance(result, ExecutionResult) and not result.errors:
-            cache.put(key, result)

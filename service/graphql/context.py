@@ -1,10 +1,10 @@
-"""The per-request context: one database session and fresh DataLoaders."""
+"""The per-request context: one database session for all reads, and fresh DataLoaders."""
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,38 +13,55 @@ from strawberry.fastapi import BaseContext
 
 from service.catalog import reads
 from service.config import Settings
-from service.graphql.cache import ResponseCache
+from service.models import Collection, License, Model, ModelVariant, Organization, Price
 
 T = TypeVar("T")
-Batch = Callable[[AsyncSession, Sequence[Any]], Awaitable[list[Any]]]
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Batch(Generic[K, V]):
+    """A set-based read (one statement for any number of keys) run on the request's session."""
+
+    def __init__(
+        self,
+        read: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]],
+        run: Callable[..., Awaitable[list[V]]],
+    ):
+        self._read = read
+        self._run = run
+
+    async def __call__(self, keys: list[K]) -> list[V]:
+        return await self._run(self._read, keys)
+
+
+def _loader(
+    read: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]],
+    run: Callable[..., Awaitable[list[V]]],
+) -> DataLoader[K, V]:
+    return DataLoader(load_fn=Batch(read, run))
 
 
 class Loaders:
     """One DataLoader per set-based read; each batch is one SQL statement."""
 
-    def __init__(self, run: Callable[[Batch, Sequence[Any]], Awaitable[list[Any]]]):
-        def loader(batch: Batch) -> DataLoader[Any, Any]:
-            async def load(keys: list[Any]) -> list[Any]:
-                return await run(batch, keys)
-
-            return DataLoader(load_fn=load)
-
-        self.model = loader(reads.models_by_id)
-        self.organization = loader(reads.organizations_by_id)
-        self.license = loader(reads.licenses_by_id)
-        self.source = loader(reads.sources_by_id)
-        self.aliases = loader(reads.aliases_by_model)
-        self.variants = loader(reads.variants_by_model)
-        self.prices = loader(reads.prices_by_model)
-        self.capabilities = loader(reads.capabilities_by_model)
-        self.collections = loader(reads.collections_by_model)
-        self.lineage = loader(reads.lineage_by_model)
-        self.citations = loader(reads.citations_by_model)
-        self.conflicts = loader(reads.conflicts_by_model)
-        self.models_of_organization = loader(reads.models_by_organization)
-        self.models_of_license = loader(reads.models_by_license)
-        self.models_of_task = loader(reads.models_by_task)
-        self.models_of_collection = loader(reads.models_by_collection)
+    def __init__(self, run: Callable[..., Awaitable[Any]]):
+        self.model = _loader(reads.models_by_id, run)
+        self.organization = _loader(reads.organizations_by_id, run)
+        self.license = _loader(reads.licenses_by_id, run)
+        self.source = _loader(reads.sources_by_id, run)
+        self.aliases = _loader(reads.aliases_by_model, run)
+        self.variants = _loader(reads.variants_by_model, run)
+        self.prices = _loader(reads.prices_by_model, run)
+        self.capabilities = _loader(reads.capabilities_by_model, run)
+        self.collections = _loader(reads.collections_by_model, run)
+        self.lineage = _loader(reads.lineage_by_model, run)
+        self.citations = _loader(reads.citations_by_model, run)
+        self.conflicts = _loader(reads.conflicts_by_model, run)
+        self.models_of_organization = _loader(reads.models_by_organization, run)
+        self.models_of_license = _loader(reads.models_by_license, run)
+        self.models_of_task = _loader(reads.models_by_task, run)
+        self.models_of_collection = _loader(reads.models_by_collection, run)
 
 
 @dataclass
@@ -52,21 +69,70 @@ class Context(BaseContext):
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings
     engine: Engine  # the synchronous engine the write path runs on
-    response_cache: ResponseCache | None = None
     today: date = field(default_factory=date.today)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     loaders: Loaders = field(init=False)
+    # Set by the front door when the executed operation is a public read it may cache.
+    cacheable: bool = False
+    may_write: bool = False  # a mutation ran: the front door reads the version it produced
+    _session: AsyncSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
         self.loaders = Loaders(self.run)
 
     async def run(self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        """Run one read on a pooled connection, returned as soon as the read is done.
+        """Run one read on the request's session.
 
-        A request holds a connection only while a statement runs, not while GraphQL builds
-        the response, so many concurrent requests share a small pool. Reads of one request
-        run one at a time, so a request never takes more than one connection.
+        The session checks one pooled connection out at the first read and keeps it for the
+        request's other reads (one checkout per request, not per read); `close()` returns it.
+        Reads of one request run one at a time on it.
         """
-        async with self.lock, self.sessions() as session:
-            return await read(session, *args, **kwargs)
+        async with self.lock:
+            if self._session is None:
+                self._session = self.sessions()
+            return await read(self._session, *args, **kwargs)
+
+    async def close(self) -> None:
+        """Return the request's connection to the pool (ending its read-only transaction)."""
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+
+class LoaderReads:
+    """The comparison service's reads through the request's DataLoaders (batched, primed)."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.loaders = context.loaders
+
+    async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
+        return await self.context.run(reads.names_to_ids, names)
+
+    async def all_names(self) -> list[str]:
+        return await self.context.run(reads.all_names)
+
+    async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
+        return await self.loaders.model.load_many(ids)
+
+    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]:
+        return await self.loaders.organization.load_many(ids)
+
+    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]:
+        return await self.loaders.license.load_many(ids)
+
+    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]:
+        return await self.loaders.variants.load_many(ids)
+
+    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]:
+        return await self.loaders.prices.load_many(ids)
+
+    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[reads.CapabilityRow]]:
+        return await self.loaders.capabilities.load_many(ids)
+
+    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]:
+        return await self.loaders.collections.load_many(ids)
+
+    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[reads.LineageRow]]:
+        return await self.loaders.lineage.load_many(ids)

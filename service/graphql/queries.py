@@ -1,6 +1,5 @@
 """The Query root: catalog lookups, the filtered listing and comparisons."""
 
-import asyncio
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -8,11 +7,11 @@ from typing import Annotated, Any
 
 import strawberry
 
-from service import compare as logic
+from service.catalog import compare as comparison
 from service.catalog import reads, search
-from service.catalog.errors import UserInputError, closest, suggest
+from service.catalog.errors import UserInputError, suggest
 from service.graphql.auth import admin_actor
-from service.graphql.context import Context
+from service.graphql.context import Context, LoaderReads
 from service.graphql.inputs import sent
 from service.graphql.types.audit import AuditEntryType
 from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
@@ -27,8 +26,6 @@ from service.graphql.types.common import (
 from service.graphql.types.comparison import Comparison, WorkloadInput, from_logic
 from service.graphql.types.model import CtxInfo, LicenseType, ModelType
 from service.models import Collection, License, Model, Organization, Source, Task
-
-MIN_COMPARED, MAX_COMPARED = 2, 10
 
 
 @strawberry.enum
@@ -111,18 +108,7 @@ def _to_search_filter(given: ModelFilter | None) -> search.ModelFilter:
 
 async def resolve_models(ctx: Context, names: list[str]) -> list[Model]:
     """Models by slug or alias, any case; unknown names answer with suggestions."""
-    ids = await ctx.run(reads.names_to_ids, names)
-    unknown = [name for name in names if name.lower() not in ids]
-    if unknown:
-        known = await ctx.run(reads.all_names)
-        lowered = [k.lower() for k in known]
-        details = "; ".join(f"unknown model {name!r}{suggest(name, lowered)}" for name in unknown)
-        error = UserInputError(details, "models" if len(names) > 1 else "slug", "NOT_FOUND")
-        error.extensions["unknown"] = unknown
-        error.extensions["suggestions"] = {name: closest(name, lowered) for name in unknown}
-        raise error
-    rows = await ctx.loaders.model.load_many([ids[name.lower()] for name in names])
-    return list(rows)
+    return await comparison.find_models(LoaderReads(ctx), names)
 
 
 async def _one(ctx: Context, cls: type[Any], slug: str, kind: str) -> Any:
@@ -131,38 +117,6 @@ async def _one(ctx: Context, cls: type[Any], slug: str, kind: str) -> Any:
         slugs = [r.slug for r in await ctx.run(reads.listing, cls)]
         raise UserInputError(f"unknown {kind} {slug!r}{suggest(slug, slugs)}", "slug", "NOT_FOUND")
     return row
-
-
-async def load_comparison_data(ctx: Context, models: list[Model]) -> list[logic.ModelData]:
-    loaders = ctx.loaders
-    ids = [m.id for m in models]
-    org_ids = [m.organization_id for m in models if m.organization_id is not None]
-    license_ids = [m.license_id for m in models if m.license_id is not None]
-    results = await asyncio.gather(
-        loaders.organization.load_many(org_ids),
-        loaders.license.load_many(license_ids),
-        loaders.variants.load_many(ids),
-        loaders.prices.load_many(ids),
-        loaders.capabilities.load_many(ids),
-        loaders.collections.load_many(ids),
-        loaders.lineage.load_many(ids),
-    )
-    orgs = {o.id: o for o in results[0]}
-    licenses = {lic.id: lic for lic in results[1]}
-    variants, prices, capabilities, collections, lineage = results[2:]
-    return [
-        logic.ModelData(
-            model=m,
-            organization=orgs.get(m.organization_id) if m.organization_id else None,
-            license=licenses.get(m.license_id) if m.license_id else None,
-            variants=variants[i],
-            prices=prices[i],
-            capabilities=capabilities[i],
-            collections=collections[i],
-            lineage=lineage[i],
-        )
-        for i, m in enumerate(models)
-    ]
 
 
 @strawberry.type
@@ -292,40 +246,11 @@ class Query:
         ] = None,
     ) -> Comparison:
         ctx = info.context
-        if not MIN_COMPARED <= len(models) <= MAX_COMPARED:
-            raise UserInputError(
-                f"compare takes {MIN_COMPARED} to {MAX_COMPARED} models (got {len(models)})",
-                "models",
-            )
-        rows = await resolve_models(ctx, models)
-        _refuse_duplicates(models, rows)
-        data = await load_comparison_data(ctx, rows)
-        result = logic.compare(
-            data,
+        result = await comparison.compare_models(
+            LoaderReads(ctx),
+            models,
             as_of=as_of or ctx.today,
             min_shared_demo_tasks=ctx.settings.min_shared_demo_tasks,
-            workload=_workload(workload),
+            workload=vars(workload) if workload is not None else None,
         )
         return from_logic(result)
-
-
-def _refuse_duplicates(names: list[str], rows: list[Model]) -> None:
-    seen: dict[int, str] = {}
-    for name, row in zip(names, rows, strict=True):
-        if row.id in seen:
-            raise UserInputError(
-                f"{seen[row.id]!r} and {name!r} are the same model ({row.slug}); "
-                "list each model once",
-                "models",
-            )
-        seen[row.id] = name
-
-
-def _workload(given: WorkloadInput | None) -> logic.Workload | None:
-    if given is None:
-        return None
-    counts = vars(given)
-    negative = [name for name, value in counts.items() if value < 0]
-    if negative:
-        raise UserInputError(f"workload token counts must be 0 or more ({negative[0]})", "workload")
-    return logic.Workload(**counts)

@@ -1,27 +1,58 @@
-"""Mount the schema on FastAPI with a per-request context."""
+"""Mount /graphql: the front door (cache, ETag, own body handling) before Strawberry's router."""
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.fastapi import GraphQLRouter
 
+from service.catalog.version import VersionFollower
 from service.config import Settings
 from service.graphql.cache import ResponseCache
 from service.graphql.context import Context
+from service.graphql.front_door import GraphQLFrontDoor
 from service.graphql.schema import build_schema
 
+GRAPHQL_PATH = "/graphql"
 
-def graphql_router(
-    sessions: async_sessionmaker, engine: Engine, settings: Settings
-) -> GraphQLRouter:
-    cache = ResponseCache(settings.response_cache_size) if settings.response_cache_size else None
 
-    async def context(request: Request) -> Context:
-        return Context(sessions=sessions, settings=settings, engine=engine, response_cache=cache)
+def mount_graphql(
+    app: FastAPI,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: Engine,
+    settings: Settings,
+    versions: VersionFollower | None,
+) -> GraphQLFrontDoor:
+    """Serve /graphql; Strawberry's router still answers what the front door does not take."""
+    schema = build_schema(introspection=settings.introspection_on, mask_errors=settings.mask_errors)
+    cache = (
+        ResponseCache(settings.response_cache_size, settings.response_cache_mb * 1024 * 1024)
+        if settings.response_cache_size
+        else None
+    )
 
-    return GraphQLRouter(
-        build_schema(introspection=settings.introspection_on, mask_errors=settings.mask_errors),
-        context_getter=context,
+    def make_context(request: Request) -> Context:
+        context = Context(sessions=sessions, settings=settings, engine=engine)
+        context.request = request
+        return context
+
+    async def strawberry_context(request: Request) -> Context:
+        return make_context(request)
+
+    strawberry_router = GraphQLRouter(
+        schema,
+        context_getter=strawberry_context,
         graphql_ide="graphiql" if settings.graphiql_on else None,
         allow_queries_via_get=True,
     )
+    fallback = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    fallback.include_router(strawberry_router, prefix=GRAPHQL_PATH)
+    door = GraphQLFrontDoor(
+        schema=schema,
+        fallback=fallback,
+        make_context=make_context,
+        cache=cache,
+        versions=versions,
+        graphiql=settings.graphiql_on,
+    )
+    app.add_route(GRAPHQL_PATH, door)
+    return door

@@ -24,7 +24,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from service.catalog.errors import UserInputError
-from service.graphql.cache import CachedReads
+from service.graphql.cache import MarkCacheable
 from service.graphql.limits import GrowingListNesting, request_problems
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
@@ -182,7 +182,7 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = True) -> Sch
     """The schema; production turns introspection (and the schema hints in errors) off."""
     extensions: list[Any] = [
         OperationMetrics,
-        CachedReads,
+        MarkCacheable,
         # Parsing and validating the same documents again is most of a request's CPU.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),

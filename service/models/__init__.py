@@ -2,6 +2,7 @@
 
 from service.models.admin import ApiToken, AuditEntry
 from service.models.base import Base
+from service.models.catalog_state import CatalogState
 from service.models.collection import Collection, CollectionMember
 from service.models.license import License
 from service.models.model import Model, ModelAlias, ModelCitation, ModelLineage, ModelVariant
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Capability",
+    "CatalogState",
     "Collection",
     "CollectionMember",
     "FactClaim",

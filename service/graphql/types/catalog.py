@@ -10,18 +10,14 @@ from service.models import Collection, Organization, Task
 @strawberry.type(name="Organization")
 class OrganizationType:
     row: strawberry.Private[Organization]
+    slug: str = strawberry.field(default="")
+    name: str = strawberry.field(default="")
+    website: str | None = strawberry.field(default=None)
 
-    @strawberry.field
-    def slug(self) -> str:
-        return self.row.slug
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def website(self) -> str | None:
-        return self.row.website
+    def __post_init__(self) -> None:
+        self.slug = self.row.slug
+        self.name = self.row.name
+        self.website = self.row.website
 
     @strawberry.field
     async def source(self, info: CtxInfo) -> SourceType | None:

@@ -7,8 +7,8 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
-from service import compare as logic
 from service import display
+from service.catalog import compare as logic
 from service.graphql.types.catalog import TaskType
 from service.graphql.types.common import FactState
 from service.graphql.types.model import ModelType, PriceType

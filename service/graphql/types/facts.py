@@ -1,9 +1,12 @@
 """Values that can be missing carry their state, a display text and, on request, sources."""
 
 from datetime import date
+from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
+from service.catalog.reads import CitationRow
 from service.graphql.types.common import (
     BigInt,
     Citation,
@@ -11,14 +14,32 @@ from service.graphql.types.common import (
     Disclosure,
     FactState,
     Modality,
+    SourceType,
 )
+
+
+def citation(row: CitationRow) -> Citation:
+    return Citation(
+        field=row.field,
+        quote=row.quote,
+        source=SourceType(row=row.source),
+        value=row.value,
+        external_id=row.external_id,
+    )
 
 
 @strawberry.interface(description="A value with its state, display text and sources.")
 class Fact:
     state: FactState
     display: str = strawberry.field(description="The value as a comparison page prints it.")
-    sources: list[Citation] = strawberry.field(description="Where the value comes from.")
+    # Sources are read only when asked for: a listing that shows values needs no citations.
+    model_id: strawberry.Private[int]
+    field_name: strawberry.Private[str]
+
+    @strawberry.field(description="Where the value comes from.")
+    async def sources(self, info: Info[Any, None]) -> list[Citation]:
+        rows = await info.context.loaders.citations.load(self.model_id)
+        return [citation(r) for r in rows if r.field == self.field_name]
 
 
 @strawberry.type

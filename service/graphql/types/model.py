@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from service import display
-from service.catalog.reads import CapabilityRow, CitationRow, LineageRow, price_in_force
+from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
 from service.graphql.context import Context
 from service.graphql.types.common import (
     Citation,
@@ -27,6 +27,7 @@ from service.graphql.types.facts import (
     ModalitiesFact,
     ParametersFact,
     TextFact,
+    citation,
 )
 from service.models import FactConflict, License, Model, ModelVariant, Price
 from service.models import base as vocab
@@ -123,30 +124,23 @@ class VariantType:
 class PriceType:
     row: strawberry.Private[Price]
     variant: str | None = strawberry.field(description="Variant slug, when not model-wide.")
+    currency: str = strawberry.field(default="")
+    input_per_mtok: Decimal | None = strawberry.field(default=None)
+    output_per_mtok: Decimal | None = strawberry.field(default=None)
+    cached_input_per_mtok: Decimal | None = strawberry.field(default=None)
+    effective_from: date | None = strawberry.field(
+        default=None, description="Null: since a date the source does not give."
+    )
+    effective_to: date | None = strawberry.field(default=None, description="Null: still in force.")
 
-    @strawberry.field
-    def currency(self) -> str:
-        return self.row.currency
-
-    @strawberry.field
-    def input_per_mtok(self) -> Decimal | None:
-        return display.plain(self.row.input_per_mtok)
-
-    @strawberry.field
-    def output_per_mtok(self) -> Decimal | None:
-        return display.plain(self.row.output_per_mtok)
-
-    @strawberry.field
-    def cached_input_per_mtok(self) -> Decimal | None:
-        return display.plain(self.row.cached_input_per_mtok)
-
-    @strawberry.field(description="Null: since a date the source does not give.")
-    def effective_from(self) -> date | None:
-        return self.row.effective_from
-
-    @strawberry.field(description="Null: still in force.")
-    def effective_to(self) -> date | None:
-        return self.row.effective_to
+    def __post_init__(self) -> None:
+        row = self.row
+        self.currency = row.currency
+        self.input_per_mtok = display.plain(row.input_per_mtok)
+        self.output_per_mtok = display.plain(row.output_per_mtok)
+        self.cached_input_per_mtok = display.plain(row.cached_input_per_mtok)
+        self.effective_from = row.effective_from
+        self.effective_to = row.effective_to
 
     @strawberry.field
     async def source(self, info: CtxInfo) -> SourceType | None:
@@ -223,21 +217,6 @@ class LineageLinkType:
         return await _source(info, self.row.link.source_id)
 
 
-async def _citations(info: CtxInfo, model_id: int, field: str) -> list[Citation]:
-    rows = await info.context.loaders.citations.load(model_id)
-    return [_citation(r) for r in rows if r.field == field]
-
-
-def _citation(row: CitationRow) -> Citation:
-    return Citation(
-        field=row.field,
-        quote=row.quote,
-        source=SourceType(row=row.source),
-        value=row.value,
-        external_id=row.external_id,
-    )
-
-
 @strawberry.type(description="A data set whose value differs from the one shown.")
 class FactConflictType:
     row: strawberry.Private[FactConflict]
@@ -267,33 +246,28 @@ class FactConflictType:
         return self.row.chosen_by
 
 
-def _state(known: bool, state: str = "unknown") -> vocab.FactState:
-    return vocab.FactState.KNOWN if known else vocab.FactState(state)
-
-
 @strawberry.type(name="Model")
 class ModelType:
     row: strawberry.Private[Model]
+    # Plain values are copied from the row once: a field without a resolver is served by
+    # attribute lookup, far cheaper than a resolver call per field per node.
+    slug: str = strawberry.field(
+        default="", description="Canonical slug; lookups also accept any alias, in any case."
+    )
+    name: str = strawberry.field(default="")
+    family: str | None = strawberry.field(default=None)
+    version: int = strawberry.field(
+        default=0, description="Bumped by every change; send it back as expectedVersion."
+    )
+    status: ModelStatus = strawberry.field(default=vocab.ModelStatus.ACTIVE)
 
-    @strawberry.field(description="Canonical slug; lookups also accept any alias, in any case.")
-    def slug(self) -> str:
-        return self.row.slug
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def family(self) -> str | None:
-        return self.row.family
-
-    @strawberry.field(description="Bumped by every change; send it back as expectedVersion.")
-    def version(self) -> int:
-        return self.row.version
-
-    @strawberry.field
-    def status(self) -> ModelStatus:
-        return vocab.ModelStatus(self.row.status)
+    def __post_init__(self) -> None:
+        row = self.row
+        self.slug = row.slug
+        self.name = row.name
+        self.family = row.family
+        self.version = row.version
+        self.status = vocab.ModelStatus(row.status)
 
     @strawberry.field
     async def aliases(self, info: CtxInfo) -> list[str]:
@@ -315,42 +289,43 @@ class ModelType:
         return LicenseType(row=await info.context.loaders.license.load(self.row.license_id))
 
     @strawberry.field(description="OPEN or CLOSED.")
-    async def category(self, info: CtxInfo) -> TextFact:
-        value = self.row.category
+    def category(self) -> TextFact:
+        shown = display.text_fact(self.row.category)
         return TextFact(
-            value=value,
-            state=_state(value is not None),
-            display=value or display.missing("unknown"),
-            sources=await _citations(info, self.row.id, "category"),
+            value=self.row.category,
+            state=vocab.FactState(shown.state),
+            display=shown.display,
+            model_id=self.row.id,
+            field_name="category",
         )
 
     @strawberry.field
-    async def open_weights(self, info: CtxInfo) -> BoolFact:
-        value = self.row.open_weights
-        shown = display.missing("unknown") if value is None else ("Yes" if value else "No")
+    def open_weights(self) -> BoolFact:
+        shown = display.yes_no_fact(self.row.open_weights)
         return BoolFact(
-            value=value,
-            state=_state(value is not None),
-            display=shown,
-            sources=await _citations(info, self.row.id, "open_weights"),
+            value=self.row.open_weights,
+            state=vocab.FactState(shown.state),
+            display=shown.display,
+            model_id=self.row.id,
+            field_name="open_weights",
         )
 
     @strawberry.field
-    async def input_modalities(self, info: CtxInfo) -> ModalitiesFact:
-        return await self._modalities(info, "input_modalities", self.row.input_modalities)
+    def input_modalities(self) -> ModalitiesFact:
+        return self._modalities("input_modalities", self.row.input_modalities)
 
     @strawberry.field
-    async def output_modalities(self, info: CtxInfo) -> ModalitiesFact:
-        return await self._modalities(info, "output_modalities", self.row.output_modalities)
+    def output_modalities(self) -> ModalitiesFact:
+        return self._modalities("output_modalities", self.row.output_modalities)
 
-    async def _modalities(
-        self, info: CtxInfo, field: str, values: list[str] | None
-    ) -> ModalitiesFact:
+    def _modalities(self, field: str, values: list[str] | None) -> ModalitiesFact:
+        shown = display.modalities_fact(values)
         return ModalitiesFact(
             value=[vocab.Modality(v) for v in values] if values is not None else None,
-            state=_state(values is not None),
-            display=", ".join(values) if values else display.missing("unknown"),
-            sources=await _citations(info, self.row.id, field),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
+            model_id=self.row.id,
+            field_name=field,
         )
 
     @strawberry.field(description="'multimodal' when the model handles more than one modality.")
@@ -361,51 +336,52 @@ class ModelType:
         return "multimodal" if len(kinds) > 1 else kinds.pop()
 
     @strawberry.field
-    async def release_date(self, info: CtxInfo) -> DateFact:
+    def release_date(self) -> DateFact:
         value, precision = self.row.release_date, self.row.release_date_precision
+        shown = display.release_fact(value, precision)
         return DateFact(
             value=value,
             precision=vocab.DatePrecision(precision) if precision else None,
-            state=_state(value is not None),
-            display=display.release(value, precision)
-            if value and precision
-            else display.missing("unknown"),
-            sources=await _citations(info, self.row.id, "release_date"),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
+            model_id=self.row.id,
+            field_name="release_date",
         )
 
     @strawberry.field(description="Context window in tokens.")
-    async def context_window(self, info: CtxInfo) -> IntFact:
+    def context_window(self) -> IntFact:
         value = self.row.context_window
-        state = self.row.context_window_state
+        shown = display.context_window_fact(value, self.row.context_window_state)
         return IntFact(
             value=value,
-            state=vocab.FactState(state),
-            display=display.tokens(value) if value is not None else display.missing(state),
-            sources=await _citations(info, self.row.id, "context_window"),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
+            model_id=self.row.id,
+            field_name="context_window",
         )
 
     @strawberry.field
-    async def parameters(self, info: CtxInfo) -> ParametersFact:
+    def parameters(self) -> ParametersFact:
         value = self.row.parameter_count
-        disclosure = vocab.Disclosure(self.row.parameters_state)
-        known = value is not None
-        shown = display.parameters(value) if known else display.missing(disclosure.value)
+        shown = display.parameters_fact(value, self.row.parameters_state)
         return ParametersFact(
             value=value,
-            disclosure=disclosure,
-            state=_state(known, disclosure.value),
-            display=shown,
-            sources=await _citations(info, self.row.id, "parameters"),
+            disclosure=vocab.Disclosure(self.row.parameters_state),
+            state=vocab.FactState(shown.state),
+            display=shown.display,
+            model_id=self.row.id,
+            field_name="parameters",
         )
 
     @strawberry.field
-    async def overview(self, info: CtxInfo) -> TextFact:
-        value = self.row.overview
+    def overview(self) -> TextFact:
+        shown = display.text_fact(self.row.overview)
         return TextFact(
-            value=value,
-            state=_state(value is not None),
-            display=value or display.missing("unknown"),
-            sources=await _citations(info, self.row.id, "overview"),
+            value=self.row.overview,
+            state=vocab.FactState(shown.state),
+            display=shown.display,
+            model_id=self.row.id,
+            field_name="overview",
         )
 
     @strawberry.field
@@ -444,7 +420,7 @@ class ModelType:
     @strawberry.field(description="Sources of the model's facts; `field` narrows to one fact.")
     async def citations(self, info: CtxInfo, field: str | None = None) -> list[Citation]:
         rows = await info.context.loaders.citations.load(self.row.id)
-        return [_citation(r) for r in rows if field is None or r.field == field]
+        return [citation(r) for r in rows if field is None or r.field == field]
 
     @strawberry.field(description="Where imported data sets disagree with the value shown.")
     async def conflicts(self, info: CtxInfo) -> list[FactConflictType]:

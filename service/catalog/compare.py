@@ -1,15 +1,25 @@
-"""Comparison logic over loaded data: rows, differences, leaders, shared tasks, demo verdict, costs.
+"""The comparison domain service: which models, their data, and the table built from it.
 
-Pure functions: no SQL here. The GraphQL layer loads the data set-based and hands it over.
+`compare_models` holds every rule of a comparison (2 to 10 models, named by slug or alias in
+any case, each once; a workload of non-negative token counts) and loads what it needs through
+a `CatalogReads` (set-based reads: a constant number of statements for any number of
+models). The GraphQL resolver and `modelcat compare` are both thin doors onto it. The table
+itself (rows, differences, leaders, shared tasks, demo verdict, costs) is built by pure
+functions over the loaded data; a fact's state and text come from `service.display`.
 """
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service import display
+from service.catalog import reads
+from service.catalog.errors import UserInputError, closest, suggest
 from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
 from service.models import Collection, License, Model, ModelVariant, Organization, Price, Task
 from service.models.base import Relation, Support
@@ -17,6 +27,7 @@ from service.models.base import Relation, Support
 Better = Literal["higher", "lower"]
 NO_DEMO_REASON = "These models don't share enough common tasks for a side-by-side demo."
 MILLION = Decimal(1_000_000)
+MIN_COMPARED, MAX_COMPARED = 2, 10
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,13 @@ def _missing(state: str = "unknown") -> tuple[str, str, Any, Any]:
     return display.missing(state), state, None, None
 
 
+def _fact(shown: display.Shown, value: Any, rank: Any = None) -> tuple[str, str, Any, Any]:
+    """A cell from the one builder of a fact's state and text (shared with the Model type)."""
+    if shown.state != "known":
+        return shown.display, shown.state, None, None
+    return shown.display, shown.state, value, rank
+
+
 def _modality(d: ModelData) -> tuple[str, str, Any, Any]:
     m = d.model
     if m.input_modalities is None and m.output_modalities is None:
@@ -180,7 +198,7 @@ def _modality(d: ModelData) -> tuple[str, str, Any, Any]:
 
 
 def _modalities(values: list[str] | None) -> tuple[str, str, Any, Any]:
-    return _known(", ".join(values), values) if values else _missing()
+    return _fact(display.modalities_fact(values), values)
 
 
 COMMERCIAL_USE = {
@@ -196,35 +214,28 @@ def _overview_rows(data: Sequence[ModelData]) -> list[Row]:
         return _known(org.name, org.slug) if org else _missing()
 
     def category(d: ModelData) -> tuple[str, str, Any, Any]:
-        return _known(d.model.category, d.model.category) if d.model.category else _missing()
+        return _fact(display.text_fact(d.model.category), d.model.category)
 
     def open_weights(d: ModelData) -> tuple[str, str, Any, Any]:
-        flag = d.model.open_weights
-        return _missing() if flag is None else _known("Yes" if flag else "No", flag)
+        return _fact(display.yes_no_fact(d.model.open_weights), d.model.open_weights)
 
     def released(d: ModelData) -> tuple[str, str, Any, Any]:
         m = d.model
-        if m.release_date is None or m.release_date_precision is None:
-            return _missing()
+        shown = display.release_fact(m.release_date, m.release_date_precision)
+        if m.release_date is None:
+            return _fact(shown, None)
         value = {"date": m.release_date.isoformat(), "precision": m.release_date_precision}
-        return _known(
-            display.release(m.release_date, m.release_date_precision), value, m.release_date
-        )
+        return _fact(shown, value, m.release_date)
 
     def context(d: ModelData) -> tuple[str, str, Any, Any]:
         m = d.model
-        if m.context_window is None:
-            return _missing(m.context_window_state)
-        return _known(display.tokens(m.context_window), m.context_window, m.context_window)
+        shown = display.context_window_fact(m.context_window, m.context_window_state)
+        return _fact(shown, m.context_window, m.context_window)
 
     def params(d: ModelData) -> tuple[str, str, Any, Any]:
         m = d.model
-        if m.parameter_count is None:
-            return _missing(m.parameters_state)
-        shown = display.parameters(m.parameter_count)
-        if m.parameters_state == "estimated":
-            shown = f"~{shown} (estimated)"
-        return _known(shown, m.parameter_count)
+        shown = display.parameters_fact(m.parameter_count, m.parameters_state)
+        return _fact(shown, m.parameter_count)
 
     def license_kind(d: ModelData) -> tuple[str, str, Any, Any]:
         lic = d.license
@@ -466,3 +477,155 @@ def _part_costs(costs: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
         "output_cost": costs["output"],
         "cached_input_cost": costs["cached_input"],
     }
+
+
+class CatalogReads(Protocol):
+    """The set-based reads a comparison needs; each call is one statement for all its keys."""
+
+    async def model_ids(self, names: Sequence[str]) -> dict[str, int]: ...
+    async def all_names(self) -> list[str]: ...
+    async def models(self, ids: Sequence[int]) -> Sequence[Model | None]: ...
+    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]: ...
+    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]: ...
+    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]: ...
+    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]: ...
+    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[CapabilityRow]]: ...
+    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]: ...
+    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[LineageRow]]: ...
+
+
+class SessionReads:
+    """CatalogReads straight on one session (the CLI's door)."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
+        return await reads.names_to_ids(self.session, names)
+
+    async def all_names(self) -> list[str]:
+        return await reads.all_names(self.session)
+
+    async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
+        return await reads.models_by_id(self.session, ids)
+
+    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]:
+        return await reads.organizations_by_id(self.session, ids)
+
+    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]:
+        return await reads.licenses_by_id(self.session, ids)
+
+    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]:
+        return await reads.variants_by_model(self.session, ids)
+
+    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]:
+        return await reads.prices_by_model(self.session, ids)
+
+    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[CapabilityRow]]:
+        return await reads.capabilities_by_model(self.session, ids)
+
+    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]:
+        return await reads.collections_by_model(self.session, ids)
+
+    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[LineageRow]]:
+        return await reads.lineage_by_model(self.session, ids)
+
+
+async def find_models(source: CatalogReads, names: Sequence[str]) -> list[Model]:
+    """Models by slug or alias, any case; unknown names answer with suggestions."""
+    ids = await source.model_ids(names)
+    unknown = [name for name in names if name.lower() not in ids]
+    if unknown:
+        lowered = [k.lower() for k in await source.all_names()]
+        details = "; ".join(f"unknown model {name!r}{suggest(name, lowered)}" for name in unknown)
+        error = UserInputError(details, "models" if len(names) > 1 else "slug", "NOT_FOUND")
+        error.extensions["unknown"] = unknown
+        error.extensions["suggestions"] = {name: closest(name, lowered) for name in unknown}
+        raise error
+    rows = await source.models([ids[name.lower()] for name in names])
+    return [row for row in rows if row is not None]
+
+
+def check_count(names: Sequence[str]) -> None:
+    if not MIN_COMPARED <= len(names) <= MAX_COMPARED:
+        raise UserInputError(
+            f"compare takes {MIN_COMPARED} to {MAX_COMPARED} models (got {len(names)})", "models"
+        )
+
+
+def refuse_duplicates(names: Sequence[str], rows: Sequence[Model]) -> None:
+    seen: dict[int, str] = {}
+    for name, row in zip(names, rows, strict=True):
+        if row.id in seen:
+            raise UserInputError(
+                f"{seen[row.id]!r} and {name!r} are the same model ({row.slug}); "
+                "list each model once",
+                "models",
+            )
+        seen[row.id] = name
+
+
+def workload_of(counts: Mapping[str, int] | None) -> Workload | None:
+    """A workload from token counts by name; each must be 0 or more."""
+    if counts is None:
+        return None
+    negative = [name for name, value in counts.items() if value < 0]
+    if negative:
+        raise UserInputError(f"workload token counts must be 0 or more ({negative[0]})", "workload")
+    return Workload(**counts)
+
+
+async def load(source: CatalogReads, models: Sequence[Model]) -> list[ModelData]:
+    """Everything a comparison needs of the models, one statement per kind of data."""
+    ids = [m.id for m in models]
+    org_ids = [m.organization_id for m in models if m.organization_id is not None]
+    license_ids = [m.license_id for m in models if m.license_id is not None]
+    (
+        orgs_found,
+        licenses_found,
+        variants,
+        prices,
+        capabilities,
+        collections,
+        lineage,
+    ) = await asyncio.gather(
+        source.organizations(org_ids),
+        source.licenses(license_ids),
+        source.variants(ids),
+        source.prices(ids),
+        source.capabilities(ids),
+        source.collections(ids),
+        source.lineage(ids),
+    )
+    orgs = {o.id: o for o in orgs_found if o is not None}
+    licenses = {lic.id: lic for lic in licenses_found if lic is not None}
+    return [
+        ModelData(
+            model=m,
+            organization=orgs.get(m.organization_id) if m.organization_id else None,
+            license=licenses.get(m.license_id) if m.license_id else None,
+            variants=variants[i],
+            prices=prices[i],
+            capabilities=capabilities[i],
+            collections=collections[i],
+            lineage=lineage[i],
+        )
+        for i, m in enumerate(models)
+    ]
+
+
+async def compare_models(
+    source: CatalogReads,
+    names: Sequence[str],
+    *,
+    as_of: date,
+    min_shared_demo_tasks: int,
+    workload: Mapping[str, int] | None = None,
+) -> Comparison:
+    """Compare 2 to 10 models named by slug or alias: the whole service, for every door."""
+    check_count(names)
+    rows = await find_models(source, names)
+    refuse_duplicates(names, rows)
+    checked = workload_of(workload)
+    data = await load(source, rows)
+    return compare(data, as_of=as_of, min_shared_demo_tasks=min_shared_demo_tasks, workload=checked)

@@ -1,0 +1,327 @@
+"""The /graphql front door: a repeated public query is answered as bytes, before any parsing.
+
+For a GraphQL request sent as JSON (POST) or in the query string (GET) the front door reads
+and checks the body itself (size limit, JSON shape), looks the request up in the response
+cache under the catalog version held in memory (no SQL on a hit), and otherwise executes it
+with the schema on one database session and encodes the answer once. GET answers carry an
+ETag, and a matching If-None-Match is a 304. Everything else (the GraphiQL page, multipart
+bodies, other methods) goes to Strawberry's router unchanged.
+"""
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from graphql import ExecutionResult
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.requests import Request
+from strawberry import Schema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from service.catalog.version import VersionFollower, read_version
+from service.graphql.cache import CachedAnswer, Key, ResponseCache
+from service.graphql.context import Context
+from service.observability import name_graphql_operation, note_graphql_operation
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1_000_000
+UNAVAILABLE_MESSAGE = "The catalog's database is unavailable right now; please try again shortly."
+JSON_HEADERS = [(b"content-type", b"application/json")]
+GET_CACHE_CONTROL = b"no-cache"  # may be stored, revalidated with If-None-Match every time
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str, code: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLRequest:
+    query: str
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    method: str
+
+    def key(self, today: date) -> Key:
+        variables = orjson.dumps(self.variables or {}, option=orjson.OPT_SORT_KEYS)
+        return (self.query, self.operation_name, variables, today.isoformat())
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return None
+
+
+def _error_body(message: str, code: str) -> bytes:
+    return orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+
+
+def _parse_payload(payload: Any, method: str) -> GraphQLRequest:
+    if isinstance(payload, list):
+        raise BadRequest(400, "Batching is not enabled", "BAD_REQUEST")
+    if not isinstance(payload, dict):
+        raise BadRequest(400, "The request body must be a JSON object", "BAD_REQUEST")
+    query = payload.get("query")
+    if not isinstance(query, str):
+        raise BadRequest(400, "No GraphQL query found in the request", "BAD_REQUEST")
+    name = payload.get("operationName")
+    if name is not None and not isinstance(name, str):
+        raise BadRequest(400, "operationName must be a string", "BAD_REQUEST")
+    variables = payload.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest(400, "variables must be a JSON object", "BAD_REQUEST")
+    return GraphQLRequest(query, name, variables, method)
+
+
+def _loads(data: bytes | str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    # orjson refuses what JSON allows but it cannot hold (a lone surrogate escape such as
+    # "\ud800"); the standard parser reads it, so the GraphQL layer can name the argument.
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise BadRequest(400, "Unable to parse request body as JSON", "BAD_REQUEST") from None
+
+
+class GraphQLFrontDoor:
+    """ASGI app for /graphql; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        schema: Schema,
+        fallback: ASGIApp,
+        make_context: Callable[[Request], Context],
+        cache: ResponseCache | None,
+        versions: VersionFollower | None,
+        graphiql: bool,
+    ):
+        self.schema = schema
+        self.fallback = fallback
+        self.make_context = make_context
+        self.cache = cache
+        self.versions = versions
+        self.graphiql = graphiql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.fallback(scope, receive, send)
+            return
+        method = scope["method"]
+        try:
+            if method == "GET":
+                request = self._from_query_string(scope)
+                if request is None:
+                    await self.fallback(scope, receive, send)
+                    return
+            elif method == "POST":
+                body, more = await self._read_body(scope, receive)
+                content_type = (_header(scope, b"content-type") or b"").split(b";")[0].strip()
+                if content_type.lower() != b"application/json":
+                    await self.fallback(scope, _replay(body, more, receive), send)
+                    return
+                request = _parse_payload(_loads(body), "POST")
+            else:
+                await self.fallback(scope, receive, send)
+                return
+        except BadRequest as error:
+            await _respond(send, error.status, _error_body(str(error), error.code))
+            return
+        await self._answer(scope, request, send)
+
+    def _from_query_string(self, scope: Scope) -> GraphQLRequest | None:
+        params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        if "query" not in params:
+            return None  # the GraphiQL page, or Strawberry's own answer
+        accept = _header(scope, b"accept") or b""
+        if self.graphiql and b"text/html" in accept:
+            return None
+        payload: dict[str, Any] = {
+            "query": params["query"],
+            "operationName": params.get("operationName") or None,
+        }
+        if params.get("variables"):
+            payload["variables"] = _loads(params["variables"])
+        return _parse_payload(payload, "GET")
+
+    @staticmethod
+    async def _read_body(scope: Scope, receive: Receive) -> tuple[bytes, bool]:
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise BadRequest(
+                413, f"The request body is over {MAX_BODY_BYTES:,} bytes", "PAYLOAD_TOO_LARGE"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise BadRequest(
+                    413, f"The request body is over {MAX_BODY_BYTES:,} bytes", "PAYLOAD_TOO_LARGE"
+                )
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), False
+        return b"".join(chunks), False
+
+    async def _answer(self, scope: Scope, request: GraphQLRequest, send: Send) -> None:
+        name_graphql_operation(request.operation_name)
+        context = self.make_context(Request(scope))
+        try:
+            key = request.key(context.today) if self.cache is not None else None
+            version: int | None = None
+            if self.cache is not None and key is not None:
+                version = await self._version(context)
+                cached = self.cache.get(key, version)
+                if cached is not None:
+                    note_graphql_operation(request.operation_name, error=False)
+                    await self._send_answer(scope, send, request, cached)
+                    return
+            result = await self._execute(request, context)
+            body = orjson.dumps(_http_result(result))
+            if (
+                key is not None
+                and version is not None
+                and context.cacheable
+                and not result.errors
+                and self.cache is not None
+            ):
+                answer = CachedAnswer.of(body)
+                self.cache.put(key, version, answer)
+                await self._send_answer(scope, send, request, answer)
+                return
+            headers = []
+            if context.may_write:
+                # Read your own writes: this worker moves to the version its write produced
+                # at once, and the client learns it (a seam for routing reads to replicas).
+                written = await self._written_version(context)
+                if written is not None:
+                    headers.append((b"x-catalog-version", str(written).encode()))
+            await _respond(send, 200, body, headers)
+        except _Unavailable:
+            note_graphql_operation(request.operation_name, error=True)
+            await _respond(send, 503, _error_body(UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE"))
+        except BadRequest as error:
+            await _respond(send, error.status, _error_body(str(error), error.code))
+        finally:
+            await context.close()
+
+    async def _version(self, context: Context) -> int:
+        """The version held in memory; while not listening, read it (per-request check)."""
+        held = self.versions.current() if self.versions is not None else None
+        if held is not None:
+            return held
+        try:
+            return await context.run(read_version)
+        except (DBAPIError, PoolTimeout, OSError) as error:
+            log.warning("catalog version unreadable: %s", type(error).__name__)
+            raise _Unavailable from None
+
+    async def _written_version(self, context: Context) -> int | None:
+        try:
+            version = await context.run(read_version)
+        except (DBAPIError, PoolTimeout, OSError):
+            return None  # the write is answered; other requests check the version themselves
+        if self.versions is not None:
+            self.versions.advance(version)
+        return version
+
+    async def _execute(self, request: GraphQLRequest, context: Context) -> ExecutionResult:
+        allowed = (
+            {OperationType.QUERY}
+            if request.method == "GET"
+            else {OperationType.QUERY, OperationType.MUTATION}
+        )
+        try:
+            return await self.schema.execute(
+                request.query,
+                variable_values=request.variables,
+                context_value=context,
+                operation_name=request.operation_name,
+                allowed_operation_types=allowed,
+            )
+        except InvalidOperationTypeError as error:
+            reason = error.as_http_error_reason(request.method)
+            raise BadRequest(405, reason, "METHOD_NOT_ALLOWED") from None
+        except CannotGetOperationTypeError as error:
+            raise BadRequest(400, error.as_http_error_reason(), "BAD_REQUEST") from None
+
+    @staticmethod
+    async def _send_answer(
+        scope: Scope, send: Send, request: GraphQLRequest, answer: CachedAnswer
+    ) -> None:
+        if request.method != "GET":
+            await _respond(send, 200, answer.body)
+            return
+        headers = [(b"etag", answer.etag.encode()), (b"cache-control", GET_CACHE_CONTROL)]
+        given = _header(scope, b"if-none-match")
+        if given is not None and answer.etag.encode() in [t.strip() for t in given.split(b",")]:
+            await _respond(send, 304, b"", headers, json=False)
+            return
+        await _respond(send, 200, answer.body, headers)
+
+
+class _Unavailable(Exception):
+    pass
+
+
+def _http_result(result: ExecutionResult) -> dict[str, Any]:
+    """The answer as Strawberry's HTTP views shape it: data, then errors and extensions."""
+    answer: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        answer["errors"] = [error.formatted for error in result.errors]
+    if result.extensions:
+        answer["extensions"] = result.extensions
+    return answer
+
+
+def _replay(body: bytes, more: bool, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    *,
+    json: bool = True,
+) -> None:
+    all_headers = [*(JSON_HEADERS if json else []), *(headers or [])]
+    all_headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": all_headers})
+    await send({"type": "http.response.body", "body": body})
