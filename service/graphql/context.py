@@ -1,12 +1,15 @@
 """The per-request context: one database session for all reads, and fresh DataLoaders."""
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -14,6 +17,8 @@ from strawberry.fastapi import BaseContext
 from service.catalog import reads
 from service.config import Settings
 from service.models import Collection, License, Model, ModelVariant, Organization, Price
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -96,8 +101,16 @@ class Context(BaseContext):
     async def close(self) -> None:
         """Return the request's connection to the pool (ending its read-only transaction)."""
         session, self._session = self._session, None
-        if session is not None:
+        if session is None:
+            return
+        try:
             await session.close()
+        except SQLAlchemyError as error:
+            # A read cancelled mid-statement (a sibling field failed first) can leave the
+            # connection unusable: it is discarded rather than returned to the pool.
+            log.warning("discarding a broken read connection: %s", type(error).__name__)
+            with contextlib.suppress(SQLAlchemyError):
+                await session.invalidate()
 
 
 class LoaderReads:

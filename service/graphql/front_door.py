@@ -28,6 +28,8 @@ from strawberry.types.graphql import OperationType
 from service.catalog.version import VersionFollower, read_version
 from service.graphql.cache import CachedAnswer, Key, ResponseCache
 from service.graphql.context import Context
+from service.http_guard import MAX_JSON_DEPTH, json_depth_exceeds
+from service.logging import request_context
 from service.observability import name_graphql_operation, note_graphql_operation
 
 Scope = MutableMapping[str, Any]
@@ -59,7 +61,10 @@ class GraphQLRequest:
     method: str
 
     def key(self, today: date) -> Key:
-        variables = orjson.dumps(self.variables or {}, option=orjson.OPT_SORT_KEYS)
+        try:
+            variables = orjson.dumps(self.variables or {}, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # a lone surrogate: valid JSON, not valid UTF-8
+            variables = json.dumps(self.variables, sort_keys=True).encode()
         return (self.query, self.operation_name, variables, today.isoformat())
 
 
@@ -70,25 +75,50 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-def _error_body(message: str, code: str) -> bytes:
-    return orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+def _error_body(message: str, code: str, request_id: str | None = None) -> bytes:
+    extensions = {"code": code, **({"requestId": request_id} if request_id else {})}
+    return orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
+
+
+def request_id() -> str | None:
+    context = request_context.get()
+    return context.request_id if context is not None else None
+
+
+def _status_of(result: ExecutionResult) -> int:
+    """503 when the database failed the whole request (every error SERVICE_UNAVAILABLE, no
+    data), as on the cache path; otherwise GraphQL's 200 with the errors in the body."""
+    errors = result.errors or []
+    if errors and result.data is None:
+        codes = {(error.extensions or {}).get("code") for error in errors}
+        if codes == {"SERVICE_UNAVAILABLE"}:
+            return 503
+    return 200
 
 
 def _parse_payload(payload: Any, method: str) -> GraphQLRequest:
-    if isinstance(payload, list):
-        raise BadRequest(400, "Batching is not enabled", "BAD_REQUEST")
     if not isinstance(payload, dict):
-        raise BadRequest(400, "The request body must be a JSON object", "BAD_REQUEST")
+        batch = " (batching is not enabled)" if isinstance(payload, list) else ""
+        raise BadRequest(
+            400,
+            'The request body must be a JSON object: {"query": "...", "variables": {...}}' + batch,
+            "BAD_REQUEST",
+        )
     query = payload.get("query")
-    if not isinstance(query, str):
+    if query is None:
         raise BadRequest(400, "No GraphQL query found in the request", "BAD_REQUEST")
+    if not isinstance(query, str):
+        raise BadRequest(400, "query must be a string", "BAD_REQUEST")
     name = payload.get("operationName")
     if name is not None and not isinstance(name, str):
         raise BadRequest(400, "operationName must be a string", "BAD_REQUEST")
-    variables = payload.get("variables")
-    if variables is not None and not isinstance(variables, dict):
-        raise BadRequest(400, "variables must be a JSON object", "BAD_REQUEST")
-    return GraphQLRequest(query, name, variables, method)
+    for key in ("variables", "extensions"):
+        value = payload.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise BadRequest(400, f"{key} must be a JSON object", "BAD_REQUEST")
+        if value and json_depth_exceeds(value, MAX_JSON_DEPTH):
+            raise BadRequest(400, f"{key} nests deeper than {MAX_JSON_DEPTH} levels", "BAD_REQUEST")
+    return GraphQLRequest(query, name, payload.get("variables"), method)
 
 
 def _loads(data: bytes | str) -> Any:
@@ -97,11 +127,17 @@ def _loads(data: bytes | str) -> Any:
     except orjson.JSONDecodeError:
         pass
     # orjson refuses what JSON allows but it cannot hold (a lone surrogate escape such as
-    # "\ud800"); the standard parser reads it, so the GraphQL layer can name the argument.
+    # "\ud800"), so the standard parser has the last word, and says what is wrong.
     try:
-        return json.loads(data)
-    except (ValueError, RecursionError):
-        raise BadRequest(400, "Unable to parse request body as JSON", "BAD_REQUEST") from None
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise BadRequest(400, "The request body is not valid UTF-8", "BAD_REQUEST") from None
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise BadRequest(400, "The request body nests too deeply", "BAD_REQUEST") from None
+    except ValueError as exc:
+        raise BadRequest(400, f"The request body is not valid JSON: {exc}", "BAD_REQUEST") from None
 
 
 class GraphQLFrontDoor:
@@ -222,10 +258,14 @@ class GraphQLFrontDoor:
                 written = await self._written_version(context)
                 if written is not None:
                     headers.append((b"x-catalog-version", str(written).encode()))
-            await _respond(send, 200, body, headers)
+            status = _status_of(result)
+            if status == 503:
+                headers.append((b"retry-after", b"5"))
+            await _respond(send, status, body, headers)
         except _Unavailable:
             note_graphql_operation(request.operation_name, error=True)
-            await _respond(send, 503, _error_body(UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE"))
+            unavailable = _error_body(UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE", request_id())
+            await _respond(send, 503, unavailable, [(b"retry-after", b"5")])
         except BadRequest as error:
             await _respond(send, error.status, _error_body(str(error), error.code))
         finally:
