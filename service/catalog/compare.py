@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service import display
 from service.catalog import reads
-from service.catalog.errors import UserInputError, closest, suggest
+from service.catalog.errors import UserInputError, closest_per_owner, did_you_mean
 from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
 from service.models import Collection, License, Model, ModelVariant, Organization, Price, Task
 from service.models.base import Relation, Support
@@ -483,7 +483,7 @@ class CatalogReads(Protocol):
     """The set-based reads a comparison needs; each call is one statement for all its keys."""
 
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]: ...
-    async def all_names(self) -> list[str]: ...
+    async def all_names(self) -> list[tuple[str, int]]: ...
     async def models(self, ids: Sequence[int]) -> Sequence[Model | None]: ...
     async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]: ...
     async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]: ...
@@ -503,7 +503,7 @@ class SessionReads:
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
         return await reads.names_to_ids(self.session, names)
 
-    async def all_names(self) -> list[str]:
+    async def all_names(self) -> list[tuple[str, int]]:
         return await reads.all_names(self.session)
 
     async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
@@ -536,11 +536,15 @@ async def find_models(source: CatalogReads, names: Sequence[str]) -> list[Model]
     ids = await source.model_ids(names)
     unknown = [name for name in names if name.lower() not in ids]
     if unknown:
-        lowered = [k.lower() for k in await source.all_names()]
-        details = "; ".join(f"unknown model {name!r}{suggest(name, lowered)}" for name in unknown)
+        # One suggestion per model: a model's slug and aliases all point at it.
+        owners = {known.lower(): model_id for known, model_id in await source.all_names()}
+        close = {name: closest_per_owner(name, owners) for name in unknown}
+        details = "; ".join(
+            f"unknown model {name!r}{did_you_mean(close[name])}" for name in unknown
+        )
         error = UserInputError(details, "models" if len(names) > 1 else "slug", "NOT_FOUND")
         error.extensions["unknown"] = unknown
-        error.extensions["suggestions"] = {name: closest(name, lowered) for name in unknown}
+        error.extensions["suggestions"] = close
         raise error
     rows = await source.models([ids[name.lower()] for name in names])
     return [row for row in rows if row is not None]

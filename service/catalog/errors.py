@@ -1,7 +1,7 @@
 """Errors a user can fix: each says where (file, field, slug) and what to do."""
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -29,12 +29,26 @@ def closest(name: str, known: Iterable[str]) -> list[str]:
     return difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.6)
 
 
-def suggest(name: str, known: Iterable[str]) -> str:
-    """'; did you mean X?' for the closest known names, or '' when none is close."""
-    close = closest(name, known)
+def closest_per_owner(name: str, owners: Mapping[str, Hashable]) -> list[str]:
+    """Up to three known names close to `name`, closest first, at most one per owner (a
+    model's slug and its aliases name one model: only the closest of them is suggested)."""
+    ranked = difflib.get_close_matches(name.lower(), list(owners), n=12, cutoff=0.6)
+    picked: dict[Hashable, str] = {}
+    for known in ranked:
+        picked.setdefault(owners[known], known)
+    return list(picked.values())[:3]
+
+
+def did_you_mean(close: list[str]) -> str:
+    """'; did you mean X?' for names already found close, or '' when there are none."""
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """'; did you mean X?' for the closest known names, or '' when none is close."""
+    return did_you_mean(closest(name, known))
 
 
 class UserInputError(Exception):

@@ -96,7 +96,7 @@ _NAMES_TO_IDS = union_all(
         func.lower(ModelAlias.alias).in_(_NAMES)
     ),
 )
-_ALL_NAMES = union_all(select(Model.slug), select(ModelAlias.alias))
+_ALL_NAMES = union_all(select(Model.slug, Model.id), select(ModelAlias.alias, ModelAlias.model_id))
 # The hot reads return Core rows, not ORM instances: a row has the mapped class's attribute
 # names (every column attribute is named as its column) and is only read, so it stands in
 # for the instance without identity-map bookkeeping. `rows_as` records that stand-in.
@@ -152,10 +152,10 @@ async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str,
     return {name: model_id for name, model_id in rows}
 
 
-async def all_names(session: AsyncSession) -> list[str]:
-    """Every slug and alias, for suggestions when a name is unknown."""
+async def all_names(session: AsyncSession) -> list[tuple[str, int]]:
+    """Every slug and alias with its model's id, for suggestions when a name is unknown."""
     rows = await session.execute(_ALL_NAMES)
-    return [name for (name,) in rows]
+    return [(name, model_id) for name, model_id in rows]
 
 
 def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:

@@ -123,7 +123,7 @@ class LoaderReads:
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
         return await self.context.run(reads.names_to_ids, names)
 
-    async def all_names(self) -> list[str]:
+    async def all_names(self) -> list[tuple[str, int]]:
         return await self.context.run(reads.all_names)
 
     async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
