@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.replica_bench [--seconds 5] [--connections 16] [--cache]
 
 Starts a throwaway primary and standby (`service.devcluster`), migrates and seeds the primary,
-then measures, in the same run: one instance (DATABASE_URL + DATABASE_REPLICA_URLS, one
+then measures, in the same run: one instance reading from the primary only (the reference),
+one instance (DATABASE_URL + DATABASE_REPLICA_URLS, one
 worker) under `wrk -t1 -cN`, and two such instances at once, each under its own wrk with N/2
 connections. Prints requests per second and the ratio two/one. By default the response cache
 is off so every read reaches a database (the replica); `--cache` measures with it on.
@@ -69,9 +70,14 @@ def main() -> None:
         folder = Path(scratch)
         servers = Servers()
         try:
+            # The reference, same run: one instance reading from the primary only.
+            alone = _instance(servers, {**env, "DATABASE_REPLICA_URLS": ""})
             urls = [_instance(servers, env), _instance(servers, env)]
-            for url in urls:
+            for url in [alone, *urls]:
                 _post(url, MODEL_PAGE)  # warm up: pools, caches, first imports
+            primary_only = _wrk(
+                alone, MODEL_PAGE, folder, seconds=args.seconds, connections=args.connections
+            )
             one = _wrk(
                 urls[0], MODEL_PAGE, folder, seconds=args.seconds, connections=args.connections
             )
@@ -98,9 +104,11 @@ def main() -> None:
     two = sum(result["rps"] for result in both)
     cache = "on" if args.cache else "off"
     print(f"model page read, response cache {cache}, {os.cpu_count()} cores, wrk -t1")
+    print(f"one instance, primary only (-c{args.connections}): {primary_only['rps']:8.0f} req/s")
     print(f"one instance  (-c{args.connections}):        {one['rps']:8.0f} req/s")
     print(f"two instances (-c{args.connections // 2} each):     {two:8.0f} req/s")
     print(f"ratio two/one: {two / one['rps']:.2f}")
+    print(f"ratio one with replica / primary only: {one['rps'] / primary_only['rps']:.2f}")
 
 
 if __name__ == "__main__":

@@ -87,11 +87,11 @@ class Instance:
 Pair = tuple[PgCluster, "Instance", "Instance"]
 
 
-@pytest.fixture
-def instances(
-    standby_running: PgCluster, tmp_path: Path
-) -> Iterator[tuple[PgCluster, Instance, Instance]]:
-    cluster = standby_running
+@pytest.fixture(scope="module")
+def started(pg_cluster: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    """Both instances, started once for the module (each start migrates or checks the schema)."""
+    cluster = pg_cluster
+    restore(cluster)
     database = f"two_instances_{os.getpid()}_{secrets.token_hex(3)}"
     cluster.primary.query(f"CREATE DATABASE {database}")
     cluster.wait_replayed(cluster.standby)
@@ -104,20 +104,32 @@ def instances(
         "REPLICA_CHECK_INTERVAL": "0.2",
         "REPLICA_CHECK_TIMEOUT": "1",
     }
-    started: list[Instance] = []
+    log_dir = tmp_path_factory.mktemp("instances")
+    running: list[Instance] = []
     try:
-        a = Instance("a", env, tmp_path)
-        started.append(a)
+        a = Instance("a", env, log_dir)
+        running.append(a)
         a.wait_ready()  # A migrates and seeds; B finds the catalog ready
-        b = Instance("b", env, tmp_path)
-        started.append(b)
+        b = Instance("b", env, log_dir)
+        running.append(b)
         b.wait_ready()
         yield cluster, a, b
     finally:
-        for instance in started:
+        for instance in running:
             instance.stop()
         restore(cluster)
         cluster.primary.query(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+@pytest.fixture
+def instances(started: Pair) -> Iterator[Pair]:
+    """The instances with every server up, streaming and replaying, before and after."""
+    cluster, a, b = started
+    restore(cluster)
+    a.wait_ready()
+    b.wait_ready()
+    yield started
+    restore(cluster)
 
 
 def _write(a: Instance, name: str) -> int:
