@@ -286,11 +286,13 @@ class PgCluster:
         """Suspend the server's every process (SIGSTOP): it accepts TCP but never answers,
         as a host cut off by the network or stalled would."""
         for pid in self._processes(server):
-            os.kill(pid, signal.SIGSTOP)
+            with contextlib.suppress(ProcessLookupError):  # it ended since it was listed
+                os.kill(pid, signal.SIGSTOP)
 
     def thaw(self, server: Server) -> None:
         for pid in self._processes(server):
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def _processes(self, server: Server) -> list[int]:
         postmaster = int((server.datadir / "postmaster.pid").read_text().split()[0])
