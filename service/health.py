@@ -105,5 +105,6 @@ def replicated_readiness(engine: Engine, replica_set: ReplicaSet) -> JSONRespons
         return JSONResponse({**primary, **body})
     if "schema" in primary or "requests" in primary:
         return JSONResponse({**primary, **body}, 503)  # schema not at head, requests failing
-    # The primary went away since the last check: reads go on from the replicas.
-    return JSONResponse({"status": "degraded", **body})
+    # The primary went away since the last check: reads go on from the replicas, and the
+    # report says so now rather than at the next check.
+    return JSONResponse({"status": "degraded", "databases": {**report, "writes": "unavailable"}})
