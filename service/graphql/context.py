@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from service.catalog import reads
+from service.catalog import model_pages, reads
 from service.config import Settings
 from service.models import Collection, License, Model, ModelVariant, Organization, Price
 
@@ -47,6 +47,19 @@ def _loader(
     return DataLoader(load_fn=Batch(read, run))
 
 
+PARENTS: tuple[model_pages.Parent, ...] = ("organization", "license", "task", "collection")
+
+
+def _bound(
+    read: Callable[[AsyncSession, model_pages.Parent, Sequence[K]], Awaitable[list[V]]],
+    parent: model_pages.Parent,
+) -> Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]:
+    async def bound(session: AsyncSession, keys: Sequence[K]) -> list[V]:
+        return await read(session, parent, keys)
+
+    return bound
+
+
 class Loaders:
     """One DataLoader per set-based read; each batch is one SQL statement."""
 
@@ -67,6 +80,9 @@ class Loaders:
         self.models_of_license = _loader(reads.models_by_license, run)
         self.models_of_task = _loader(reads.models_by_task, run)
         self.models_of_collection = _loader(reads.models_by_collection, run)
+        # Pages of a parent's models, keyed by (parent id, first, after); counts by parent id.
+        self.model_pages = {p: _loader(_bound(model_pages.model_pages, p), run) for p in PARENTS}
+        self.model_counts = {p: _loader(_bound(model_pages.model_counts, p), run) for p in PARENTS}
 
 
 @dataclass
