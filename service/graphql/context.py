@@ -76,10 +76,6 @@ class Loaders:
         self.lineage = _loader(reads.lineage_by_model, run)
         self.citations = _loader(reads.citations_by_model, run)
         self.conflicts = _loader(reads.conflicts_by_model, run)
-        self.models_of_organization = _loader(reads.models_by_organization, run)
-        self.models_of_license = _loader(reads.models_by_license, run)
-        self.models_of_task = _loader(reads.models_by_task, run)
-        self.models_of_collection = _loader(reads.models_by_collection, run)
         # Pages of a parent's models, keyed by (parent id, first, after); counts by parent id.
         self.model_pages = {p: _loader(_bound(model_pages.model_pages, p), run) for p in PARENTS}
         self.model_counts = {p: _loader(_bound(model_pages.model_counts, p), run) for p in PARENTS}
