@@ -16,6 +16,7 @@ from service.db import database_url, make_async_engine, make_engine
 from service.graphql.router import mount_graphql
 from service.http_guard import HttpGuard
 from service.observability import install_observability
+from service.replicas import ReplicaSet
 from service.web.routes import mount_web
 
 log = logging.getLogger(__name__)
@@ -30,13 +31,24 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
     # The response cache follows the catalog version through LISTEN/NOTIFY.
     listen_url = sync_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    versions = VersionFollower(listen_url) if settings.response_cache_size else None
+    # With replicas, one ReplicaSet per worker routes public reads; it learns the primary's
+    # versions from the follower (replica lag) and from its own checks.
+    replica_set = ReplicaSet.from_settings(
+        settings, async_engine, lambda url: make_async_engine(url, settings)
+    )
+    versions = (
+        VersionFollower(listen_url, on_version=replica_set.observe_primary_version)
+        if settings.response_cache_size or replica_set.enabled
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if versions is not None:
             await versions.start()
+        await replica_set.start()
         yield
+        await replica_set.close()
         if versions is not None:
             await versions.stop()
         await async_engine.dispose()
@@ -64,8 +76,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         log.warning("/metrics is off: production serves it only with METRICS_TOKEN set")
     install_observability(app, metrics_enabled=settings.metrics_on, metrics_token=metrics_token)
     app.state.catalog_versions = versions
+    app.state.replica_set = replica_set
     app.include_router(health.router)
-    mount_graphql(app, sessions, sync_engine, settings, versions)
+    mount_graphql(app, sessions, sync_engine, settings, versions, replica_set)
     mount_web(app)
     allow_cross_origin(app, settings)
     return app

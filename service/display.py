@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from service.models.base import DatePrecision
+from service.models.base import DatePrecision, Modality
 
 MISSING = {
     "unknown": "—",
@@ -107,7 +107,12 @@ def release_fact(value: date | None, precision: str | None) -> Shown:
 
 
 def modalities_fact(values: list[str] | None) -> Shown:
-    return _known(", ".join(values)) if values else _absent()
+    """In one fixed order (text, image, audio, video, file), so two models that take the same
+    modalities read the same and a comparison does not mark them as different."""
+    if not values:
+        return _absent()
+    order = {modality.value: rank for rank, modality in enumerate(Modality)}
+    return _known(", ".join(sorted(values, key=lambda v: (order.get(v, len(order)), v))))
 
 
 def yes_no_fact(flag: bool | None) -> Shown:

@@ -185,7 +185,7 @@ def _stop_postmaster(pgdata: Path) -> bool:
     with contextlib.suppress(ProcessLookupError):
         os.kill(info.pid, signal.SIGINT)
     deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-    while _pid_alive(info.pid):
+    while pid_alive(info.pid):
         if time.monotonic() > deadline:
             log.warning("the embedded PostgreSQL (pid %s) did not stop; killing it", info.pid)
             with contextlib.suppress(ProcessLookupError):
@@ -195,7 +195,8 @@ def _stop_postmaster(pgdata: Path) -> bool:
     return True
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process runs (a zombie child of this process counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -210,7 +211,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _alive(pids: list[int]) -> list[int]:
-    return [pid for pid in pids if _pid_alive(pid)]
+    return [pid for pid in pids if pid_alive(pid)]
 
 
 @contextlib.contextmanager

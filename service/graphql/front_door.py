@@ -31,6 +31,7 @@ from service.graphql.context import Context
 from service.http_guard import MAX_JSON_DEPTH, json_depth_exceeds
 from service.logging import request_context
 from service.observability import name_graphql_operation, note_graphql_operation
+from service.replicas import ReplicaSet
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,6 +45,23 @@ MAX_BODY_BYTES = 1_000_000
 UNAVAILABLE_MESSAGE = "The catalog's database is unavailable right now; please try again shortly."
 JSON_HEADERS = [(b"content-type", b"application/json")]
 GET_CACHE_CONTROL = b"no-cache"  # may be stored, revalidated with If-None-Match every time
+
+
+VERSION_HEADER = "x-catalog-version"
+VERSION_COOKIE = "catalog_version"
+MAX_VERSION_DIGITS = 18  # catalog versions are bigints
+
+
+def client_version(request: Request) -> int:
+    """The catalog version the client has seen written (0: none), from the X-Catalog-Version
+    header a mutation answered, else the `catalog_version` cookie. A read carrying it is never
+    answered from a database that has not replayed it. Anything else than a decimal number is
+    ignored (a stale or foreign cookie must not fail a public read)."""
+    given = request.headers.get(VERSION_HEADER) or request.cookies.get(VERSION_COOKIE) or ""
+    given = given.strip()
+    if given.isascii() and given.isdigit() and len(given) <= MAX_VERSION_DIGITS:
+        return int(given)
+    return 0
 
 
 class BadRequest(Exception):
@@ -152,6 +170,7 @@ class GraphQLFrontDoor:
         cache: ResponseCache | None,
         versions: VersionFollower | None,
         graphiql: bool,
+        replica_set: ReplicaSet | None = None,
     ):
         self.schema = schema
         self.fallback = fallback
@@ -159,6 +178,7 @@ class GraphQLFrontDoor:
         self.cache = cache
         self.versions = versions
         self.graphiql = graphiql
+        self.replicated = replica_set is not None and replica_set.enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -233,13 +253,22 @@ class GraphQLFrontDoor:
             version: int | None = None
             if self.cache is not None and key is not None:
                 version = await self._version(context)
-                cached = self.cache.get(key, version)
+                # A client that wrote a newer version than this worker has heard of yet
+                # (through another instance) is not answered from the older cache.
+                cached = None
+                if version is not None and context.min_version <= version:
+                    cached = self.cache.get(key, version)
                 if cached is not None:
                     note_graphql_operation(request.operation_name, error=False)
                     await self._send_answer(scope, send, request, cached)
                     return
             result = await self._execute(request, context)
             body = orjson.dumps(_http_result(result))
+            # Cached only under the version the answer was read at, never a newer one: with
+            # replicas, that of its reads (none when they saw different versions); the cache
+            # drops it unless it is the version it holds.
+            if self.replicated and context.served_versions:
+                version = context.served_version
             if (
                 key is not None
                 and version is not None
@@ -271,10 +300,14 @@ class GraphQLFrontDoor:
         finally:
             await context.close()
 
-    async def _version(self, context: Context) -> int:
-        """The version held in memory; while not listening, read it (per-request check)."""
+    async def _version(self, context: Context) -> int | None:
+        """The version held in memory; while not listening, read it (per-request check).
+
+        With replicas, while the primary's version is not followed (the primary may be down)
+        there is none: no lookup, and the read goes on to the replicas.
+        """
         held = self.versions.current() if self.versions is not None else None
-        if held is not None:
+        if held is not None or self.replicated:
             return held
         try:
             return await context.run(read_version)

@@ -9,8 +9,9 @@ from service.catalog.version import VersionFollower
 from service.config import Settings
 from service.graphql.cache import ResponseCache
 from service.graphql.context import Context
-from service.graphql.front_door import GraphQLFrontDoor
+from service.graphql.front_door import GraphQLFrontDoor, client_version
 from service.graphql.schema import build_schema
+from service.replicas import ReplicaSet
 
 GRAPHQL_PATH = "/graphql"
 
@@ -21,6 +22,7 @@ def mount_graphql(
     engine: Engine,
     settings: Settings,
     versions: VersionFollower | None,
+    replica_set: ReplicaSet | None = None,
 ) -> GraphQLFrontDoor:
     """Serve /graphql; Strawberry's router still answers what the front door does not take."""
     schema = build_schema(
@@ -35,8 +37,11 @@ def mount_graphql(
     )
 
     def make_context(request: Request) -> Context:
-        context = Context(sessions=sessions, settings=settings, engine=engine)
+        context = Context(
+            sessions=sessions, settings=settings, engine=engine, replica_set=replica_set
+        )
         context.request = request
+        context.min_version = client_version(request)
         return context
 
     async def strawberry_context(request: Request) -> Context:
@@ -56,6 +61,7 @@ def mount_graphql(
         make_context=make_context,
         cache=cache,
         versions=versions,
+        replica_set=replica_set,
         graphiql=settings.graphiql_on,
     )
     app.add_route(GRAPHQL_PATH, door)

@@ -33,6 +33,7 @@ from service.graphql.types.common import BIG_INT_SCALAR, DECIMAL_SCALAR, BigInt
 from service.health import note_connection_failure, note_success
 from service.logging import request_context
 from service.observability import note_graphql_operation
+from service.replicas import NoDatabaseAvailable
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -65,6 +66,8 @@ def _causes(error: BaseException | None) -> Iterator[BaseException]:
 def is_connection_failure(error: BaseException | None) -> bool:
     """The database could not be reached, or no pooled connection was free in time."""
     for cause in _causes(error):
+        if isinstance(cause, NoDatabaseAvailable):  # neither the primary nor a replica
+            return True
         if isinstance(cause, sa_exc.TimeoutError):  # the pool's wait ran out
             return True
         if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:

@@ -45,7 +45,7 @@ def test_gpt_5_2_vs_paligemma_is_the_source_pages_table(gql: GraphQL) -> None:
             ("Category", ["closed", "open"]),
             ("Open weights", ["No", "Yes"]),
             ("Modality", ["multimodal", "multimodal"]),
-            ("Input", ["text, image", "image, text"]),
+            ("Input", ["text, image", "text, image"]),  # one order for all models
             ("Output", ["text", "text"]),
             ("Release Date", ["Dec 2025", "May 2024"]),
             ("Context Window", ["400K", "—"]),
