@@ -125,6 +125,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Request bodies larger than this are refused with 413.",
     )
+    max_query_cost: int = Field(
+        default=25_000,
+        ge=1,
+        description="GraphQL documents estimated to cost more are refused (QUERY_TOO_EXPENSIVE) "
+        "before they run: each field costs 1, a list multiplies its fields by its page size.",
+    )
     response_cache_mb: int = Field(
         default=64,
         ge=1,

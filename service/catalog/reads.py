@@ -296,41 +296,6 @@ def current_price_subquery(on: date) -> Select[tuple[int, object, object]]:
     )
 
 
-async def _models_by(session: AsyncSession, column: Any, ids: Sequence[int]) -> list[list[Model]]:
-    rows = await session.scalars(
-        select(Model).where(column.in_(ids)).order_by(func.lower(Model.name), Model.id)
-    )
-    return _grouped([(getattr(m, column.key), m) for m in rows], ids)
-
-
-async def models_by_organization(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
-    return await _models_by(session, Model.organization_id, ids)
-
-
-async def models_by_license(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
-    return await _models_by(session, Model.license_id, ids)
-
-
-async def models_by_task(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
-    rows = await session.execute(
-        select(Capability.task_id, Model)
-        .join(Model, Model.id == Capability.model_id)
-        .where(Capability.task_id.in_(ids))
-        .order_by(func.lower(Model.name), Model.id)
-    )
-    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
-
-
-async def models_by_collection(session: AsyncSession, ids: Sequence[int]) -> list[list[Model]]:
-    rows = await session.execute(
-        select(CollectionMember.collection_id, Model)
-        .join(Model, Model.id == CollectionMember.model_id)
-        .where(CollectionMember.collection_id.in_(ids))
-        .order_by(func.lower(Model.name), Model.id)
-    )
-    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
-
-
 async def listing(session: AsyncSession, cls: type[Any]) -> list[Any]:
     """Every row of a small taxonomy table, in display order."""
     order = [cls.sort_order, cls.slug] if hasattr(cls, "sort_order") else [cls.slug]

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from service.catalog import reads
+from service.catalog import model_pages, reads
 from service.config import Settings
 from service.models import Collection, License, Model, ModelVariant, Organization, Price
 from service.replicas import ReplicaSet
@@ -54,6 +54,19 @@ def _loader(
     return DataLoader(load_fn=Batch(read, run))
 
 
+PARENTS: tuple[model_pages.Parent, ...] = ("organization", "license", "task", "collection")
+
+
+def _bound(
+    read: Callable[[AsyncSession, model_pages.Parent, Sequence[K]], Awaitable[list[V]]],
+    parent: model_pages.Parent,
+) -> Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]:
+    async def bound(session: AsyncSession, keys: Sequence[K]) -> list[V]:
+        return await read(session, parent, keys)
+
+    return bound
+
+
 class Loaders:
     """One DataLoader per set-based read; each batch is one SQL statement."""
 
@@ -70,10 +83,9 @@ class Loaders:
         self.lineage = _loader(reads.lineage_by_model, run)
         self.citations = _loader(reads.citations_by_model, run)
         self.conflicts = _loader(reads.conflicts_by_model, run)
-        self.models_of_organization = _loader(reads.models_by_organization, run)
-        self.models_of_license = _loader(reads.models_by_license, run)
-        self.models_of_task = _loader(reads.models_by_task, run)
-        self.models_of_collection = _loader(reads.models_by_collection, run)
+        # Pages of a parent's models, keyed by (parent id, first, after); counts by parent id.
+        self.model_pages = {p: _loader(_bound(model_pages.model_pages, p), run) for p in PARENTS}
+        self.model_counts = {p: _loader(_bound(model_pages.model_counts, p), run) for p in PARENTS}
 
 
 @dataclass

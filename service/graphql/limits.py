@@ -1,15 +1,16 @@
 """Per-document and per-request limits that keep a query's cost and its inputs bounded.
 
-- `GrowingListNesting` (a validation rule, cached with the document): lists that grow with the
-  catalog may nest at most `MAX_GROWING_LIST_NESTING` deep on any path, so
+- `query_cost_limit(limit)` (a validation rule, cached with the document): a document's
+  estimated cost (each field 1; a list multiplies its fields by its page size, nested
+  multiplicatively) may not pass the limit, so
   `organizations { models { organization { models { ... } } } }` is refused before it runs.
-  This is a stopgap until those lists become paginated connections under a cost limit.
 - `request_problems` (per request, as it depends on the variables and the operation name):
   a document holding several operations needs `operationName`; every string argument,
   written in the document or sent as a variable, has a length limit and may hold neither NUL
   nor a lone surrogate.
 """
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -20,10 +21,13 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    IntValueNode,
     ListValueNode,
     ObjectValueNode,
     OperationDefinitionNode,
@@ -36,24 +40,20 @@ from graphql import (
     get_named_type,
 )
 
-MAX_GROWING_LIST_NESTING = 2
-# Lists whose length grows with the catalog and that take no page size (type, field).
-GROWING_LISTS = frozenset(
+MAX_PAGE_SIZE = 100  # the largest `first`/`last` any connection takes
+# Lists that grow with the catalog and take no page size (type, field): each counts as a full
+# page. Every other list without a page size is bounded by its parent (a model's aliases or
+# prices, the 2 to 10 models of a comparison) and counts once.
+UNPAGED_GROWING_LISTS = frozenset(
     {
         ("Query", "organizations"),
         ("Query", "licenses"),
         ("Query", "tasks"),
         ("Query", "collections"),
         ("Query", "sources"),
-        ("Organization", "models"),
-        ("License", "models"),
-        ("Task", "models"),
-        ("Collection", "models"),
-        # A page of a connection holds up to 100 nodes: it multiplies like a list.
-        ("ModelConnection", "nodes"),
-        ("ModelConnection", "edges"),
     }
 )
+PAGE_ARGUMENTS = ("last", "first")  # `last` pages backward and wins when both are given
 
 MAX_SEARCH_LENGTH = 200
 MAX_READ_STRING_LENGTH = 1_000
@@ -67,85 +67,115 @@ def _problem(message: str, code: str, argument: str | None = None) -> GraphQLErr
     return GraphQLError(message, extensions=extensions)
 
 
-# ---- list nesting --------------------------------------------------------------------------
+# ---- query cost ----------------------------------------------------------------------------
 
 
-class _NestingMeter:
-    """The deepest chain of growing lists under a selection set, fragments followed once."""
+class _CostMeter:
+    """A selection set's estimated cost: each field 1, a list's children times its page size.
+
+    Costs are linear in the multiplier, so a fragment's cost is computed once and reused.
+    """
 
     def __init__(self, schema: GraphQLSchema, document: DocumentNode):
         self.schema = schema
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
-        self.memo: dict[str, tuple[int, list[str]]] = {}
+        self.memo: dict[str, int] = {}
         self.in_progress: set[str] = set()
 
-    def deepest(
-        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None
-    ) -> tuple[int, list[str]]:
-        best: tuple[int, list[str]] = (0, [])
-        if selection_set is None or not isinstance(parent, GraphQLObjectType):
-            return best
-        for selection in selection_set.selections:
-            found = self._selection(selection, parent)
-            if found[0] > best[0]:
-                best = found
-        return best
+    def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
+        if selection_set is None or not isinstance(
+            parent, GraphQLObjectType | GraphQLInterfaceType
+        ):
+            return 0
+        return sum(self._selection(s, parent) for s in selection_set.selections)
 
-    def _selection(self, selection: Any, parent: GraphQLObjectType) -> tuple[int, list[str]]:
+    def _selection(self, selection: Any, parent: GraphQLObjectType | GraphQLInterfaceType) -> int:
         if isinstance(selection, FieldNode):
             field = parent.fields.get(selection.name.value)
-            if field is None:
-                return 0, []
-            child = get_named_type(field.type)
-            depth, path = self.deepest(selection.selection_set, child)
-            if (parent.name, selection.name.value) in GROWING_LISTS:
-                return depth + 1, [selection.name.value, *path]
-            return depth, path
+            if field is None:  # __typename, or a field other rules report
+                return 1
+            children = self.cost(selection.selection_set, get_named_type(field.type))
+            return 1 + page_size(parent.name, selection, field) * children
         if isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition
             target = self.schema.get_type(condition.name.value) if condition else parent
-            return self.deepest(selection.selection_set, target)
+            return self.cost(selection.selection_set, target)
         if isinstance(selection, FragmentSpreadNode):
             return self._fragment(selection.name.value)
-        return 0, []
+        return 0
 
-    def _fragment(self, name: str) -> tuple[int, list[str]]:
+    def _fragment(self, name: str) -> int:
         if name in self.memo:
             return self.memo[name]
         fragment = self.fragments.get(name)
         if fragment is None or name in self.in_progress:  # other rules report these
-            return 0, []
+            return 0
         self.in_progress.add(name)
         target = self.schema.get_type(fragment.type_condition.name.value)
-        self.memo[name] = self.deepest(fragment.selection_set, target)
+        self.memo[name] = self.cost(fragment.selection_set, target)
         self.in_progress.discard(name)
         return self.memo[name]
 
 
-class GrowingListNesting(ValidationRule):
-    """Refuse documents nesting catalog-sized lists deeper than MAX_GROWING_LIST_NESTING."""
+def page_size(parent: str, node: FieldNode, field: GraphQLField) -> int:
+    """How many items a field may answer: its page size, a full page, or 1."""
+    given = {a.name.value: a.value for a in node.arguments or ()}
+    for name in PAGE_ARGUMENTS:
+        argument = field.args.get(name)
+        if argument is None:
+            continue
+        value = given.get(name)
+        if isinstance(value, IntValueNode):
+            return max(1, min(int(value.value), MAX_PAGE_SIZE))
+        if isinstance(value, VariableNode):  # unknown until run: its largest allowed value
+            return MAX_PAGE_SIZE
+        if value is None and isinstance(argument.default_value, int):
+            return max(1, min(argument.default_value, MAX_PAGE_SIZE))
+    if (parent, node.name.value) in UNPAGED_GROWING_LISTS:
+        return MAX_PAGE_SIZE
+    return 1
 
-    def enter_document(self, node: DocumentNode, *_: Any) -> None:
-        schema = self.context.schema
-        meter = _NestingMeter(schema, node)
-        for definition in node.definitions:
-            if not isinstance(definition, OperationDefinitionNode):
-                continue
+
+def query_costs(
+    schema: GraphQLSchema, document: DocumentNode
+) -> list[tuple[OperationDefinitionNode, int]]:
+    """Each operation of the document with its estimated cost."""
+    meter = _CostMeter(schema, document)
+    costs = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
             root = schema.get_root_type(definition.operation)
-            depth, path = meter.deepest(definition.selection_set, root)
-            if depth > MAX_GROWING_LIST_NESTING:
-                self.report_error(
-                    GraphQLError(
-                        f"this query nests {depth} lists that grow with the catalog "
-                        f"({' > '.join(path)}); at most {MAX_GROWING_LIST_NESTING} may nest. "
-                        "Ask for the inner lists in a second query, or page through "
-                        "`models(first:, after:)`.",
-                        definition,
-                        extensions={"code": "QUERY_TOO_EXPENSIVE"},
+            costs.append((definition, meter.cost(definition.selection_set, root)))
+    return costs
+
+
+@functools.cache
+def query_cost_limit(limit: int) -> type[ValidationRule]:
+    """The validation rule refusing operations that cost more than `limit` (one class per limit,
+    so the validation cache, whose key holds the rules, keeps hitting)."""
+
+    class QueryCostLimit(ValidationRule):
+        def enter_document(self, node: DocumentNode, *_: Any) -> None:
+            for operation, cost in query_costs(self.context.schema, node):
+                if cost > limit:
+                    self.report_error(
+                        GraphQLError(
+                            f"this query costs {cost:,} and the limit is {limit:,}: each field "
+                            "costs 1 and a list multiplies its fields by its page size "
+                            f"(`first`/`last`, or its default; {MAX_PAGE_SIZE} for a variable). "
+                            "Ask for smaller pages, or for the inner lists in a second query.",
+                            operation,
+                            extensions={
+                                "code": "QUERY_TOO_EXPENSIVE",
+                                "cost": cost,
+                                "limit": limit,
+                            },
+                        )
                     )
-                )
+
+    return QueryCostLimit
 
 
 # ---- per-request checks --------------------------------------------------------------------

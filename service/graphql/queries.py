@@ -10,6 +10,7 @@ import strawberry
 from service.catalog import compare as comparison
 from service.catalog import reads, search
 from service.catalog.errors import UserInputError, suggest
+from service.catalog.model_pages import Parent
 from service.graphql.auth import admin_actor
 from service.graphql.context import Context, LoaderReads
 from service.graphql.inputs import sent
@@ -91,6 +92,8 @@ class ModelConnection:
     edges: list[ModelEdge]
     page_info: PageInfo
     filter: strawberry.Private[search.ModelFilter]
+    # A parent's models (organization, license, task or collection), counted by its loader.
+    parent: strawberry.Private[tuple[Parent, int] | None] = None
 
     @strawberry.field
     def nodes(self) -> list[ModelType]:
@@ -99,6 +102,9 @@ class ModelConnection:
     @strawberry.field(description="How many models match the filter, over all pages.")
     async def total_count(self, info: CtxInfo) -> int:
         ctx = info.context
+        if self.parent is not None:
+            kind, parent_id = self.parent
+            return await ctx.loaders.model_counts[kind].load(parent_id)
         return await ctx.run(search.count_models, self.filter, on=ctx.today)
 
 

@@ -25,7 +25,11 @@ def mount_graphql(
     replica_set: ReplicaSet | None = None,
 ) -> GraphQLFrontDoor:
     """Serve /graphql; Strawberry's router still answers what the front door does not take."""
-    schema = build_schema(introspection=settings.introspection_on, mask_errors=settings.mask_errors)
+    schema = build_schema(
+        introspection=settings.introspection_on,
+        mask_errors=settings.mask_errors,
+        max_query_cost=settings.max_query_cost,
+    )
     cache = (
         ResponseCache(settings.response_cache_size, settings.response_cache_mb * 1024 * 1024)
         if settings.response_cache_size

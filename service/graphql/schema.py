@@ -24,8 +24,9 @@ from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from service.catalog.errors import UserInputError
+from service.config import Settings
 from service.graphql.cache import MarkCacheable
-from service.graphql.limits import GrowingListNesting, request_problems
+from service.graphql.limits import query_cost_limit, request_problems
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
 from service.graphql.types.common import BIG_INT_SCALAR, DECIMAL_SCALAR, BigInt
@@ -37,6 +38,7 @@ from service.replicas import NoDatabaseAvailable
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
 MAX_ALIASES = 30
+DEFAULT_MAX_QUERY_COST: int = Settings.model_fields["max_query_cost"].default
 MASKED_MESSAGE = "Unexpected error. It has been logged; please try again or report it."
 UNAVAILABLE_MESSAGE = "The catalog is unavailable right now; please try again shortly."
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -140,15 +142,14 @@ class CatalogSchema(Schema):
 _LIMIT_RULES = [
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-    GrowingListNesting,
 ]
 
 
 class DocumentLimits(AddValidationRules):
-    """Query depth, alias count and list nesting limits."""
+    """Query depth, alias count and query cost limits."""
 
-    def __init__(self) -> None:
-        super().__init__(_LIMIT_RULES)
+    def __init__(self, max_query_cost: int = DEFAULT_MAX_QUERY_COST) -> None:
+        super().__init__([*_LIMIT_RULES, query_cost_limit(max_query_cost)])
 
 
 class RequestLimits(SchemaExtension):
@@ -181,7 +182,12 @@ class OperationMetrics(SchemaExtension):
         )
 
 
-def build_schema(*, introspection: bool = True, mask_errors: bool = True) -> Schema:
+def build_schema(
+    *,
+    introspection: bool = True,
+    mask_errors: bool = True,
+    max_query_cost: int = DEFAULT_MAX_QUERY_COST,
+) -> Schema:
     """The schema; production turns introspection (and the schema hints in errors) off."""
     extensions: list[Any] = [
         OperationMetrics,
@@ -190,7 +196,7 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = True) -> Sch
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         RequestLimits,
-        DocumentLimits,
+        lambda: DocumentLimits(max_query_cost),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
     if not introspection:

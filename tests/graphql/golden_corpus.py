@@ -14,8 +14,8 @@ CITATION = f"field quote value externalId {SOURCE}"
 FACT = f"state display sources {{ {CITATION} }}"
 MODEL_ALL = f"""
   slug name family version status aliases modality
-  organization {{ slug name website {SOURCE} models {{ slug }} }}
-  license {{ slug name kind spdxId commercialUse commercialTerms url {SOURCE} models {{ slug }} }}
+  organization {{ slug name website {SOURCE} models {{ nodes {{ slug }} }} }}
+  license {{ slug name kind spdxId commercialUse commercialTerms url {SOURCE} models {{ nodes {{ slug }} }} }}
   category {{ value {FACT} }}
   openWeights {{ value {FACT} }}
   inputModalities {{ value {FACT} }}
@@ -91,20 +91,20 @@ query Page($first: Int) {
 
 TAXONOMY = f"""
 {{
-  organizations {{ slug name website {SOURCE} models {{ slug name }} }}
-  licenses {{ slug name kind spdxId commercialUse commercialTerms url {SOURCE} models {{ slug }} }}
-  tasks {{ slug name group description models {{ slug }} }}
-  collections {{ slug name description models {{ slug }} }}
+  organizations {{ slug name website {SOURCE} models {{ nodes {{ slug name }} }} }}
+  licenses {{ slug name kind spdxId commercialUse commercialTerms url {SOURCE} models {{ nodes {{ slug }} }} }}
+  tasks {{ slug name group description models {{ nodes {{ slug }} }} }}
+  collections {{ slug name description models {{ nodes {{ slug }} }} }}
   sources {{ slug title url document version retrievedOn }}
 }}
 """
 
 ONE_OF_EACH = """
 {
-  organization(slug: "Google") { slug name models { slug } }
-  license(slug: "gemma") { slug name models { slug } }
-  task(slug: "OCR") { slug name models { slug } }
-  collection(slug: "multimodal-vision") { slug name models { slug } }
+  organization(slug: "Google") { slug name models { nodes { slug } } }
+  license(slug: "gemma") { slug name models { nodes { slug } } }
+  task(slug: "OCR") { slug name models { nodes { slug } } }
+  collection(slug: "multimodal-vision") { slug name models { nodes { slug } } }
 }
 """
 

@@ -249,10 +249,10 @@ def test_paging_arguments_are_checked(gql: GraphQL) -> None:
 
 TAXONOMY = """
 {
-  organizations { slug models { slug } }
-  licenses { slug kind models { slug } }
-  tasks { slug group models { slug } }
-  collections { slug name models { slug } }
+  organizations { slug models { nodes { slug } } }
+  licenses { slug kind models { nodes { slug } } }
+  tasks { slug group models { nodes { slug } } }
+  collections { slug name models { nodes { slug } } }
   sources { slug document }
 }
 """
@@ -260,16 +260,18 @@ TAXONOMY = """
 
 def test_taxonomy_with_models(gql: GraphQL) -> None:
     data = gql.data(TAXONOMY)
-    orgs = {o["slug"]: [m["slug"] for m in o["models"]] for o in data["organizations"]}
+    orgs = {o["slug"]: [m["slug"] for m in o["models"]["nodes"]] for o in data["organizations"]}
     assert orgs == {"google": ["pali-3", "paligemma"], "openai": ["gpt-5.1", "gpt-5.2"]}
     assert [(lic["slug"], lic["kind"]) for lic in data["licenses"]] == [
         ("gemma", "CUSTOM"),
         ("proprietary", "PROPRIETARY"),
     ]
-    tasks = {t["slug"]: [m["slug"] for m in t["models"]] for t in data["tasks"]}
+    tasks = {t["slug"]: [m["slug"] for m in t["models"]["nodes"]] for t in data["tasks"]}
     assert tasks["image-classification"] == ["gpt-5.2"]
     assert data["tasks"][0]["slug"] == "image-captioning"
-    collections = {c["name"]: [m["slug"] for m in c["models"]] for c in data["collections"]}
+    collections = {
+        c["name"]: [m["slug"] for m in c["models"]["nodes"]] for c in data["collections"]
+    }
     assert collections == {
         "LLMs with Vision Capabilities": ["gpt-5.2"],
         "Multimodal Vision": ["gpt-5.2", "paligemma"],

@@ -17,7 +17,7 @@ from tests.web.live import serving
 
 pytestmark = pytest.mark.slow
 COMPARE = '{ compare(models: ["gpt-5.2", "paligemma"]) { sections { title } } }'
-QUERIES = [COMPARE, "{ organizations { slug models { slug } } }", "{ tasks { slug } }"]
+QUERIES = [COMPARE, "{ organizations { slug models { nodes { slug } } } }", "{ tasks { slug } }"]
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 import strawberry
 
+from service.graphql.types import model_pages
 from service.graphql.types.common import SourceType
-from service.graphql.types.model import CtxInfo, ModelType, _source
+from service.graphql.types.model import CtxInfo, _source
 from service.models import Collection, Organization, Task
 
 
@@ -23,10 +24,11 @@ class OrganizationType:
     async def source(self, info: CtxInfo) -> SourceType | None:
         return await _source(info, self.row.source_id)
 
-    @strawberry.field
-    async def models(self, info: CtxInfo) -> list[ModelType]:
-        rows = await info.context.loaders.models_of_organization.load(self.row.id)
-        return [ModelType(row=m) for m in rows]
+    @strawberry.field(description=model_pages.DESCRIPTION)
+    async def models(
+        self, info: CtxInfo, first: int = 20, after: str | None = None
+    ) -> model_pages.Connection:
+        return await model_pages.models_of(info.context, "organization", self.row.id, first, after)
 
 
 @strawberry.type(name="Task")
@@ -49,10 +51,11 @@ class TaskType:
     def description(self) -> str | None:
         return self.row.description
 
-    @strawberry.field
-    async def models(self, info: CtxInfo) -> list[ModelType]:
-        rows = await info.context.loaders.models_of_task.load(self.row.id)
-        return [ModelType(row=m) for m in rows]
+    @strawberry.field(description=model_pages.DESCRIPTION)
+    async def models(
+        self, info: CtxInfo, first: int = 20, after: str | None = None
+    ) -> model_pages.Connection:
+        return await model_pages.models_of(info.context, "task", self.row.id, first, after)
 
 
 @strawberry.type(name="Collection", description='A feature collection ("Multimodal Vision").')
@@ -71,7 +74,8 @@ class CollectionType:
     def description(self) -> str | None:
         return self.row.description
 
-    @strawberry.field
-    async def models(self, info: CtxInfo) -> list[ModelType]:
-        rows = await info.context.loaders.models_of_collection.load(self.row.id)
-        return [ModelType(row=m) for m in rows]
+    @strawberry.field(description=model_pages.DESCRIPTION)
+    async def models(
+        self, info: CtxInfo, first: int = 20, after: str | None = None
+    ) -> model_pages.Connection:
+        return await model_pages.models_of(info.context, "collection", self.row.id, first, after)

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from service import display
 from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
 from service.graphql.context import Context
+from service.graphql.types import model_pages
 from service.graphql.types.common import (
     Citation,
     CommercialUse,
@@ -85,10 +86,11 @@ class LicenseType:
     async def source(self, info: CtxInfo) -> SourceType | None:
         return await _source(info, self.row.source_id)
 
-    @strawberry.field
-    async def models(self, info: CtxInfo) -> list["ModelType"]:
-        rows = await info.context.loaders.models_of_license.load(self.row.id)
-        return [ModelType(row=m) for m in rows]
+    @strawberry.field(description=model_pages.DESCRIPTION)
+    async def models(
+        self, info: CtxInfo, first: int = 20, after: str | None = None
+    ) -> model_pages.Connection:
+        return await model_pages.models_of(info.context, "license", self.row.id, first, after)
 
 
 @strawberry.type(name="Variant", description="A released form of a model and what differs in it.")
