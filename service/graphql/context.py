@@ -63,6 +63,7 @@ class Loaders:
         self.lineage = _loader(reads.lineage_by_model, run)
         self.citations = _loader(reads.citations_by_model, run)
         self.conflicts = _loader(reads.conflicts_by_model, run)
+        self.offers = _loader(reads.offers_by_model, run)  # keys: (model id, day)
         self.models_of_organization = _loader(reads.models_by_organization, run)
         self.models_of_license = _loader(reads.models_by_license, run)
         self.models_of_task = _loader(reads.models_by_task, run)
@@ -149,3 +150,6 @@ class LoaderReads:
 
     async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[reads.LineageRow]]:
         return await self.loaders.lineage.load_many(ids)
+
+    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[reads.OfferRow]]:
+        return await self.loaders.offers.load_many([(i, on) for i in ids])

@@ -24,7 +24,7 @@ from service.graphql.types.common import (
     SourceType,
 )
 from service.graphql.types.comparison import Comparison, WorkloadInput, from_logic
-from service.graphql.types.model import CtxInfo, LicenseType, ModelType
+from service.graphql.types.model import CtxInfo, LicenseType, ModelType, ProviderType
 from service.models import Collection, License, Model, Organization, Source, Task
 
 
@@ -200,6 +200,14 @@ class Query:
     @strawberry.field
     async def collection(self, info: CtxInfo, slug: str) -> CollectionType:
         return CollectionType(row=await _one(info.context, Collection, slug, "collection"))
+
+    @strawberry.field(
+        description="Organizations with an offer in force today, with how many models each "
+        "offers, most first."
+    )
+    async def providers(self, info: CtxInfo) -> list[ProviderType]:
+        rows = await info.context.run(reads.providers, info.context.today)
+        return [ProviderType(row=r) for r in rows]
 
     @strawberry.field
     async def sources(self, info: CtxInfo) -> list[SourceType]:

@@ -1,0 +1,187 @@
+"""Offers through the API: `Model.offers`, `providers`, the provider filter, the cheapest-offer
+ordering and compare's "Where to run it", on a private copy of the seed with a few offers."""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from service.app import create_app
+from service.config import Settings
+from service.db import make_engine
+from service.models import Model, Offer, Organization
+from tests.conftest import Databases, url_text
+from tests.graphql.conftest import GraphQL, StatementCounter
+
+TODAY = date.today()
+
+
+def _add_offers(session: Session) -> None:
+    ids = {m.slug: m.id for m in session.scalars(select(Model))}
+    orgs = {
+        slug: Organization(slug=slug, name=name)
+        for slug, name in (("openrouter", "OpenRouter"), ("azure", "Microsoft Azure"))
+    }
+    session.add_all(orgs.values())
+    session.flush()
+    openai = session.scalar(select(Organization).where(Organization.slug == "openai"))
+    assert openai is not None
+
+    def offer(model: str, provider: Organization, route: str, **fields: object) -> Offer:
+        return Offer(model_id=ids[model], provider_id=provider.id, route=route, **fields)
+
+    session.add_all(
+        [
+            offer(
+                "gpt-5.2",
+                openai,
+                "gpt-5.2",
+                input_per_mtok=Decimal("1.75"),
+                output_per_mtok=Decimal("14"),
+                context_window=400_000,
+                max_output_tokens=128_000,
+                status="active",
+            ),
+            offer(
+                "gpt-5.2",
+                orgs["openrouter"],
+                "openai/gpt-5.2",
+                input_per_mtok=Decimal("1.50"),
+                output_per_mtok=Decimal("12"),
+                cached_input_per_mtok=Decimal("0.15"),
+            ),
+            offer("gpt-5.2", orgs["azure"], "gpt-52-global"),  # no price stated
+            # ended yesterday: not in force today, in force a week ago
+            offer(
+                "gpt-5.1",
+                orgs["azure"],
+                "gpt-51",
+                input_per_mtok=Decimal("1"),
+                output_per_mtok=Decimal("8"),
+                effective_to=TODAY - timedelta(days=1),
+            ),
+            # PaliGemma has no list price from its maker: the cheapest offer prices it.
+            offer(
+                "paligemma",
+                orgs["openrouter"],
+                "google/paligemma",
+                input_per_mtok=Decimal("0.10"),
+                output_per_mtok=Decimal("0.40"),
+                effective_from=TODAY - timedelta(days=30),
+            ),
+        ]
+    )
+    # Epoch-style research result: neither an API nor weights.
+    session.execute(update(Model).where(Model.slug == "pali-3").values(research_only=True))
+
+
+@pytest.fixture(scope="module")
+def offers_client(databases: Databases, seeded_template: str) -> Iterator[TestClient]:
+    url = url_text(databases.create(template=seeded_template))
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        _add_offers(session)
+    app = create_app(engine, Settings(database_url=url))
+    with TestClient(app) as client:
+        yield client
+    engine.dispose()
+
+
+@pytest.fixture
+def ogql(offers_client: TestClient) -> GraphQL:
+    return GraphQL(offers_client)
+
+
+@pytest.fixture
+def ostatements(offers_client: TestClient) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+    sync_engine = offers_client.app.state.async_engine.sync_engine  # type: ignore[attr-defined]
+    event.listen(sync_engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(sync_engine, "before_cursor_execute", counter)
+
+
+OFFERS = """
+query($slug: String!, $asOf: Date) {
+  model(slug: $slug) {
+    offers(asOf: $asOf) {
+      provider { slug name }
+      route currency inputPerMtok outputPerMtok cachedInputPerMtok
+      contextWindow maxOutputTokens status effectiveFrom effectiveTo
+    }
+  }
+}
+"""
+
+
+def test_a_models_offers_cheapest_first_unpriced_last(ogql: GraphQL) -> None:
+    offers = ogql.data(OFFERS, {"slug": "GPT-5.2"})["model"]["offers"]
+    assert [(o["provider"]["slug"], o["route"]) for o in offers] == [
+        ("openrouter", "openai/gpt-5.2"),
+        ("openai", "gpt-5.2"),
+        ("azure", "gpt-52-global"),
+    ]
+    assert offers[0]["inputPerMtok"] == "1.5"
+    assert offers[0]["cachedInputPerMtok"] == "0.15"
+    assert offers[1]["contextWindow"] == 400000
+    assert offers[1]["maxOutputTokens"] == 128000
+    assert offers[1]["status"] == "ACTIVE"
+    assert offers[2]["inputPerMtok"] is None
+    assert offers[2]["currency"] == "USD"
+
+
+def test_offers_follow_their_dates(ogql: GraphQL) -> None:
+    assert ogql.data(OFFERS, {"slug": "gpt-5.1"})["model"]["offers"] == []
+    week_ago = (TODAY - timedelta(days=7)).isoformat()
+    ended = ogql.data(OFFERS, {"slug": "gpt-5.1", "asOf": week_ago})["model"]["offers"]
+    assert [o["route"] for o in ended] == ["gpt-51"]
+    assert ended[0]["effectiveTo"] == (TODAY - timedelta(days=1)).isoformat()
+    before = (TODAY - timedelta(days=31)).isoformat()
+    assert ogql.data(OFFERS, {"slug": "paligemma", "asOf": before})["model"]["offers"] == []
+
+
+def test_providers_at_the_root_with_their_model_counts(ogql: GraphQL) -> None:
+    providers = ogql.data("{ providers { slug name modelCount organization { slug } } }")
+    assert providers["providers"] == [
+        {
+            "slug": "openrouter",
+            "name": "OpenRouter",
+            "modelCount": 2,
+            "organization": {"slug": "openrouter"},
+        },
+        {
+            "slug": "azure",
+            "name": "Microsoft Azure",
+            "modelCount": 1,
+            "organization": {"slug": "azure"},
+        },
+        {"slug": "openai", "name": "OpenAI", "modelCount": 1, "organization": {"slug": "openai"}},
+    ]
+
+
+PAGE_OFFERS = """
+query($first: Int) {
+  models(first: $first, orderBy: {field: NAME}) {
+    nodes { slug offers { route inputPerMtok provider { name } source { slug } } }
+  }
+}
+"""
+
+
+def test_offers_on_a_page_cost_a_constant_number_of_statements(
+    ogql: GraphQL, ostatements: StatementCounter
+) -> None:
+    before = ostatements.count
+    three = ogql.data(PAGE_OFFERS, {"first": 3})  # GPT-5.2 is third by name
+    small = ostatements.count - before
+    before = ostatements.count
+    seven = ogql.data(PAGE_OFFERS, {"first": 7})
+    large = ostatements.count - before
+    assert len(three["models"]["nodes"]) == 3 and len(seven["models"]["nodes"]) == 7
+    assert sum(len(n["offers"]) for n in seven["models"]["nodes"]) == 4
+    # page, offers, providers (organizations); sources only when an offer names one
+    assert small == large <= 4
