@@ -35,12 +35,20 @@ class ModelOrderField(Enum):
     CONTEXT_WINDOW = "context_window"
     INPUT_PRICE = "input_price"
     OUTPUT_PRICE = "output_price"
+    CHEAPEST_OFFER = strawberry.enum_value(
+        "cheapest_offer",
+        description="The lowest input price per 1M tokens among the model's offers in force "
+        "today; models without a priced offer come last either way.",
+    )
 
 
 @strawberry.input
 class ModelOrder:
     field: ModelOrderField = ModelOrderField.NAME
     direction: SortDirection = SortDirection.ASC
+
+
+NEWEST_FIRST = ModelOrder(field=ModelOrderField.RELEASE_DATE, direction=SortDirection.DESC)
 
 
 @strawberry.input(description="Every given condition must hold. Prices are per 1M tokens, today.")
@@ -69,6 +77,15 @@ class ModelFilter:
     status: list[ModelStatus] | None = None
     search: str | None = strawberry.field(
         default=None, description="Case-insensitive text within names, slugs and aliases."
+    )
+    provider: list[str] | None = strawberry.field(
+        default=None,
+        description="Provider slugs (see `providers`): offered today by any of them.",
+    )
+    research_only: bool | None = strawberry.field(
+        default=None,
+        description="False hides research results with neither an API nor weights (Epoch AI); "
+        "true shows only them. Default: both (the web catalog hides them by default).",
     )
 
 
@@ -126,7 +143,10 @@ class Query:
         (row,) = await resolve_models(info.context, [slug])
         return ModelType(row=row)
 
-    @strawberry.field(description="The catalog, filtered, ordered and paginated (first ≤ 100).")
+    @strawberry.field(
+        description="The catalog, filtered, ordered and paginated (first ≤ 100). Without "
+        "orderBy: newest first (release date descending, unknown dates last)."
+    )
     async def models(
         self,
         info: CtxInfo,
@@ -141,7 +161,7 @@ class Query:
         before: str | None = None,
     ) -> ModelConnection:
         ctx = info.context
-        order = order_by or ModelOrder()
+        order = order_by or NEWEST_FIRST
         criteria = _to_search_filter(filter)
         page = await ctx.run(
             search.search_models,

@@ -185,3 +185,60 @@ def test_offers_on_a_page_cost_a_constant_number_of_statements(
     assert sum(len(n["offers"]) for n in seven["models"]["nodes"]) == 4
     # page, offers, providers (organizations); sources only when an offer names one
     assert small == large <= 4
+
+
+LIST = """
+query($filter: ModelFilter, $orderBy: ModelOrder, $first: Int, $after: String) {
+  models(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    totalCount
+    nodes { slug researchOnly releaseDate { value } }
+    pageInfo { endCursor hasNextPage }
+  }
+}
+"""
+
+
+def _slugs(gql: GraphQL, **variables: object) -> list[str]:
+    return [n["slug"] for n in gql.data(LIST, variables)["models"]["nodes"]]
+
+
+def test_the_provider_filter_keeps_models_offered_today_by_any_given(ogql: GraphQL) -> None:
+    assert sorted(_slugs(ogql, filter={"provider": ["OpenRouter"]})) == ["gpt-5.2", "paligemma"]
+    # Azure's GPT-5.1 offer ended yesterday; its GPT-5.2 offer (unpriced) still counts.
+    assert _slugs(ogql, filter={"provider": ["azure"]}) == ["gpt-5.2"]
+    both = _slugs(ogql, filter={"provider": ["azure", "openai"]})
+    assert both == ["gpt-5.2"]
+    answer = ogql.data(LIST, {"filter": {"provider": ["nobody"]}})["models"]
+    assert answer["totalCount"] == 0 and answer["nodes"] == []
+
+
+def test_cheapest_offer_ordering_puts_unknown_last_either_way(ogql: GraphQL) -> None:
+    ascending = _slugs(ogql, orderBy={"field": "CHEAPEST_OFFER"}, first=10)
+    assert ascending[:2] == ["paligemma", "gpt-5.2"]  # 0.10 < 1.50 (OpenRouter's, not OpenAI's)
+    descending = _slugs(ogql, orderBy={"field": "CHEAPEST_OFFER", "direction": "DESC"}, first=10)
+    assert descending[:2] == ["gpt-5.2", "paligemma"]
+    assert len(ascending) == len(descending) == 7
+    assert set(ascending[2:]) == set(descending[2:])  # the unpriced, last both ways
+    # Paging by cursor walks the same order.
+    first = ogql.data(LIST, {"orderBy": {"field": "CHEAPEST_OFFER"}, "first": 3})["models"]
+    rest = _slugs(
+        ogql, orderBy={"field": "CHEAPEST_OFFER"}, first=10, after=first["pageInfo"]["endCursor"]
+    )
+    assert [n["slug"] for n in first["nodes"]] + rest == ascending
+
+
+def test_the_listing_defaults_to_newest_first_unknown_dates_last(ogql: GraphQL) -> None:
+    nodes = ogql.data(LIST, {"first": 10})["models"]["nodes"]
+    dates = [n["releaseDate"]["value"] for n in nodes]
+    known = [d for d in dates if d is not None]
+    assert known == sorted(known, reverse=True) and len(known) >= 2
+    assert dates == known + [None] * (len(dates) - len(known))
+
+
+def test_research_only_models_are_marked_and_can_be_filtered_out(ogql: GraphQL) -> None:
+    everything = ogql.data(LIST, {"first": 10})["models"]
+    assert {n["slug"] for n in everything["nodes"] if n["researchOnly"]} == {"pali-3"}
+    hidden = ogql.data(LIST, {"filter": {"researchOnly": False}, "first": 10})["models"]
+    assert "pali-3" not in [n["slug"] for n in hidden["nodes"]]
+    assert hidden["totalCount"] == everything["totalCount"] - 1
+    assert _slugs(ogql, filter={"researchOnly": True}) == ["pali-3"]
