@@ -242,3 +242,95 @@ def test_research_only_models_are_marked_and_can_be_filtered_out(ogql: GraphQL) 
     assert "pali-3" not in [n["slug"] for n in hidden["nodes"]]
     assert hidden["totalCount"] == everything["totalCount"] - 1
     assert _slugs(ogql, filter={"researchOnly": True}) == ["pali-3"]
+
+
+COMPARE = """
+query($models: [String!]!, $workload: WorkloadInput) {
+  compare(models: $models, workload: $workload) {
+    sections { key title rows { key label cells { model display state value } leaders } }
+    costs {
+      model state display total currency basis note missing
+      price { inputPerMtok }
+      offer { route provider { slug } }
+    }
+  }
+}
+"""
+
+
+def _section(answer: dict, key: str) -> dict[str, list[dict]]:
+    (section,) = [s for s in answer["compare"]["sections"] if s["key"] == key]
+    return {row["key"]: row["cells"] for row in section["rows"]}
+
+
+def test_compare_shows_where_to_run_it(ogql: GraphQL) -> None:
+    answer = ogql.data(COMPARE, {"models": ["gpt-5.2", "paligemma", "gemma-2b"]})
+    titles = [s["title"] for s in answer["compare"]["sections"]]
+    assert "Where to run it" in titles
+    rows = _section(answer, "where")
+    gpt, pali, gemma = rows["providers"]
+    assert gpt["display"] == "OpenRouter, OpenAI, Microsoft Azure"
+    assert gpt["value"] == ["openrouter", "openai", "azure"]
+    assert pali["display"] == "OpenRouter"
+    assert gemma["state"] == "UNKNOWN" and gemma["display"] == "No offer on record"
+    gpt, pali, gemma = rows["cheapest_offer"]
+    assert gpt["display"] == "$1.50 in / $12.00 out at OpenRouter"
+    assert gpt["value"]["route"] == "openai/gpt-5.2"
+    assert pali["display"] == "$0.10 in / $0.40 out at OpenRouter"
+    assert gemma["state"] == "UNKNOWN"
+    gpt, pali, _ = rows["list_price"]
+    assert gpt["display"] == "$1.75 in / $14.00 out"
+    assert pali["state"] == "UNKNOWN"
+
+
+def test_compare_without_any_offer_has_no_where_section(ogql: GraphQL) -> None:
+    answer = ogql.data(COMPARE, {"models": ["gemma-2b", "siglip-so400m"]})
+    assert "where" not in [s["key"] for s in answer["compare"]["sections"]]
+
+
+def test_cost_falls_back_to_the_cheapest_offer_and_says_so(ogql: GraphQL) -> None:
+    workload = {"inputTokens": 1_000_000, "outputTokens": 500_000}
+    answer = ogql.data(
+        COMPARE, {"models": ["gpt-5.2", "paligemma", "gemma-2b"], "workload": workload}
+    )
+    gpt, pali, gemma = answer["compare"]["costs"]
+    # GPT-5.2 keeps its maker's list price, although OpenRouter is cheaper.
+    assert gpt["basis"] == "LIST_PRICE" and gpt["total"] == "8.75" and gpt["note"] is None
+    assert gpt["price"] == {"inputPerMtok": "1.75"} and gpt["offer"] is None
+    # PaliGemma has no list price: 1M x 0.10 + 0.5M x 0.40 at OpenRouter.
+    assert pali["basis"] == "CHEAPEST_OFFER" and pali["total"] == "0.3"
+    assert pali["display"] == "$0.30 (cheapest offer: OpenRouter)"
+    assert "No list price" in pali["note"] and "OpenRouter" in pali["note"]
+    assert pali["offer"] == {"route": "google/paligemma", "provider": {"slug": "openrouter"}}
+    assert pali["price"] is None
+    assert gemma["state"] == "UNKNOWN" and gemma["basis"] is None and gemma["missing"] == ["price"]
+    cost_row = _section(answer, "pricing")["estimated_cost"]
+    assert cost_row[1]["display"] == "$0.30 (cheapest offer: OpenRouter)"
+
+
+def test_an_unpriced_offer_is_not_a_price(ogql: GraphQL) -> None:
+    # Cached input is priced only by OpenRouter's GPT-5.2 offer; PaliGemma's offer lacks it.
+    answer = ogql.data(
+        COMPARE, {"models": ["paligemma", "gemma-2b"], "workload": {"cachedInputTokens": 10}}
+    )
+    pali = answer["compare"]["costs"][0]
+    assert pali["state"] == "UNKNOWN" and pali["basis"] is None
+    assert pali["note"] == "No list price from the maker, and no offer prices the whole workload."
+
+
+def test_compare_offers_cost_one_statement_for_all_models(
+    ogql: GraphQL, ostatements: StatementCounter
+) -> None:
+    counts = []
+    for models in (
+        ["gpt-5.2", "paligemma"],
+        ["gpt-5.2", "paligemma", "gemma-2b", "gpt-5.1", "pali-3", "paligemma-2", "siglip-so400m"],
+    ):
+        before = ostatements.count
+        ogql.data(COMPARE, {"models": models, "workload": {"inputTokens": 1000}})
+        counts.append(ostatements.count - before)
+    assert counts[0] == counts[1]
+    # names, models, organizations, licenses, variants, prices, capabilities, collections,
+    # lineage, offers (with their providers' names, one join), and the organizations of the
+    # offers the costs used (this query asks for `offer { provider }`)
+    assert counts[0] <= 11
