@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from service.catalog.errors import UserInputError, suggest
 from service.catalog.offers import offer_in_force
 from service.models import (
     AuditEntry,
@@ -291,6 +292,39 @@ async def providers(session: AsyncSession, on: date) -> list[ProviderRow]:
         .order_by(count.desc(), Organization.name, Organization.id)
     )
     return [ProviderRow(cast(Organization, row), row.model_count) for row in rows]
+
+
+MAX_PROVIDERS = 50
+
+
+async def check_providers(session: AsyncSession, slugs: Sequence[str]) -> None:
+    """Refuse a provider filter naming an organization the catalog does not know (a typo would
+    otherwise list nothing), with the closest providers as suggestions."""
+    if len(slugs) > MAX_PROVIDERS:
+        raise UserInputError(
+            f"filter.provider takes at most {MAX_PROVIDERS} slugs (got {len(slugs)})",
+            "filter.provider",
+        )
+    wanted = {slug.lower() for slug in slugs}
+    found = set(
+        (
+            await session.scalars(select(Organization.slug).where(Organization.slug.in_(wanted)))
+        ).all()
+    )
+    unknown = [slug for slug in slugs if slug.lower() not in found]
+    if unknown:
+        known = (
+            await session.scalars(
+                select(Organization.slug)
+                .join(Offer, Offer.provider_id == Organization.id)
+                .distinct()
+            )
+        ).all()
+        raise UserInputError(
+            f"unknown provider {unknown[0]!r}{suggest(unknown[0].lower(), known)}",
+            "filter.provider",
+            "NOT_FOUND",
+        )
 
 
 async def citations_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[CitationRow]]:

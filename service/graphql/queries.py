@@ -163,6 +163,8 @@ class Query:
         ctx = info.context
         order = order_by or NEWEST_FIRST
         criteria = _to_search_filter(filter)
+        if criteria.provider:
+            await ctx.run(reads.check_providers, criteria.provider)
         page = await ctx.run(
             search.search_models,
             criteria,

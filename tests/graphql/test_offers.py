@@ -208,8 +208,17 @@ def test_the_provider_filter_keeps_models_offered_today_by_any_given(ogql: Graph
     assert _slugs(ogql, filter={"provider": ["azure"]}) == ["gpt-5.2"]
     both = _slugs(ogql, filter={"provider": ["azure", "openai"]})
     assert both == ["gpt-5.2"]
-    answer = ogql.data(LIST, {"filter": {"provider": ["nobody"]}})["models"]
+    # OpenAI offers GPT-5.2 only; a known organization with no offer today lists nothing.
+    answer = ogql.data(LIST, {"filter": {"provider": ["google"]}})["models"]
     assert answer["totalCount"] == 0 and answer["nodes"] == []
+
+
+def test_an_unknown_provider_is_an_error_with_a_suggestion(ogql: GraphQL) -> None:
+    error = ogql.error(LIST, {"filter": {"provider": ["openrouter", "openruter"]}})
+    assert error["message"] == "unknown provider 'openruter'; did you mean 'openrouter'?"
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    error = ogql.error(LIST, {"filter": {"provider": [f"p{i}" for i in range(51)]}})
+    assert "at most 50" in error["message"]
 
 
 def test_cheapest_offer_ordering_puts_unknown_last_either_way(ogql: GraphQL) -> None:
