@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service import display
 from service.catalog import reads
 from service.catalog.errors import UserInputError, closest_per_owner, did_you_mean
-from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
+from service.catalog.reads import CapabilityRow, LineageRow, OfferRow, price_in_force
 from service.models import Collection, License, Model, ModelVariant, Organization, Price, Task
 from service.models.base import Relation, Support
 
@@ -42,6 +42,7 @@ class ModelData:
     capabilities: Sequence[CapabilityRow]
     collections: Sequence[Collection]
     lineage: Sequence[LineageRow]
+    offers: Sequence[OfferRow] = ()  # in force on the comparison's date, cheapest input first
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,11 @@ class CostEstimate:
     cached_input_cost: Decimal | None = None
     price: Price | None = None
     missing: list[str] = field(default_factory=list)
+    # What priced it: "list_price" (the maker's), "cheapest_offer" (no list price: the offer
+    # that costs least for the workload), None when nothing could.
+    basis: str | None = None
+    offer: OfferRow | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ def compare(
     sections = [
         Section("overview", "Overview", _overview_rows(data)),
         Section("pricing", "Pricing per 1M tokens", _pricing_rows(data, as_of, costs)),
+        Section("where", "Where to run it", _where_rows(data, as_of)),
         Section("tasks", "Vision tasks", _task_rows(data)),
         Section("features", "Model features", _feature_rows(data)),
         Section("family", "Variants and lineage", _family_rows(data)),
@@ -313,6 +320,70 @@ def _pricing_rows(
     return rows
 
 
+def _per_million(input_price: Any, output_price: Any, currency: str) -> str:
+    def shown(amount: Any) -> str:
+        return display.money(amount, currency) if amount is not None else "—"
+
+    return f"{shown(input_price)} in / {shown(output_price)} out"
+
+
+def _where_rows(data: Sequence[ModelData], as_of: date) -> list[Row]:
+    """Providers, the cheapest offer and the maker's list price; shown when any compared model
+    has an offer in force (otherwise the pricing section already says all there is)."""
+    if not any(d.offers for d in data):
+        return []
+
+    def providers(d: ModelData) -> tuple[str, str, Any, Any]:
+        names: dict[str, str] = {}
+        for row in d.offers:
+            names.setdefault(row.provider_slug, row.provider_name)
+        if not names:
+            return "No offer on record", "unknown", None, None
+        return _known(", ".join(names.values()), list(names), len(names))
+
+    def cheapest(d: ModelData) -> tuple[str, str, Any, Any]:
+        priced = [r for r in d.offers if r.offer.input_per_mtok is not None]
+        if not priced:
+            return _missing()
+        row = priced[0]  # offers come cheapest input first
+        offer = row.offer
+        value = {
+            "provider": row.provider_slug,
+            "route": offer.route,
+            "currency": offer.currency,
+            "input": str(display.plain(offer.input_per_mtok)),
+            "output": str(display.plain(offer.output_per_mtok))
+            if offer.output_per_mtok is not None
+            else None,
+        }
+        shown = f"{_per_million(offer.input_per_mtok, offer.output_per_mtok, offer.currency)}"
+        return _known(
+            f"{shown} at {row.provider_name}", value, (offer.currency, offer.input_per_mtok)
+        )
+
+    def list_price(d: ModelData) -> tuple[str, str, Any, Any]:
+        price = price_in_force(d.prices, as_of)
+        if price is None or (price.input_per_mtok is None and price.output_per_mtok is None):
+            return _missing()
+        value = {
+            "currency": price.currency,
+            "input": str(display.plain(price.input_per_mtok))
+            if price.input_per_mtok is not None
+            else None,
+            "output": str(display.plain(price.output_per_mtok))
+            if price.output_per_mtok is not None
+            else None,
+        }
+        shown = _per_million(price.input_per_mtok, price.output_per_mtok, price.currency)
+        return _known(shown, value)
+
+    return [
+        _row("providers", "Providers", data, providers),
+        _row("cheapest_offer", "Cheapest offer per 1M", data, cheapest, "lower"),
+        _row("list_price", "Maker's list price per 1M", data, list_price),
+    ]
+
+
 SUPPORT_LABEL = {
     Support.OUT_OF_THE_BOX: "Supported",
     Support.AFTER_FINE_TUNING: "After fine-tuning",
@@ -428,20 +499,19 @@ def _demo_verdict(data: Sequence[ModelData], minimum: int) -> DemoVerdict:
     return DemoVerdict(False, shared, minimum, NO_DEMO_REASON)
 
 
-def estimate_cost(d: ModelData, workload: Workload, as_of: date) -> CostEstimate:
-    """Cost of a workload at the model-level price in force on `as_of`."""
-    slug = d.model.slug
-    price = price_in_force(d.prices, as_of)
-    if price is None:
-        return CostEstimate(slug, "unknown", display.missing("unknown"), missing=["price"])
-    parts = {
-        "input": (workload.input_tokens, price.input_per_mtok),
-        "output": (workload.output_tokens, price.output_per_mtok),
-        "cached_input": (workload.cached_input_tokens, price.cached_input_per_mtok),
-    }
+def _priced(
+    workload: Workload, prices: tuple[Decimal | None, Decimal | None, Decimal | None]
+) -> tuple[dict[str, Decimal | None], list[str]]:
+    """Each part's cost of a workload at per-1M prices, and the prices it lacked."""
+    parts = zip(
+        ("input", "output", "cached_input"),
+        (workload.input_tokens, workload.output_tokens, workload.cached_input_tokens),
+        prices,
+        strict=True,
+    )
     costs: dict[str, Decimal | None] = {}
     missing = []
-    for name, (tokens, per_million) in parts.items():
+    for name, tokens, per_million in parts:
         if tokens == 0:
             costs[name] = Decimal(0)
         elif per_million is None:
@@ -449,6 +519,67 @@ def estimate_cost(d: ModelData, workload: Workload, as_of: date) -> CostEstimate
             missing.append(f"{name} price")
         else:
             costs[name] = Decimal(tokens) * per_million / MILLION
+    return costs, missing
+
+
+def _total(costs: dict[str, Decimal | None]) -> Decimal:
+    return sum((c for c in costs.values() if c is not None), Decimal(0))
+
+
+def _cheapest_offer_cost(
+    d: ModelData, workload: Workload
+) -> tuple[OfferRow, dict[str, Decimal | None]] | None:
+    """The offer that costs least for the workload, among those pricing every part it needs
+    (amounts compared within one currency: the first priced offer's)."""
+    best: tuple[OfferRow, dict[str, Decimal | None]] | None = None
+    for row in d.offers:
+        offer = row.offer
+        prices = (offer.input_per_mtok, offer.output_per_mtok, offer.cached_input_per_mtok)
+        costs, missing = _priced(workload, prices)
+        if missing or (best is not None and offer.currency != best[0].offer.currency):
+            continue
+        if best is None or _total(costs) < _total(best[1]):
+            best = (row, costs)
+    return best
+
+
+def estimate_cost(d: ModelData, workload: Workload, as_of: date) -> CostEstimate:
+    """Cost of a workload at the maker's model-level list price in force on `as_of`; without
+    a list price, at the cheapest offer in force that prices the whole workload, saying so."""
+    slug = d.model.slug
+    price = price_in_force(d.prices, as_of)
+    if price is None:
+        found = _cheapest_offer_cost(d, workload)
+        if found is None:
+            note = (
+                "No list price from the maker, and no offer prices the whole workload."
+                if d.offers
+                else None
+            )
+            return CostEstimate(
+                slug, "unknown", display.missing("unknown"), missing=["price"], note=note
+            )
+        row, costs = found
+        total = _total(costs)
+        note = (
+            f"No list price from the maker: priced at the cheapest offer, "
+            f"{row.provider_name} ({row.offer.route})."
+        )
+        shown = f"{display.money(total, row.offer.currency)} (cheapest offer: {row.provider_name})"
+        return CostEstimate(
+            slug,
+            "known",
+            shown,
+            row.offer.currency,
+            total,
+            basis="cheapest_offer",
+            offer=row,
+            note=note,
+            **_part_costs(costs),
+        )
+    costs, missing = _priced(
+        workload, (price.input_per_mtok, price.output_per_mtok, price.cached_input_per_mtok)
+    )
     if missing:
         return CostEstimate(
             slug,
@@ -457,9 +588,10 @@ def estimate_cost(d: ModelData, workload: Workload, as_of: date) -> CostEstimate
             price.currency,
             price=price,
             missing=missing,
+            basis="list_price",
             **_part_costs(costs),
         )
-    total = sum((c for c in costs.values() if c is not None), Decimal(0))
+    total = _total(costs)
     return CostEstimate(
         slug,
         "known",
@@ -467,6 +599,7 @@ def estimate_cost(d: ModelData, workload: Workload, as_of: date) -> CostEstimate
         price.currency,
         total,
         price=price,
+        basis="list_price",
         **_part_costs(costs),
     )
 
@@ -492,6 +625,7 @@ class CatalogReads(Protocol):
     async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[CapabilityRow]]: ...
     async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]: ...
     async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[LineageRow]]: ...
+    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[OfferRow]]: ...
 
 
 class SessionReads:
@@ -529,6 +663,9 @@ class SessionReads:
 
     async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[LineageRow]]:
         return await reads.lineage_by_model(self.session, ids)
+
+    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[OfferRow]]:
+        return await reads.offers_by_model(self.session, [(i, on) for i in ids])
 
 
 async def find_models(source: CatalogReads, names: Sequence[str]) -> list[Model]:
@@ -579,7 +716,7 @@ def workload_of(counts: Mapping[str, int] | None) -> Workload | None:
     return Workload(**counts)
 
 
-async def load(source: CatalogReads, models: Sequence[Model]) -> list[ModelData]:
+async def load(source: CatalogReads, models: Sequence[Model], on: date) -> list[ModelData]:
     """Everything a comparison needs of the models, one statement per kind of data."""
     ids = [m.id for m in models]
     org_ids = [m.organization_id for m in models if m.organization_id is not None]
@@ -592,6 +729,7 @@ async def load(source: CatalogReads, models: Sequence[Model]) -> list[ModelData]
         capabilities,
         collections,
         lineage,
+        offers,
     ) = await asyncio.gather(
         source.organizations(org_ids),
         source.licenses(license_ids),
@@ -600,6 +738,7 @@ async def load(source: CatalogReads, models: Sequence[Model]) -> list[ModelData]
         source.capabilities(ids),
         source.collections(ids),
         source.lineage(ids),
+        source.offers(ids, on),
     )
     orgs = {o.id: o for o in orgs_found if o is not None}
     licenses = {lic.id: lic for lic in licenses_found if lic is not None}
@@ -613,6 +752,7 @@ async def load(source: CatalogReads, models: Sequence[Model]) -> list[ModelData]
             capabilities=capabilities[i],
             collections=collections[i],
             lineage=lineage[i],
+            offers=offers[i],
         )
         for i, m in enumerate(models)
     ]
@@ -631,5 +771,5 @@ async def compare_models(
     rows = await find_models(source, names)
     refuse_duplicates(names, rows)
     checked = workload_of(workload)
-    data = await load(source, rows)
+    data = await load(source, rows, as_of)
     return compare(data, as_of=as_of, min_shared_demo_tasks=min_shared_demo_tasks, workload=checked)

@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from service.catalog.errors import UserInputError, suggest
+from service.catalog.offers import offer_in_force
 from service.models import (
     AuditEntry,
     Capability,
@@ -38,6 +40,7 @@ from service.models import (
     ModelCitation,
     ModelLineage,
     ModelVariant,
+    Offer,
     Organization,
     Price,
     Source,
@@ -62,6 +65,15 @@ class LineageRow:
     link: ModelLineage
     other: Model
     incoming: bool
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    """One provider's offer of a model, with the provider's slug and name."""
+
+    offer: Offer
+    provider_slug: str
+    provider_name: str
 
 
 @dataclass(frozen=True)
@@ -223,6 +235,96 @@ async def lineage_by_model(session: AsyncSession, ids: Sequence[int]) -> list[li
         if link.related_model_id in ids:
             pairs.append((link.related_model_id, LineageRow(link, subject_model, incoming=True)))
     return _grouped(pairs, ids)
+
+
+_DAY = bindparam("day")
+_OFFERS = (
+    select(
+        Offer.__table__,
+        Organization.slug.label("provider_slug"),
+        Organization.name.label("provider_name"),
+    )
+    .join(Organization, Organization.id == Offer.provider_id)
+    .where(Offer.model_id.in_(_IDS), offer_in_force(_DAY))  # type: ignore[arg-type]
+    .order_by(
+        Offer.model_id,
+        Offer.input_per_mtok.asc().nullslast(),
+        Offer.output_per_mtok.asc().nullslast(),
+        Organization.name,
+        Offer.route,
+    )
+)
+
+
+async def offers_by_model(
+    session: AsyncSession, keys: Sequence[tuple[int, date]]
+) -> list[list[OfferRow]]:
+    """Each (model id, day) key's offers in force that day, cheapest input first: one
+    statement per distinct day (a page of models asks for one day)."""
+    days = sorted({day for _, day in keys})
+    pairs: list[tuple[tuple[int, date], OfferRow]] = []
+    for day in days:
+        ids = sorted({model_id for model_id, d in keys if d == day})
+        rows = await session.execute(_OFFERS, {"ids": ids, "day": day})
+        for row in rows:
+            offer = cast(Offer, row)
+            pairs.append(
+                ((offer.model_id, day), OfferRow(offer, row.provider_slug, row.provider_name))
+            )
+    return _grouped(pairs, keys)
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    organization: Organization
+    model_count: int
+
+
+async def providers(session: AsyncSession, on: date) -> list[ProviderRow]:
+    """Every organization with an offer in force on a date, with how many models it offers,
+    most models first (then by name)."""
+    count = func.count(func.distinct(Offer.model_id)).label("model_count")
+    rows = await session.execute(
+        select(Organization.__table__, count)
+        .join(Offer, Offer.provider_id == Organization.id)
+        .where(offer_in_force(on))
+        .group_by(Organization.id)
+        .order_by(count.desc(), Organization.name, Organization.id)
+    )
+    return [ProviderRow(cast(Organization, row), row.model_count) for row in rows]
+
+
+MAX_PROVIDERS = 50
+
+
+async def check_providers(session: AsyncSession, slugs: Sequence[str]) -> None:
+    """Refuse a provider filter naming an organization the catalog does not know (a typo would
+    otherwise list nothing), with the closest providers as suggestions."""
+    if len(slugs) > MAX_PROVIDERS:
+        raise UserInputError(
+            f"filter.provider takes at most {MAX_PROVIDERS} slugs (got {len(slugs)})",
+            "filter.provider",
+        )
+    wanted = {slug.lower() for slug in slugs}
+    found = set(
+        (
+            await session.scalars(select(Organization.slug).where(Organization.slug.in_(wanted)))
+        ).all()
+    )
+    unknown = [slug for slug in slugs if slug.lower() not in found]
+    if unknown:
+        known = (
+            await session.scalars(
+                select(Organization.slug)
+                .join(Offer, Offer.provider_id == Organization.id)
+                .distinct()
+            )
+        ).all()
+        raise UserInputError(
+            f"unknown provider {unknown[0]!r}{suggest(unknown[0].lower(), known)}",
+            "filter.provider",
+            "NOT_FOUND",
+        )
 
 
 async def citations_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[CitationRow]]:

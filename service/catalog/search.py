@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalog.errors import UserInputError
+from service.catalog.offers import cheapest_offer_subquery, offered_by
 from service.catalog.reads import current_price_subquery, rows_as
 from service.models import (
     Capability,
@@ -37,7 +38,9 @@ from service.models import (
     Task,
 )
 
-OrderField = Literal["name", "release_date", "context_window", "input_price", "output_price"]
+OrderField = Literal[
+    "name", "release_date", "context_window", "input_price", "output_price", "cheapest_offer"
+]
 MAX_PAGE = 100
 _HIGH = Decimal("1e30")
 _LATEST, _EARLIEST = date(9999, 12, 31), date(1, 1, 1)
@@ -64,6 +67,8 @@ class ModelFilter:
     released_before: date | None = None
     status: list[str] | None = None
     search: str | None = None
+    provider: list[str] | None = None
+    research_only: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +83,12 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _conditions(f: ModelFilter, prices: Any) -> list[ColumnElement[bool]]:
+def _conditions(f: ModelFilter, prices: Any, on: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
+    if f.provider:
+        where.append(Model.id.in_(offered_by(f.provider, on)))
+    if f.research_only is not None:
+        where.append(Model.research_only.is_(f.research_only))
     if f.organizations:
         slugs = [s.lower() for s in f.organizations]
         where.append(
@@ -150,7 +159,9 @@ def _conditions(f: ModelFilter, prices: Any) -> list[ColumnElement[bool]]:
     return where
 
 
-def _sort_key(field: OrderField, descending: bool, prices: Any) -> ColumnElement[Any]:
+def _sort_key(
+    field: OrderField, descending: bool, prices: Any, cheapest: Any
+) -> ColumnElement[Any]:
     """A never-NULL sort expression with missing values last in either direction."""
     if field == "name":
         return func.lower(Model.name)
@@ -160,6 +171,7 @@ def _sort_key(field: OrderField, descending: bool, prices: Any) -> ColumnElement
         "context_window": cast(Model.context_window, Numeric),
         "input_price": prices.c.input_per_mtok,
         "output_price": prices.c.output_per_mtok,
+        "cheapest_offer": cheapest.c.input_per_mtok if cheapest is not None else None,
     }[field]
     return func.coalesce(column, literal(-_HIGH if descending else _HIGH, Numeric))
 
@@ -167,7 +179,13 @@ def _sort_key(field: OrderField, descending: bool, prices: Any) -> ColumnElement
 def _filtered(f: ModelFilter, on: date) -> tuple[Select[Any], Any]:
     prices = current_price_subquery(on).subquery("current_price")
     query = select(Model.__table__).outerjoin(prices, prices.c.model_id == Model.id)
-    return query.where(*_conditions(f, prices)), prices
+    return query.where(*_conditions(f, prices, on)), prices
+
+
+def _with_cheapest(query: Select[Any], on: date) -> tuple[Select[Any], Any]:
+    """The listing joined to each model's cheapest offer in force (for that ordering only)."""
+    cheapest = cheapest_offer_subquery(on).subquery("cheapest_offer")
+    return query.outerjoin(cheapest, cheapest.c.model_id == Model.id), cheapest
 
 
 async def search_models(
@@ -193,7 +211,10 @@ async def search_models(
     if before and not backward:
         raise UserInputError("before pages backward: give last with it", "last")
     query, prices = _filtered(f, on)
-    key = _sort_key(order, descending, prices)
+    cheapest = None
+    if order == "cheapest_offer":
+        query, cheapest = _with_cheapest(query, on)
+    key = _sort_key(order, descending, prices, cheapest)
     query = query.add_columns(key.label("sort_key"))
     # Walking backward is walking forward over the reversed order, then flipping the page.
     reverse = descending != backward

@@ -86,6 +86,7 @@ class Loaders:
         # Pages of a parent's models, keyed by (parent id, first, after); counts by parent id.
         self.model_pages = {p: _loader(_bound(model_pages.model_pages, p), run) for p in PARENTS}
         self.model_counts = {p: _loader(_bound(model_pages.model_counts, p), run) for p in PARENTS}
+        self.offers = _loader(reads.offers_by_model, run)  # keys: (model id, day)
 
 
 @dataclass
@@ -209,3 +210,6 @@ class LoaderReads:
 
     async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[reads.LineageRow]]:
         return await self.loaders.lineage.load_many(ids)
+
+    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[reads.OfferRow]]:
+        return await self.loaders.offers.load_many([(i, on) for i in ids])

@@ -25,7 +25,7 @@ from service.graphql.types.common import (
     SourceType,
 )
 from service.graphql.types.comparison import Comparison, WorkloadInput, from_logic
-from service.graphql.types.model import CtxInfo, LicenseType, ModelType
+from service.graphql.types.model import CtxInfo, LicenseType, ModelType, ProviderType
 from service.models import Collection, License, Model, Organization, Source, Task
 
 
@@ -36,12 +36,20 @@ class ModelOrderField(Enum):
     CONTEXT_WINDOW = "context_window"
     INPUT_PRICE = "input_price"
     OUTPUT_PRICE = "output_price"
+    CHEAPEST_OFFER = strawberry.enum_value(
+        "cheapest_offer",
+        description="The lowest input price per 1M tokens among the model's offers in force "
+        "today; models without a priced offer come last either way.",
+    )
 
 
 @strawberry.input
 class ModelOrder:
     field: ModelOrderField = ModelOrderField.NAME
     direction: SortDirection = SortDirection.ASC
+
+
+NEWEST_FIRST = ModelOrder(field=ModelOrderField.RELEASE_DATE, direction=SortDirection.DESC)
 
 
 @strawberry.input(description="Every given condition must hold. Prices are per 1M tokens, today.")
@@ -70,6 +78,15 @@ class ModelFilter:
     status: list[ModelStatus] | None = None
     search: str | None = strawberry.field(
         default=None, description="Case-insensitive text within names, slugs and aliases."
+    )
+    provider: list[str] | None = strawberry.field(
+        default=None,
+        description="Provider slugs (see `providers`): offered today by any of them.",
+    )
+    research_only: bool | None = strawberry.field(
+        default=None,
+        description="False hides research results with neither an API nor weights (Epoch AI); "
+        "true shows only them. Default: both (the web catalog hides them by default).",
     )
 
 
@@ -132,7 +149,10 @@ class Query:
         (row,) = await resolve_models(info.context, [slug])
         return ModelType(row=row)
 
-    @strawberry.field(description="The catalog, filtered, ordered and paginated (first ≤ 100).")
+    @strawberry.field(
+        description="The catalog, filtered, ordered and paginated (first ≤ 100). Without "
+        "orderBy: newest first (release date descending, unknown dates last)."
+    )
     async def models(
         self,
         info: CtxInfo,
@@ -147,8 +167,10 @@ class Query:
         before: str | None = None,
     ) -> ModelConnection:
         ctx = info.context
-        order = order_by or ModelOrder()
+        order = order_by or NEWEST_FIRST
         criteria = _to_search_filter(filter)
+        if criteria.provider:
+            await ctx.run(reads.check_providers, criteria.provider)
         page = await ctx.run(
             search.search_models,
             criteria,
@@ -206,6 +228,14 @@ class Query:
     @strawberry.field
     async def collection(self, info: CtxInfo, slug: str) -> CollectionType:
         return CollectionType(row=await _one(info.context, Collection, slug, "collection"))
+
+    @strawberry.field(
+        description="Organizations with an offer in force today, with how many models each "
+        "offers, most first."
+    )
+    async def providers(self, info: CtxInfo) -> list[ProviderType]:
+        rows = await info.context.run(reads.providers, info.context.today)
+        return [ProviderType(row=r) for r in rows]
 
     @strawberry.field
     async def sources(self, info: CtxInfo) -> list[SourceType]:

@@ -82,7 +82,7 @@ def _price(text: str, label: str, errors: list[str]) -> Decimal | None:
 
 
 def read_catalog_query(params: QueryParams) -> CatalogQuery:
-    names = ("q", "organization", "category", "task", "max_input", "max_output")
+    names = ("q", "organization", "provider", "category", "task", "max_input", "max_output")
     typed = {name: params.get(name, "").strip() for name in names}
     errors: list[str] = []
     wanted: dict[str, Any] = {}
@@ -90,6 +90,8 @@ def read_catalog_query(params: QueryParams) -> CatalogQuery:
         wanted["search"] = typed["q"]
     if typed["organization"]:
         wanted["organizations"] = [typed["organization"]]
+    if typed["provider"]:
+        wanted["provider"] = [typed["provider"]]
     if typed["category"] in CATEGORIES:
         wanted["category"] = CATEGORIES[typed["category"]]
     elif typed["category"]:
@@ -102,6 +104,12 @@ def read_catalog_query(params: QueryParams) -> CatalogQuery:
     ):
         if typed[name] and (price := _price(typed[name], label, errors)) is not None:
             wanted[key] = str(price)
+    # Research results (neither an API nor weights) are hidden unless asked for: research=show.
+    show_research = params.get("research", "").strip().lower() == "show"
+    if show_research:
+        typed["research"] = "show"
+    else:
+        wanted["researchOnly"] = False
     return CatalogQuery(
         typed=typed,
         filter=wanted,

@@ -283,7 +283,13 @@ def web_router() -> APIRouter:
             title="Model catalog",
             listing=listing,
             organizations=data["organizations"],
+            providers=data["providers"],
             tasks=data["tasks"],
+            research_url="/models?"
+            + urlencode(
+                {k: v for k, v in kept.items() if k != "research"}
+                | ({} if wanted.typed.get("research") else {"research": "show"})
+            ),
             typed=wanted.typed,
             errors=wanted.errors,
             first_url="/models?" + urlencode(kept) if previous_url else None,

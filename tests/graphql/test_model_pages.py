@@ -39,10 +39,10 @@ def test_an_organizations_models_page_forward_with_cursors(gql: GraphQL) -> None
     assert [e["node"]["slug"] for e in second["edges"]] == ["paligemma"]
     assert not second["pageInfo"]["hasNextPage"] and second["pageInfo"]["hasPreviousPage"]
 
-    # The same cursor pages the catalog listing filtered by the organization.
+    # The same cursor pages the catalog listing filtered by the organization, in name order.
     listing = gql.data(
         'query($after: String) { models(filter: {organizations: ["google"]}, first: 5, '
-        "after: $after) { nodes { slug } } }",
+        "orderBy: {field: NAME}, after: $after) { nodes { slug } } }",
         {"after": info["endCursor"]},
     )
     assert listing["models"]["nodes"] == [{"slug": "paligemma"}]

@@ -11,7 +11,7 @@ from service import display
 from service.catalog import compare as logic
 from service.graphql.types.catalog import TaskType
 from service.graphql.types.common import FactState
-from service.graphql.types.model import ModelType, PriceType
+from service.graphql.types.model import ModelType, OfferType, PriceType
 from service.models import base as vocab
 
 
@@ -64,6 +64,16 @@ class DemoVerdict:
     reason: str
 
 
+@strawberry.enum(description="What a cost estimate was priced at.")
+class CostBasis(Enum):
+    LIST_PRICE = strawberry.enum_value("list_price", description="The maker's list price.")
+    CHEAPEST_OFFER = strawberry.enum_value(
+        "cheapest_offer",
+        description="No list price from the maker: the offer in force that costs least for "
+        "the workload.",
+    )
+
+
 @strawberry.type
 class CostEstimate:
     model: str
@@ -76,6 +86,15 @@ class CostEstimate:
     cached_input_cost: Decimal | None
     price: PriceType | None = strawberry.field(description="The price the estimate used.")
     missing: list[str] = strawberry.field(description="Prices the estimate lacked.")
+    basis: CostBasis | None = strawberry.field(
+        description="What priced the estimate; null when nothing could."
+    )
+    offer: OfferType | None = strawberry.field(
+        description="The offer the estimate used (basis CHEAPEST_OFFER)."
+    )
+    note: str | None = strawberry.field(
+        description="Says how the estimate was priced when it is not the maker's list price."
+    )
 
 
 @strawberry.input(description="A workload to price: token counts, each 0 or more.")
@@ -126,6 +145,9 @@ def _cost(estimate: logic.CostEstimate) -> CostEstimate:
         cached_input_cost=display.plain(estimate.cached_input_cost),
         price=PriceType(row=estimate.price, variant=None) if estimate.price else None,
         missing=estimate.missing,
+        basis=CostBasis(estimate.basis) if estimate.basis else None,
+        offer=OfferType(row=estimate.offer) if estimate.offer else None,
+        note=estimate.note,
     )
 
 

@@ -9,7 +9,13 @@ import strawberry
 from strawberry.types import Info
 
 from service import display
-from service.catalog.reads import CapabilityRow, LineageRow, price_in_force
+from service.catalog.reads import (
+    CapabilityRow,
+    LineageRow,
+    OfferRow,
+    ProviderRow,
+    price_in_force,
+)
 from service.graphql.context import Context
 from service.graphql.types import model_pages
 from service.graphql.types.common import (
@@ -147,6 +153,74 @@ class PriceType:
     @strawberry.field
     async def source(self, info: CtxInfo) -> SourceType | None:
         return await _source(info, self.row.source_id)
+
+
+@strawberry.type(
+    name="Offer",
+    description="A provider serving the model under a route, at its prices per 1M tokens and "
+    "with its own limits (a reseller's limits and prices live here, never on the model).",
+)
+class OfferType:
+    row: strawberry.Private[OfferRow]
+    route: str = strawberry.field(default="", description="The provider's id for the model.")
+    currency: str = strawberry.field(default="")
+    input_per_mtok: Decimal | None = strawberry.field(default=None)
+    output_per_mtok: Decimal | None = strawberry.field(default=None)
+    cached_input_per_mtok: Decimal | None = strawberry.field(default=None)
+    context_window: int | None = strawberry.field(
+        default=None, description="The provider's context window in tokens (null: not stated)."
+    )
+    max_output_tokens: int | None = strawberry.field(default=None)
+    status: ModelStatus | None = strawberry.field(
+        default=None, description="The provider's status for the route, when it states one."
+    )
+    effective_from: date | None = strawberry.field(
+        default=None, description="Null: since a date the source does not give."
+    )
+    effective_to: date | None = strawberry.field(default=None, description="Null: still in force.")
+
+    def __post_init__(self) -> None:
+        offer = self.row.offer
+        self.route = offer.route
+        self.currency = offer.currency
+        self.input_per_mtok = display.plain(offer.input_per_mtok)
+        self.output_per_mtok = display.plain(offer.output_per_mtok)
+        self.cached_input_per_mtok = display.plain(offer.cached_input_per_mtok)
+        self.context_window = offer.context_window
+        self.max_output_tokens = offer.max_output_tokens
+        self.status = vocab.ModelStatus(offer.status) if offer.status else None
+        self.effective_from = offer.effective_from
+        self.effective_to = offer.effective_to
+
+    @strawberry.field(description="The organization that makes the offer.")
+    async def provider(self, info: CtxInfo) -> OrganizationRef:
+        from service.graphql.types.catalog import OrganizationType
+
+        org = await info.context.loaders.organization.load(self.row.offer.provider_id)
+        return OrganizationType(row=org)
+
+    @strawberry.field(description="The data set the offer comes from.")
+    async def source(self, info: CtxInfo) -> SourceType | None:
+        return await _source(info, self.row.offer.source_id)
+
+
+@strawberry.type(name="Provider", description="An organization that offers models.")
+class ProviderType:
+    row: strawberry.Private[ProviderRow]
+    slug: str = strawberry.field(default="", description="Pass to `models(filter: {provider})`.")
+    name: str = strawberry.field(default="")
+    model_count: int = strawberry.field(default=0, description="Models it offers today.")
+
+    def __post_init__(self) -> None:
+        self.slug = self.row.organization.slug
+        self.name = self.row.organization.name
+        self.model_count = self.row.model_count
+
+    @strawberry.field
+    def organization(self) -> OrganizationRef:
+        from service.graphql.types.catalog import OrganizationType
+
+        return OrganizationType(row=self.row.organization)
 
 
 @strawberry.type(name="Capability", description="What a model can do on a task.")
@@ -401,6 +475,20 @@ class ModelType:
         prices = await info.context.loaders.prices.load(self.row.id)
         variants = {v.id: v.slug for v in await info.context.loaders.variants.load(self.row.id)}
         return [PriceType(row=p, variant=variants.get(p.variant_id)) for p in prices]
+
+    @strawberry.field(
+        description="Where the model runs: each provider's offer in force on a date (default: "
+        "today), cheapest input price first (unpriced last). One statement for a page of models."
+    )
+    async def offers(self, info: CtxInfo, as_of: date | None = None) -> list[OfferType]:
+        rows = await info.context.loaders.offers.load((self.row.id, as_of or info.context.today))
+        return [OfferType(row=r) for r in rows]
+
+    @strawberry.field(
+        description="Neither an API nor open weights: a research result (Epoch AI's data set)."
+    )
+    def research_only(self) -> bool:
+        return bool(self.row.research_only)
 
     @strawberry.field
     async def capabilities(self, info: CtxInfo) -> list[CapabilityType]:
