@@ -1,11 +1,12 @@
 """The /graphql front door: a repeated public query is answered as bytes, before any parsing.
 
 For a GraphQL request sent as JSON (POST) or in the query string (GET) the front door reads
-and checks the body itself (size limit, JSON shape), looks the request up in the response
-cache under the catalog version held in memory (no SQL on a hit), and otherwise executes it
-with the schema on one database session and encodes the answer once. GET answers carry an
-ETag, and a matching If-None-Match is a 304. Everything else (the GraphiQL page, multipart
-bodies, other methods) goes to Strawberry's router unchanged.
+and checks the body itself (its JSON shape; the HTTP guard in front bounds its size), looks
+the request up in the response cache under the catalog version held in memory (no SQL on a
+hit), and otherwise executes it with the schema on one database session and encodes the
+answer once. GET answers carry an ETag, and a matching If-None-Match is a 304. Everything
+else (the GraphiQL page, multipart bodies, other methods) goes to Strawberry's router
+unchanged.
 """
 
 import json
@@ -41,7 +42,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000
 UNAVAILABLE_MESSAGE = "The catalog's database is unavailable right now; please try again shortly."
 JSON_HEADERS = [(b"content-type", b"application/json")]
 GET_CACHE_CONTROL = b"no-cache"  # may be stored, revalidated with If-None-Match every time
@@ -192,10 +192,10 @@ class GraphQLFrontDoor:
                     await self.fallback(scope, receive, send)
                     return
             elif method == "POST":
-                body, more = await self._read_body(scope, receive)
+                body = await self._read_body(scope, receive)
                 content_type = (_header(scope, b"content-type") or b"").split(b";")[0].strip()
                 if content_type.lower() != b"application/json":
-                    await self.fallback(scope, _replay(body, more, receive), send)
+                    await self.fallback(scope, _replay(body, receive), send)
                     return
                 request = _parse_payload(_loads(body), "POST")
             else:
@@ -222,28 +222,18 @@ class GraphQLFrontDoor:
         return _parse_payload(payload, "GET")
 
     @staticmethod
-    async def _read_body(scope: Scope, receive: Receive) -> tuple[bytes, bool]:
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise BadRequest(
-                413, f"The request body is over {MAX_BODY_BYTES:,} bytes", "PAYLOAD_TOO_LARGE"
-            )
+    async def _read_body(scope: Scope, receive: Receive) -> bytes:
+        """The whole body. Its size was already bounded by the HTTP guard in front of every
+        route (`MAX_REQUEST_BYTES`), so it is not counted again here."""
         chunks: list[bytes] = []
-        size = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":
                 break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise BadRequest(
-                    413, f"The request body is over {MAX_BODY_BYTES:,} bytes", "PAYLOAD_TOO_LARGE"
-                )
-            chunks.append(chunk)
+            chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
-                return b"".join(chunks), False
-        return b"".join(chunks), False
+                break
+        return b"".join(chunks)
 
     async def _answer(self, scope: Scope, request: GraphQLRequest, send: Send) -> None:
         name_graphql_operation(request.operation_name)
@@ -373,14 +363,14 @@ def _http_result(result: ExecutionResult) -> dict[str, Any]:
     return answer
 
 
-def _replay(body: bytes, more: bool, receive: Receive) -> Receive:
+def _replay(body: bytes, receive: Receive) -> Receive:
     sent = False
 
     async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True
-            return {"type": "http.request", "body": body, "more_body": more}
+            return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
     return replay
