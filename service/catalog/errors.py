@@ -31,8 +31,13 @@ def closest(name: str, known: Iterable[str]) -> list[str]:
 
 def closest_per_owner(name: str, owners: Mapping[str, Hashable]) -> list[str]:
     """Up to three known names close to `name`, closest first, at most one per owner (a
-    model's slug and its aliases name one model: only the closest of them is suggested)."""
-    ranked = difflib.get_close_matches(name.lower(), list(owners), n=12, cutoff=0.6)
+    model's slug and its aliases name one model: only the closest of them is suggested).
+    An undated id naming several dated releases ("claude-3.5-sonnet") suggests those."""
+    from service.importers.identity import dated_releases  # the import's identity rules
+
+    ranked = dated_releases(name, owners) or difflib.get_close_matches(
+        name.lower(), list(owners), n=12, cutoff=0.6
+    )
     picked: dict[Hashable, str] = {}
     for known in ranked:
         picked.setdefault(owners[known], known)

@@ -10,6 +10,7 @@ from service.catalog.reads import model_price_in_force
 from service.importers.provenance import PRECEDENCE
 from service.models import (
     FactClaim,
+    FactConflict,
     License,
     Model,
     ModelAlias,
@@ -22,6 +23,7 @@ from service.models import (
 from service.models.base import Origin
 
 # (field, source id) -> (value, source slug): what each source says of one model
+DISPUTED_PREFIX = "the maker's own entries in "  # a conflict's chosen_by: see conflicts.py
 Claims = dict[tuple[str, int], tuple[str, str]]
 
 
@@ -86,6 +88,17 @@ class CatalogView:
                 self.cited_by_import if c.source_id in self.sources_ranked else self.cited_by_seed
             )
             kind.add((c.model_id, c.field))
+        # model -> (field, source id) -> what the maker's disagreeing entries state
+        self.disputes: dict[int, dict[tuple[str, int], str]] = {}
+        for row in session.execute(
+            select(
+                FactConflict.model_id,
+                FactConflict.field,
+                FactConflict.source_id,
+                FactConflict.value,
+            ).where(FactConflict.chosen_by.startswith(DISPUTED_PREFIX))
+        ):
+            self.disputes.setdefault(row.model_id, {})[(row.field, row.source_id)] = row.value
         # curated model -> field -> (value, source id) of the unknowns an import filled
         self.filled: dict[int, dict[str, tuple[str, int]]] = {}
 

@@ -113,6 +113,76 @@ def import_epoch(
         _run(local, epoch.parse, None, dry_run, examples, allow_shrink)
 
 
+def _parser(path: Path) -> Callable[..., Parsed]:
+    """Which data set a path is: a models.dev folder, LiteLLM's JSON, an Epoch CSV."""
+    if path.is_dir():
+        return models_dev.parse
+    if path.suffix.lower() == ".json":
+        return litellm.parse
+    if path.suffix.lower() == ".csv":
+        return epoch.parse
+    err.print(
+        f"[bold red]repair refused[/]: {path}: not a models.dev folder, a LiteLLM .json or an "
+        "Epoch AI .csv",
+        highlight=False,
+    )
+    raise typer.Exit(code=1)
+
+
+@app.command("repair")
+def import_repair(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="the data sets to import again, in precedence order: the models.dev folder, "
+            "LiteLLM's .json, Epoch AI .csv files"
+        ),
+    ],
+    dry_run: DryRun = False,
+    examples: Examples = 10,
+) -> None:
+    """Import the files again as into a fresh catalog, in one transaction: models an older
+    release merged wrongly are split, and imported models no source states are removed."""
+    from service.importers.repair import repair
+
+    parsers = [(_parser(path), path) for path in paths]
+    try:
+        parsed = [parse(path) for parse, path in parsers]
+        url = database_url()
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            report = repair(
+                engine,
+                parsed,
+                dry_run=dry_run,
+                waiting=lambda why: err.print(f"[yellow]{why}[/]", highlight=False),
+            )
+        finally:
+            engine.dispose()
+    except CatalogError as exc:
+        err.print("[bold red]repair refused[/]: nothing was written", highlight=False)
+        for problem in exc.problems:
+            err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    for result in report.reports:
+        _summary(result, dry_run, examples)
+    verb = "would leave" if dry_run else "leaves"
+    out.print(
+        f"repair {verb} {report.models_after:,} models (was {report.models_before:,}); "
+        f"{len(report.removed)} imported models no source states removed"
+        + (f" ({', '.join(report.removed[:examples])})" if report.removed else "")
+        + (
+            f"; {len(report.kept)} kept for values set by hand "
+            f"({', '.join(report.kept[:examples])})"
+            if report.kept
+            else ""
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @app.command("report")
 def report() -> None:
     """Print the share of models with an organization, a price or an offer, and more."""
@@ -205,6 +275,15 @@ def _summary(report: ImportReport, dry_run: bool, examples: int) -> None:
     )
     for line in identity.ambiguous[:examples]:
         out.print(f"  ambiguous {line}", highlight=False, markup=False, soft_wrap=True)
+    if identity.releases:
+        out.print(
+            f"{len(identity.releases)} undated ids naming several releases, not models of "
+            "their own (looking one up suggests its releases):",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for line in identity.releases[:examples]:
+        out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
     table = Table("rows", "created", "updated", "deleted", "unchanged")
     for entity, counts in sorted(report.log.by_entity().items()):
         table.add_row(

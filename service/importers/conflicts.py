@@ -1,8 +1,6 @@
 """Where a source's value differs from the one the catalog shows: kept, with the reason."""
 
 from collections.abc import Iterable
-from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -10,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from service.catalog.changes import ChangeLog
 from service.catalog.upsert import sync_children_many
-from service.importers.catalog_view import CatalogView, Claims
+from service.importers.catalog_view import DISPUTED_PREFIX, CatalogView, Claims
 from service.importers.claims import bool_text, chosen, int_text
+from service.importers.makers import TOKEN_TOLERANCE, dates_agree, tokens_agree
 from service.importers.provenance import CURATED, PRECEDENCE
 from service.importers.records import PriceClaim
 from service.models import FactConflict, Model
@@ -30,10 +29,11 @@ CONFLICT_FIELDS = (
     F.PRICING,
 )
 ORDER_TEXT = " > ".join([CURATED, *PRECEDENCE])
-# Token counts that differ by at most this share agree: "128K" is written 128,000 by one source
-# and 131,072 (128 x 1,024) by another; the two conventions differ by 2.4%.
-TOKEN_TOLERANCE = Decimal("0.025")
+__all__ = ["TOKEN_TOLERANCE", "dates_agree", "tokens_agree", "write_conflicts"]
 API_PRICE = "a price set through the API is never overwritten by an import"
+# A source whose maker's entries disagree states no value (service.importers.makers); the
+# disagreement is kept as this source's conflict, and survives other sources' imports.
+DISPUTED = DISPUTED_PREFIX + "{source} disagree, so {source} states no value"
 
 
 def write_conflicts(
@@ -42,8 +42,12 @@ def write_conflicts(
     claims: dict[int, Claims],
     catalog: CatalogView,
     log: ChangeLog,
+    source_id: int | None = None,
+    disputes: dict[int, dict[str, str]] | None = None,
 ) -> None:
-    """For each model, every claim that differs from the value the catalog shows."""
+    """For each model, every claim that differs from the value the catalog shows, and every
+    source whose maker's entries disagree among themselves (`disputes`: this run's; other
+    sources' are kept as the catalog holds them)."""
     desired: dict[int, list[dict[str, Any]]] = {}
     for model_id in model_ids:
         model_claims = claims.get(model_id, {})
@@ -62,19 +66,19 @@ def write_conflicts(
         api_price = model_id in catalog.api_priced and model_id in catalog.curated_prices
         if api_price and not catalog.is_curated(model_id):
             shown[F.PRICING] = (_price_text(catalog, model_id), None)
-        items = []
-        for (name, source_id), (value, source_slug) in sorted(model_claims.items()):
+        items = _disputed(model_id, shown, catalog, source_id, (disputes or {}).get(model_id, {}))
+        for (name, claimant), (value, source_slug) in sorted(model_claims.items()):
             if name not in CONFLICT_FIELDS or name not in shown:
                 continue
             chosen_value, chosen_source = shown[name]
             if chosen_value is None:
                 continue
-            if chosen_source == source_id or _agrees(name, value, chosen_value):
+            if chosen_source == claimant or _agrees(name, value, chosen_value):
                 continue
             items.append(
                 {
                     "field": name,
-                    "source_id": source_id,
+                    "source_id": claimant,
                     "value": value,
                     "chosen_value": chosen_value,
                     "chosen_source_id": chosen_source,
@@ -96,6 +100,37 @@ def write_conflicts(
         "conflict",
         lambda mid, item: f"{catalog.slug_of(mid)}.{item['field']}",
     )
+
+
+def _disputed(
+    model_id: int,
+    shown: dict[str, tuple[str | None, int | None]],
+    catalog: CatalogView,
+    source_id: int | None,
+    disputes: dict[str, str],
+) -> list[dict[str, Any]]:
+    stated = {
+        key: value
+        for key, value in catalog.disputes.get(model_id, {}).items()
+        if key[1] != source_id
+    }
+    if source_id is not None:
+        stated.update({(name, source_id): value for name, value in disputes.items()})
+    items = []
+    for (name, disputing), value in sorted(stated.items()):
+        chosen_value, chosen_source = shown.get(name, (None, None))
+        slug = catalog.sources.get(disputing, "?")
+        items.append(
+            {
+                "field": name,
+                "source_id": disputing,
+                "value": value,
+                "chosen_value": chosen_value if chosen_value is not None else "unknown",
+                "chosen_source_id": chosen_source if chosen_value is not None else None,
+                "chosen_by": DISPUTED.format(source=slug),
+            }
+        )
+    return items
 
 
 def _why(
@@ -175,18 +210,3 @@ def describe_conflicts(session: Session, source_id: int) -> list[str]:
         f"{slug}.{name}: source says {value}, the catalog shows {chosen}"
         for slug, name, value, chosen in rows
     ]
-
-
-def tokens_agree(a: int, b: int) -> bool:
-    """128,000 and 131,072 agree (two ways of writing 128K); 128,000 and 200,000 do not."""
-    return abs(a - b) <= TOKEN_TOLERANCE * max(a, b)
-
-
-def dates_agree(a: str, b: str) -> bool:
-    """Dates agree at the coarser one's precision ("2024-05" and "2024-05-13"), and a day apart
-    (an announcement late in one time zone is the next day in another)."""
-    if a.startswith(b) or b.startswith(a):
-        return True
-    if len(a) == len(b) == 10:
-        return abs(date.fromisoformat(a) - date.fromisoformat(b)) <= timedelta(days=1)
-    return False

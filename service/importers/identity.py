@@ -13,6 +13,7 @@ Organization synonyms are data: `seed/taxonomy/organization_synonyms.yaml`.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -31,6 +32,7 @@ class OrgSynonyms:
     slugs: dict[str, str]
     names: dict[str, str]
     labs: frozenset[str]  # organizations that make models (a host serving others' is not one)
+    owners: dict[str, str]  # organization slug -> the company that owns it (GitHub: Microsoft)
 
 
 @cache
@@ -38,15 +40,18 @@ def _load_synonyms(path: Path) -> OrgSynonyms:
     slugs: dict[str, str] = {}
     names: dict[str, str] = {}
     labs: set[str] = set()
+    owners: dict[str, str] = {}
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
     for entry in entries or []:
         slug = str(entry["slug"])
         names[slug] = str(entry["name"])
         if entry.get("lab"):
             labs.add(slug)
+        if entry.get("owner"):
+            owners[slug] = str(entry["owner"])
         for spelling in [slug, entry["name"], *(entry.get("aliases") or [])]:
             slugs.setdefault(org_words(str(spelling)), slug)
-    return OrgSynonyms(slugs, names, frozenset(labs))
+    return OrgSynonyms(slugs, names, frozenset(labs), owners)
 
 
 def synonyms() -> OrgSynonyms:
@@ -89,7 +94,8 @@ _TUNING = re.compile(r"-(it|instruct)$")
 _SLUG_BAD = re.compile(r"[^a-z0-9._+-]+")
 _VERSION_DOT = re.compile(r"(?<=\d)[.p](?=\d)")
 _VERSION_V = re.compile(r"(?<=-)v(?=\d)")
-_DATED = re.compile(r"^(?P<base>.+?)-(?P<date>20\d{2}-?[01]\d-?[0-3]\d)$")
+# a snapshot's date: 2024-10-22, 20241022, or Mistral's year and month (2407 = July 2024)
+_DATED = re.compile(r"^(?P<base>.+?)-(?P<date>20\d{2}-?[01]\d-?[0-3]\d|2[3-9](0[1-9]|1[0-2]))$")
 # Model families whose maker their name tells, for routes that do not name it
 # ("vertex_ai/claude-3-5-haiku@20241022" is Anthropic's, served by Google Cloud).
 _FAMILY_MAKERS = {
@@ -172,6 +178,21 @@ def name_key(key: str) -> str:
     return "-".join(sorted(key.split("-")))
 
 
+def dated_releases(name: str, known: Iterable[str]) -> list[str]:
+    """The known names that are dated releases of an undated id, oldest first:
+    "claude-3.5-sonnet" -> ["claude-3-5-sonnet-20240620", "claude-3-5-sonnet-20241022"]."""
+    key = model_key(name)
+    if not key or undated(key):
+        return []
+    words = name_key(key)
+    found = []
+    for candidate in known:
+        base = undated(model_key(candidate))
+        if base is not None and (base == key or name_key(base) == words):
+            found.append(candidate)
+    return sorted(found, key=lambda c: (model_key(c), len(c), c))  # plainest first
+
+
 def undated(key: str) -> str | None:
     """'claude-3-5-sonnet-20241022' -> 'claude-3-5-sonnet'; None when the key has no date."""
     match = _DATED.match(key)
@@ -181,6 +202,13 @@ def undated(key: str) -> str | None:
 @lru_cache(maxsize=200_000)
 def model_slug(name: str, *, route: bool = True) -> str:
     """The slug a new model gets: its identity key, with the dots of its version kept."""
+    return slugify(_TUNING.sub("", maker_id(name, route=route)))
+
+
+def maker_id(name: str, *, route: bool = True) -> str:
+    """The maker's own id inside a route, lower case: without the host's path, a region or
+    maker prefix, a Bedrock version tail or a tier ("bedrock/us.anthropic.claude-3-5-sonnet-
+    20241022-v2:0" -> "claude-3-5-sonnet-20241022")."""
     text = ascii_lower(name.strip())
     text = text.rsplit("/", 1)[-1] if route else text.replace("/", "-")
     text = re.sub(r"[\s_]+", "-", text)
@@ -193,9 +221,62 @@ def model_slug(name: str, *, route: bool = True) -> str:
     elif ":" in text:
         text = _BEDROCK_VERSION.sub("", text)
     text = re.sub(r"-{2,}", "-", text)
-    text = _strip_org_prefix(text)
-    text = _TUNING.sub("", text)
-    return slugify(text)
+    return _strip_org_prefix(text)
+
+
+NAME_WORDS_FILE = "taxonomy/name_words.yaml"
+_SIZE_WORD = re.compile(r"(\d+x)?\d+(\.\d+)?[bmkt]")
+_SHORT_NUMBER = re.compile(r"\d{1,2}")
+_FOLDED_VERSION = re.compile(r"v?(\d+)p(\d+)")
+
+
+@cache
+def _load_name_words(path: Path) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {str(k).lower(): str(v) for k, v in (data or {}).items()}
+
+
+def name_words() -> dict[str, str]:
+    """How words of a model id are written in a display name (seed/taxonomy/name_words.yaml)."""
+    return _load_name_words(get_settings().seed_dir / NAME_WORDS_FILE)
+
+
+def display_name(route: str) -> str:
+    """A readable name for a model a data set names only by a route: the maker's id inside it,
+    formatted ("anthropic.claude-3-5-sonnet-20241022-v2:0" -> "Claude 3.5 Sonnet 20241022",
+    "fireworks_ai/…/llama-v3p1-405b-instruct" -> "Llama 3.1 405B Instruct",
+    "gpt-4o" -> "GPT-4o")."""
+    words = name_words()
+    tokens = [t for t in re.split(r"[-_\s@]+", maker_id(route)) if t]
+    for index in range(len(tokens) - 1):  # a word of two tokens ("dall-e")
+        if f"{tokens[index]}-{tokens[index + 1]}" in words:
+            tokens[index : index + 2] = [f"{tokens[index]}-{tokens[index + 1]}", ""]
+    tokens = [t for t in tokens if t]
+    shown: list[str] = []
+    for index, token in enumerate(tokens):
+        previous = tokens[index - 1] if index else ""
+        if (
+            _SHORT_NUMBER.fullmatch(token)
+            and _SHORT_NUMBER.fullmatch(previous)
+            and index >= 2
+            and not tokens[index - 2].isdigit()
+            and "." not in shown[-1]
+        ):
+            shown[-1] += "." + token  # "3-5" -> "3.5"
+            continue
+        if token in words:
+            word = words[token]
+        elif folded := _FOLDED_VERSION.fullmatch(token):
+            word = f"{folded.group(1)}.{folded.group(2)}"
+        elif _SIZE_WORD.fullmatch(token):
+            word = token.upper().replace("X", "x")
+        else:
+            word = token[:1].upper() + token[1:]
+        if shown and shown[-1].isupper() and shown[-1].isalpha() and word[:1].isdigit():
+            shown[-1] += "-" + word  # "GPT-4o", "GLM-4.5"
+        else:
+            shown.append(word)
+    return " ".join(shown) or route
 
 
 def _strip_org_prefix(text: str) -> str:

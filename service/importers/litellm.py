@@ -15,12 +15,22 @@ from typing import Any
 
 from service.catalog.errors import CatalogError, Problem
 from service.importers.identity import (
+    display_name,
     known_org,
     maker_by_name,
     maker_in_route,
     model_key,
     not_a_model,
     org_display_name,
+)
+from service.importers.makers import (
+    Entry,
+    agreed,
+    clouds,
+    company_of,
+    dispute_text,
+    ranked,
+    same_tokens,
 )
 from service.importers.provenance import source_info
 from service.importers.records import (
@@ -32,6 +42,7 @@ from service.importers.records import (
     per_mtok,
     token_count,
 )
+from service.models.base import CitedField as F
 
 SLUG = "litellm"
 COMMIT = "8442b939a6ead479f7995b5d74d8dce488bd0966"
@@ -79,7 +90,14 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
                 parsed.skipped.append(Skipped(where, f"{exc}; the route is kept, without a price"))
                 entry = {k: v for k, v in entry.items() if k not in _PRICE_FIELDS}
             groups.setdefault(model_key(route), []).append((route, entry))
-    parsed.records = [_record(sorted(groups[key])) for key in sorted(groups)]
+    makers = {key: _group_maker(group) for key, group in groups.items()}
+    serving: dict[str, set[str]] = {}
+    for key, group in groups.items():
+        for _, entry in group:
+            if makers[key] is not None:
+                serving.setdefault(entry["litellm_provider"], set()).add(str(makers[key]))
+    cloud = clouds(serving)
+    parsed.records = [_record(sorted(groups[key]), cloud) for key in sorted(groups)]
     return parsed
 
 
@@ -139,23 +157,42 @@ def provider_org(entry: dict[str, Any]) -> str | None:
     return _PROVIDER_ORG.get(family) or known_org(family)
 
 
-def _is_makers(route: str, entry: dict[str, Any], maker: str | None) -> bool:
-    return maker is not None and provider_org(entry) == maker
+def _rank(entry: dict[str, Any], maker: str | None, cloud: frozenset[str]) -> int | None:
+    """0: the maker's own API; 1: a cloud of the maker's company (it serves others' models
+    too: azure_ai, bedrock); None: not the maker's (service.importers.makers)."""
+    if maker is None:
+        return None
+    org = provider_org(entry)
+    if org == maker and entry["litellm_provider"] not in cloud:
+        return 0
+    if org is not None and company_of(org) == company_of(maker):
+        return 1
+    return None
 
 
-def _record(group: list[tuple[str, dict[str, Any]]]) -> ModelRecord:
+def _record(
+    group: list[tuple[str, dict[str, Any]]], cloud: frozenset[str] = frozenset()
+) -> ModelRecord:
     maker = _group_maker(group)
+    entries = sorted(
+        (
+            Entry(route, rank, entry)
+            for route, entry in group
+            if (rank := _rank(entry, maker, cloud)) is not None
+        ),
+        key=lambda e: (e.rank, "/" in e.route, e.route),
+    )
     makers = sorted(
-        (item for item in group if _is_makers(*item, maker)),
-        key=lambda item: ("/" in item[0], item),
+        ((e.route, e.data) for e in entries if provider_org(e.data) == maker),
+        key=lambda item: ("/" in item[0], item[0]),
     )
     route, primary = makers[0] if makers else sorted(group, key=lambda i: ("/" in i[0], i))[0]
-    context = next((c for _, e in makers if (c := _limit(e, "max_input_tokens"))), None)
+    context, stated = agreed(ranked(entries), lambda e: _limit(e, "max_input_tokens"), same_tokens)
     mode = primary.get("mode")
     inputs, outputs = _modalities(makers[0][1]) if makers else (None, None)
     return ModelRecord(
         external_id=route,
-        name=route.rsplit("/", 1)[-1],
+        name=display_name(route),  # the maker's id, formatted; the route stays an alias
         names=[r for r, _ in group],
         organization=maker,
         input_modalities=inputs,
@@ -165,6 +202,7 @@ def _record(group: list[tuple[str, dict[str, Any]]]) -> ModelRecord:
         tasks=[_TASKS_BY_MODE[mode]] if mode in _TASKS_BY_MODE else [],
         offers=[_offer(r, e) for r, e in sorted(group)],
         first_party=bool(makers),
+        disputed={F.CONTEXT_WINDOW: dispute_text(stated)} if stated else {},
     )
 
 

@@ -24,6 +24,17 @@ from service.importers.identity import (
     not_a_model,
     org_slug,
 )
+from service.importers.makers import (
+    Entry,
+    agreed,
+    clouds,
+    company_of,
+    dispute_text,
+    ranked,
+    same,
+    same_date,
+    same_tokens,
+)
 from service.importers.provenance import source_info
 from service.importers.records import (
     ModelRecord,
@@ -34,6 +45,7 @@ from service.importers.records import (
     per_mtok,
     token_count,
 )
+from service.models.base import CitedField as F
 
 SLUG = "models-dev"
 COMMIT = "f3fc692299671838c7c65fd8126bf84d81a2e817"
@@ -119,9 +131,16 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
             continue
         # the base_model a file names is the link the data states; else its own id's key
         groups.setdefault(model_key(entry.base or entry.route), []).append(entry)
+    makers = {key: _maker(group) for key, group in groups.items()}
+    serving: dict[str, set[str]] = {}
+    for key, group in groups.items():
+        for entry in group:
+            if entry.provider is not None and makers[key] is not None:
+                serving.setdefault(entry.provider, set()).add(str(makers[key]))
+    cloud = clouds(serving)
     for key in sorted(groups):
         try:
-            parsed.records.append(_record(groups[key], parsed.skipped))
+            parsed.records.append(_record(groups[key], makers[key], cloud, parsed.skipped))
         except (ValueError, ArithmeticError) as exc:
             parsed.skipped.extend(Skipped(e.where, str(exc)) for e in groups[key])
     return parsed
@@ -188,24 +207,29 @@ def _problem(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _order(group: list[_Entry], maker: str | None) -> list[_Entry]:
-    """The maker's own entries, most telling first: its own provider under the maker's id,
-    the lab's models/ file, then its other first-party providers (a cloud of the same company)."""
-
-    def rank(entry: _Entry) -> tuple[int, str]:
-        if entry.provider is None:
-            return (1, entry.route)
-        return (0 if entry.provider == maker else 2, entry.route)
-
-    return sorted((e for e in group if _is_makers(e, maker)), key=rank)
-
-
-def _is_makers(entry: _Entry, maker: str | None) -> bool:
+def _order(group: list[_Entry], maker: str | None, cloud: frozenset[str]) -> list[Entry]:
+    """The maker's entries, ranked (service.importers.makers): its own provider under the
+    maker's id and the lab's models/ file (rank 0), then a cloud of the maker's company that
+    also serves others' models (rank 1: Azure for Microsoft, Vertex AI for Google)."""
     if maker is None:
-        return False
-    if entry.provider is None:
-        return entry.lab is not None and org_slug(entry.lab) == maker
-    return org_slug(entry.provider) == maker
+        return []
+    ranked_entries = []
+    for entry in sorted(group, key=lambda e: (e.provider is None, e.route)):
+        if entry.provider is None:
+            if entry.lab is not None and org_slug(entry.lab) == maker:
+                ranked_entries.append(Entry(f"models/{entry.route}", 0, entry))
+            continue
+        org = org_slug(entry.provider)
+        if org == maker and entry.provider not in cloud:
+            ranked_entries.append(Entry(entry.route, 0, entry))
+        elif company_of(org) == company_of(maker):
+            ranked_entries.append(Entry(entry.route, 1, entry))
+
+    def rank(entry: Entry) -> tuple[int, int, str]:
+        own_id = entry.data.provider == maker
+        return (entry.rank, 0 if own_id else (1 if entry.data.provider is None else 2), entry.route)
+
+    return sorted(ranked_entries, key=rank)
 
 
 def _maker(group: list[_Entry]) -> str | None:
@@ -235,18 +259,43 @@ def _first(entries: list[_Entry], getter: Callable[[dict[str, Any]], Any]) -> An
     return None
 
 
-def _record(group: list[_Entry], skipped: list[Skipped]) -> ModelRecord:
-    maker = _maker(group)
-    ordered = _order(group, maker)  # the maker's own entries: the only ones stating facts
+# Facts whose disagreement among the maker's entries leaves them unknown (names, families and
+# modality lists are spelled differently by each entry, so the best-ranked one is taken).
+_AGREED: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any, Any], bool]]] = {
+    F.CONTEXT_WINDOW: (
+        lambda d: token_count((d.get("limit") or {}).get("context"), "limit.context"),
+        same_tokens,
+    ),
+    F.RELEASE_DATE: (lambda d: d.get("release_date"), same_date),
+    F.OPEN_WEIGHTS: (lambda d: _bool(d.get("open_weights")), same),
+    F.LICENSE: (lambda d: d.get("license"), same),
+}
+
+
+def _record(
+    group: list[_Entry], maker: str | None, cloud: frozenset[str], skipped: list[Skipped]
+) -> ModelRecord:
+    entries = _order(group, maker, cloud)  # the maker's entries: the only ones stating facts
+    ordered: list[_Entry] = [e.data for e in entries]
+    tiers = ranked(entries)
+    facts: dict[str, Any] = {}
+    disputed: dict[str, str] = {}
+    for name, (get, agree) in _AGREED.items():
+        facts[name], stated = agreed(tiers, lambda e, get=get: get(e.data), agree)
+        if stated:
+            disputed[name] = dispute_text(stated)
     everyone = sorted(group, key=lambda e: (e.provider is not None, e.route))
-    primary = ordered[0] if ordered else everyone[0]
-    first_party = [e for e in ordered if e.provider is not None]
-    release = _first(ordered, lambda d: d.get("release_date"))
-    context = token_count(
-        _first(ordered, lambda d: (d.get("limit") or {}).get("context")), "limit.context"
+    # the model's own id: the maker's own provider's, else the lab file's, else another of the
+    # maker's providers (a slug does not move with the ranking of facts)
+    named = sorted(
+        (e for e in ordered if org_slug(e.provider or e.lab or "") == maker),
+        key=lambda e: (0 if e.provider == maker else (1 if e.provider is None else 2), e.route),
     )
+    primary = named[0] if named else everyone[0]
+    own = [e for e in ordered if e.provider is not None and org_slug(e.provider) == maker]
+    release = facts[F.RELEASE_DATE]
     status = _first(ordered, lambda d: d.get("status"))
-    license_name = _first(ordered, lambda d: d.get("license"))
+    license_name = facts[F.LICENSE]
     bases = sorted({e.base for e in group if e.base} | {e.route for e in group if e.lab})
     return ModelRecord(
         external_id=primary.route,
@@ -254,17 +303,18 @@ def _record(group: list[_Entry], skipped: list[Skipped]) -> ModelRecord:
         names=sorted({e.route for e in group}),
         organization=maker,
         family=_first(ordered, lambda d: d.get("family")),
-        open_weights=_first(ordered, lambda d: _bool(d.get("open_weights"))),
+        open_weights=facts[F.OPEN_WEIGHTS],
         input_modalities=_first(ordered, lambda d: _modalities(d, "input")),
         output_modalities=_first(ordered, lambda d: _modalities(d, "output")),
         release_date=str(release) if release is not None else None,
-        context_window=context,
+        context_window=facts[F.CONTEXT_WINDOW],
         license=str(license_name) if license_name else None,
         status=_STATUS.get(str(status)) if status else None,
-        price=_first(first_party, _price),
+        price=_first(own, _price),
         offers=_offers(everyone, skipped),
         links=bases,
-        first_party=bool(ordered),
+        first_party=any(org_slug(e.data.provider or e.data.lab or "") == maker for e in entries),
+        disputed=disputed,
     )
 
 

@@ -123,6 +123,9 @@ class ModelRecord:
     offers: list[OfferClaim] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # ids the data links it to (base_model)
     first_party: bool = True  # stated by the maker's own entry (else only resellers list it)
+    # field -> what the maker's entries of equal rank state, when they disagree (the field is
+    # then left unknown by this source): "128000 (azure/phi-4); 16000 (github-models/…)"
+    disputed: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def id_keys(self) -> list[str]:

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from service.importers.identity import synonyms
+
 # One statement; prices and offers are counted as the catalog holds them (any date).
 _SQL = text(
     """
@@ -28,6 +30,13 @@ _SQL = text(
 )
 
 
+# Organizations first created from a data set that gives providers by id only (LiteLLM)
+_ID_NAMED = text(
+    "SELECT o.slug, o.name FROM organizations o JOIN sources s ON s.id = o.source_id"
+    " WHERE s.slug = 'litellm' ORDER BY o.slug"
+)
+
+
 @dataclass(frozen=True)
 class CatalogReport:
     models: int
@@ -40,6 +49,7 @@ class CatalogReport:
     research_only: int
     organizations: int
     offers: int
+    named_after_id: tuple[str, ...] = ()  # organizations whose name is only their id, title-cased
 
     def lines(self) -> list[str]:
         def share(n: int) -> str:
@@ -55,6 +65,8 @@ class CatalogReport:
             f"  with a context window of 0        {share(self.context_window_zero)}",
             f"  research only (no API, no weights) {share(self.research_only)}",
             f"organizations                       {self.organizations:>6,}",
+            f"  named after their id (no name on record) {len(self.named_after_id):>6,}"
+            + (f": {', '.join(self.named_after_id[:10])}" if self.named_after_id else ""),
             f"offers                              {self.offers:>6,}",
         ]
 
@@ -62,4 +74,16 @@ class CatalogReport:
 def catalog_report(engine: Engine) -> CatalogReport:
     with engine.connect() as connection:
         row = connection.execute(_SQL).one()
-    return CatalogReport(**row._mapping)
+        names = connection.execute(_ID_NAMED)
+        raw = tuple(slug for slug, name in names if looks_raw(slug, name))
+    return CatalogReport(**row._mapping, named_after_id=raw)
+
+
+def looks_raw(slug: str, name: str) -> bool:
+    """A name that is only the organization's id with its words capitalised ("Gmi" for gmi),
+    for an organization the synonyms file does not name: what a data set giving only an id
+    (LiteLLM's `litellm_provider`) leaves. Such a name may happen to be right; it is unchecked."""
+    if slug in synonyms().names:
+        return False
+    words = slug.replace("_", "-").split("-")
+    return name in {" ".join(w.capitalize() for w in words), slug}

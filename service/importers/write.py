@@ -65,6 +65,10 @@ OPEN_LICENSES = {"mit": "MIT", "apache-2.0": "Apache-2.0", "bsd-3-clause": "BSD-
 IMPORT_LOCK = int.from_bytes(b"mc-import", "big") & 0x7FFF_FFFF_FFFF_FFFF
 LOCK_WAIT_SECONDS = 600  # a second import waits this long for the first, then is refused
 SHRINK_LIMIT = 0.5  # a file stating under half the models of the last import is refused
+UNDATED_REASON = (
+    "an undated id naming several dated releases: joined none and made no model of its own "
+    "(looking it up suggests the releases)"
+)
 
 
 @dataclass
@@ -75,6 +79,8 @@ class Identity:
     by_name: int = 0  # no id matched; the name key did, and only one model has it
     new: int = 0  # nothing matched: a new model
     ambiguous: list[str] = field(default_factory=list)  # could join two models: joined neither
+    # an undated id naming several dated releases ("claude-3.5-sonnet"): not a model of its own
+    releases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -194,6 +200,7 @@ def import_parsed(
     licenses = _licenses(session, parsed.records, catalog, source.id, log)
     step("matching models")
     targets = _match(parsed.records, catalog, report.identity)
+    report.skipped += [Skipped(line, UNDATED_REASON) for line in report.identity.releases]
     report.models_matched = sum(1 for t in targets if t.model is not None)
     report.curated_kept = sum(1 for t in targets if t.curated)
     # Models this source stated before but no longer does: their claims, aliases, prices and
@@ -245,7 +252,11 @@ def import_parsed(
     step("writing tasks")
     _write_tasks(session, targets, ids, catalog, source.id, log)
     step("recording conflicts")
-    write_conflicts(session, sorted(touched), all_claims, catalog, log)
+    disputes = {
+        ids[t.slug]: {k: v for r in reversed(t.records) for k, v in r.disputed.items()}
+        for t in targets
+    }
+    write_conflicts(session, sorted(touched), all_claims, catalog, log, source.id, disputes)
     step("marking research-only models")
     mark_research_only(session)
     sync_organization_aliases(session, log)
@@ -475,6 +486,14 @@ class _Index:
                 return hits
         return set().union(*(self.ids.get(key, set()) for key in keys))
 
+    def releases(self, record: ModelRecord) -> set[str]:
+        """The dated releases an undated id names ("claude-3-5-sonnet": its -20240620 and
+        -20241022 snapshots), by its ids' keys and their words in any order."""
+        hits: set[str] = set()
+        for key in record.id_keys:
+            hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
+        return hits
+
     def by_name(self, record: ModelRecord, *, names: bool) -> set[str]:
         """Dated releases of an undated id ("claude-3-5-sonnet"), and models of the same name."""
         hits: set[str] = set()
@@ -500,13 +519,26 @@ def _match(records: list[ModelRecord], catalog: CatalogView, identity: Identity)
     own id, and is reported as ambiguous.
     """
     index = _Index()
-    for model in catalog.models.values():
+    # Only models some source states (or the curated seed) answer to ids and names: an imported
+    # model no source claims any more (one `modelcat import repair` cleared) is a leftover of
+    # older matching; a record whose own slug it holds takes its row over.
+    indexed = {
+        slug: model
+        for slug, model in catalog.models.items()
+        if model.origin == Origin.CURATED or model.id in catalog.claims
+    }
+    for model in indexed.values():
         index.slugs.setdefault(model_key(model.slug), model.slug)
         index.add_ids([model_key(model.slug)], model.slug)
         index.add_names([name_key(model_key(model.name, route=False))], model.slug)
-    for alias, (model_id, _) in catalog.aliases.items():
-        index.add_ids([model_key(alias)], catalog.by_id[model_id].slug)
-    taken = set(catalog.models) | set(catalog.aliases)
+    aliases = {
+        alias
+        for alias, (model_id, _) in catalog.aliases.items()
+        if catalog.by_id[model_id].slug in indexed
+    }
+    for alias in aliases:
+        index.add_ids([model_key(alias)], catalog.by_id[catalog.aliases[alias][0]].slug)
+    taken = set(indexed) | aliases
     targets: dict[str, _Target] = {}
     # The maker's records go first, then those whose id and display name agree, so that a
     # model's slug comes from the maker's id ("gpt-oss-120b"), not a reseller's.
@@ -514,6 +546,13 @@ def _match(records: list[ModelRecord], catalog: CatalogView, identity: Identity)
         hits = index.by_id(record)
         if len(hits) == 1:
             identity.by_id += 1
+        elif not hits and len(releases := index.releases(record)) > 1:
+            # "claude-3.5-sonnet" names the June and the October 2024 releases: joining either
+            # is a guess, and a model of its own is a phantom (its route's offer is not kept)
+            identity.releases.append(
+                f"{record.external_id} (could be {' or '.join(sorted(releases))})"
+            )
+            continue
         elif not hits:
             # A maker's own id that names no model is a new model, even when another of the
             # maker's models shares its display name ("command-r" vs "command-r-08-2024").

@@ -485,6 +485,20 @@ class ModelType:
         return [OfferType(row=r) for r in rows]
 
     @strawberry.field(
+        description="The priced offer in force on a date (default: today) with the lowest input "
+        "price per 1M tokens: a provider's price, never the maker's list price (that is `price`). "
+        "Null when no offer is priced. Read with `offers`: no statement of its own."
+    )
+    async def cheapest_offer(self, info: CtxInfo, as_of: date | None = None) -> OfferType | None:
+        rows = await info.context.loaders.offers.load((self.row.id, as_of or info.context.today))
+        priced = [
+            r
+            for r in rows
+            if r.offer.input_per_mtok is not None or r.offer.output_per_mtok is not None
+        ]
+        return OfferType(row=priced[0]) if priced else None
+
+    @strawberry.field(
         description="Neither an API nor open weights: a research result (Epoch AI's data set)."
     )
     def research_only(self) -> bool:
