@@ -70,10 +70,15 @@ class UserInputError(Exception):
 class NotFoundError(UserInputError):
     def __init__(self, kind: str, name: str, known: Iterable[str], argument: str | None = None):
         known = list(known)
-        super().__init__(f"unknown {kind} {name!r}{suggest(name, known)}", argument, "NOT_FOUND")
+        close = closest(name, known)
+        if kind == "model":  # an undated id naming several releases suggests the releases
+            from service.importers.identity import dated_releases
+
+            close = dated_releases(name, known)[:3] or close
+        super().__init__(f"unknown {kind} {name!r}{did_you_mean(close)}", argument, "NOT_FOUND")
         self.kind = kind
         self.name = name
-        self.extensions["suggestions"] = closest(name, known)
+        self.extensions["suggestions"] = close
 
 
 class ConflictError(UserInputError):

@@ -190,7 +190,8 @@ def dated_releases(name: str, known: Iterable[str]) -> list[str]:
         base = undated(model_key(candidate))
         if base is not None and (base == key or name_key(base) == words):
             found.append(candidate)
-    return sorted(found, key=lambda c: (model_key(c), len(c), c))  # plainest first
+    ranked = sorted(found, key=lambda c: (model_key(c), len(c), c))  # plainest first
+    return list({model_key(c): c for c in reversed(ranked)}.values())[::-1]  # one per release
 
 
 def undated(key: str) -> str | None:
@@ -247,7 +248,12 @@ def display_name(route: str) -> str:
     "fireworks_ai/…/llama-v3p1-405b-instruct" -> "Llama 3.1 405B Instruct",
     "gpt-4o" -> "GPT-4o")."""
     words = name_words()
-    tokens = [t for t in re.split(r"[-_\s@]+", maker_id(route)) if t]
+    tokens = [t for t in re.split(r"[-_\s@:]+", maker_id(route)) if t]
+    for index in range(len(tokens) - 2):  # a date written 2024-08-06 stays one word
+        if re.fullmatch(r"20\d\d", tokens[index]) and all(
+            re.fullmatch(r"\d\d", t) for t in tokens[index + 1 : index + 3]
+        ):
+            tokens[index : index + 3] = ["-".join(tokens[index : index + 3]), "", ""]
     for index in range(len(tokens) - 1):  # a word of two tokens ("dall-e")
         if f"{tokens[index]}-{tokens[index + 1]}" in words:
             tokens[index : index + 2] = [f"{tokens[index]}-{tokens[index + 1]}", ""]
@@ -255,6 +261,9 @@ def display_name(route: str) -> str:
     shown: list[str] = []
     for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index else ""
+        if "-" in token and token[:1].isdigit():  # a date
+            shown.append(token)
+            continue
         if (
             _SHORT_NUMBER.fullmatch(token)
             and _SHORT_NUMBER.fullmatch(previous)
@@ -312,7 +321,9 @@ def maker_in_route(route: str, *, host: bool = True) -> str | None:
     if dot and (org := known_org(head)):
         return org
     for index in range(len(parts) - 2, 0, -1):  # "fireworks_ai/accounts/fireworks/...": an account
-        if parts[index - 1] != "accounts" and (org := known_org(parts[index])):
+        org = known_org(parts[index])
+        # the host's own folder ("fal_ai/fal-ai/flux/schnell") names the host, not the maker
+        if parts[index - 1] != "accounts" and org and (org != serving or org in synonyms().labs):
             return org
     pieces = last.split("-")
     for size in (2, 1):

@@ -343,3 +343,41 @@ def test_compare_offers_cost_one_statement_for_all_models(
     # lineage, offers (with their providers' names, one join), and the organizations of the
     # offers the costs used (this query asks for `offer { provider }`)
     assert counts[0] <= 11
+
+
+PAGE_CHEAPEST = """
+query($first: Int) {
+  models(first: $first, orderBy: {field: NAME}) {
+    nodes {
+      slug
+      price { inputPerMtok }
+      offers { inputPerMtok outputPerMtok }
+      cheapestOffer { inputPerMtok outputPerMtok provider { name } }
+    }
+  }
+}
+"""
+
+
+def test_the_cheapest_offer_is_read_with_the_offers_and_never_as_the_list_price(
+    ogql: GraphQL, ostatements: StatementCounter
+) -> None:
+    before = ostatements.count
+    ogql.data(PAGE_CHEAPEST, {"first": 3})
+    small = ostatements.count - before
+    before = ostatements.count
+    nodes = {n["slug"]: n for n in ogql.data(PAGE_CHEAPEST, {"first": 7})["models"]["nodes"]}
+    assert small == ostatements.count - before <= 4  # no statement of its own
+    paligemma = nodes["paligemma"]
+    assert paligemma["price"] is None  # the maker lists no price: the offer stays an offer
+    assert paligemma["cheapestOffer"] == {
+        "inputPerMtok": "0.1",
+        "outputPerMtok": "0.4",
+        "provider": {"name": "OpenRouter"},
+    }
+    for node in nodes.values():
+        priced = [o["inputPerMtok"] for o in node["offers"] if o["inputPerMtok"] is not None]
+        if priced:
+            assert node["cheapestOffer"]["inputPerMtok"] == min(priced, key=float)
+        else:
+            assert node["cheapestOffer"] is None or node["cheapestOffer"]["inputPerMtok"] is None

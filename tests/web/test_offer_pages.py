@@ -69,3 +69,17 @@ def test_the_catalog_filters_by_provider(web: TestClient) -> None:
     assert "2 models match." in html
     assert 'data-model="gpt-5.2"' in html and 'data-model="paligemma"' in html
     assert 'data-model="gemma-2b"' not in html
+
+
+def test_the_catalog_shows_the_cheapest_offer_where_the_maker_lists_no_price(
+    web: TestClient,
+) -> None:
+    html = web.get("/models").text
+    row = html[html.index('data-model="paligemma"') :]
+    row = row[: row.index("</tr>")]
+    assert "$0.10 <small>(cheapest offer)</small>" in row
+    assert "$0.40 <small>(cheapest offer)</small>" in row
+    assert "at OpenRouter" in row
+    listed = html[html.index('data-model="gpt-5.2"') :]
+    listed = listed[: listed.index("</tr>")]
+    assert "$1.75" in listed and "cheapest offer" not in listed  # the maker's list price
