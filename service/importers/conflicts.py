@@ -61,8 +61,8 @@ def write_conflicts(
         else:
             shown = {k: (v, s) for k, (v, s) in chosen(model_claims).items()}
         filled = catalog.filled.get(model_id, {})
-        for name, (value, source_id) in filled.items():  # a curated unknown, filled
-            shown[name] = (value, source_id)
+        for name, (value, filler) in filled.items():  # a curated unknown, filled
+            shown[name] = (value, filler)
         api_price = model_id in catalog.api_priced and model_id in catalog.curated_prices
         if api_price and not catalog.is_curated(model_id):
             shown[F.PRICING] = (_price_text(catalog, model_id), None)

@@ -322,8 +322,10 @@ def maker_in_route(route: str, *, host: bool = True) -> str | None:
         return org
     for index in range(len(parts) - 2, 0, -1):  # "fireworks_ai/accounts/fireworks/...": an account
         org = known_org(parts[index])
-        # the host's own folder ("fal_ai/fal-ai/flux/schnell") names the host, not the maker
-        if parts[index - 1] != "accounts" and org and (org != serving or org in synonyms().labs):
+        # the host's own folder names the maker only as the model's own folder
+        # ("nvidia/nvidia/nemotron-…"), not above another ("fal_ai/fal-ai/flux/schnell")
+        own_folder = org == serving and index < len(parts) - 2 and org not in synonyms().labs
+        if parts[index - 1] != "accounts" and org and not own_folder:
             return org
     pieces = last.split("-")
     for size in (2, 1):
@@ -333,7 +335,7 @@ def maker_in_route(route: str, *, host: bool = True) -> str | None:
             and (org := known_org(head))
             and maker_by_name("-".join(pieces[size:])) in (None, org)
         ):
-            return org
+            return synonyms().owners.get(org, org)  # "chatgpt-4o-latest": OpenAI's product
     if not host or serving not in synonyms().labs or len(parts) != 2:
         return None
     return serving if maker_by_name(last) in (None, serving) else None

@@ -200,7 +200,10 @@ def import_parsed(
     licenses = _licenses(session, parsed.records, catalog, source.id, log)
     step("matching models")
     targets = _match(parsed.records, catalog, report.identity)
-    report.skipped += [Skipped(line, UNDATED_REASON) for line in report.identity.releases]
+    report.skipped = [
+        *parsed.skipped,
+        *(Skipped(line, UNDATED_REASON) for line in report.identity.releases),
+    ]
     report.models_matched = sum(1 for t in targets if t.model is not None)
     report.curated_kept = sum(1 for t in targets if t.curated)
     # Models this source stated before but no longer does: their claims, aliases, prices and
