@@ -113,10 +113,14 @@ async def _write(
 
     try:
         async with asyncio.timeout(timeout):
+            # Outside the typed results: a refused token is an error, not a result.
             actor = await admin_actor(
                 ctx.engine, ctx.settings, ctx.request.headers.get("authorization"), write=True
             )
-            result, version = await asyncio.to_thread(work)
+            try:
+                result, version = await asyncio.to_thread(work)
+            except UserInputError as error:
+                return error_result(error)
     except TimeoutError:
         # The thread may still wait on the primary; it rolls back if it ever gets an answer
         # before its COMMIT (a COMMIT already sent can still land: the audit log tells).
@@ -124,8 +128,6 @@ async def _write(
         raise PrimaryUnavailable(
             f"the primary did not answer the write within {timeout:g} s (WRITE_TIMEOUT_MS)"
         ) from None
-    except UserInputError as error:
-        return error_result(error)
     answer = wrap(result)
     answer.catalog_version = version
     ctx.written_versions.append(version)
