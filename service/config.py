@@ -162,6 +162,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a database has to answer a health check before it counts as down.",
     )
+    write_timeout_ms: int = Field(
+        default=5_000,
+        gt=0,
+        description="The longest a mutation waits for the primary (its connection and its "
+        "statements) before answering SERVICE_UNAVAILABLE: bounds a write to a primary that "
+        "stopped answering without closing its connections (frozen, cut off).",
+    )
     read_your_writes_wait_ms: int = Field(
         default=100,
         ge=0,

@@ -27,19 +27,26 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 logconfig_dict = logging_config(_settings)
 # Set before any worker imports prometheus_client: it picks its storage at import time.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="modelcat-metrics-"))
+# Each worker's connection failures, so /readyz answers for the instance (service.health's
+# BOARD_DIR_ENV; not imported here, so the master loads nothing before it forks).
+BOARD_DIR_ENV = "MODELCAT_READINESS_DIR"
+os.environ.setdefault(BOARD_DIR_ENV, tempfile.mkdtemp(prefix="modelcat-readiness-"))
 
 
 def on_starting(server: Any) -> None:
-    """Start from empty metric files: a restarted container must not count old workers."""
-    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Start from empty metric and readiness files: a restarted container must not count
+    old workers."""
+    for variable in ("PROMETHEUS_MULTIPROC_DIR", BOARD_DIR_ENV):
+        folder = Path(os.environ[variable])
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+    (Path(os.environ[BOARD_DIR_ENV]) / str(worker.pid)).unlink(missing_ok=True)
 
 
 # Spread connections over the workers. With one listening socket shared by all workers, the

@@ -11,6 +11,12 @@ replayed a version the primary reached more than `max_lag_seconds` ago; it comes
 itself once a check finds it well again. A read that fails because its database went away is
 retried on the next candidate, so the caller sees an answer, not the outage.
 
+A request's reads share one `Snapshot`: one connection and one REPEATABLE READ, READ ONLY
+transaction on the database chosen, whose catalog version is read once, at its start. Every
+read of the request then sees that one version. When that database fails mid-request the
+snapshot is lost (`SnapshotLost`): its reads cannot go on elsewhere without mixing versions,
+so the caller runs the whole request's reads again on a new snapshot.
+
 The catalog version is the one number a writing transaction bumps (in commit order); on a
 standby, reading it tells which version it has replayed. `read_catalog_version` is the one place
 that knows where it is stored. With no replica configured nothing here runs: every read goes to
@@ -60,6 +66,21 @@ class NoDatabaseAvailable(RuntimeError):
     """No database can serve this read now; the read path answers SERVICE_UNAVAILABLE."""
 
 
+class SnapshotLost(RuntimeError):
+    """The database holding a request's snapshot failed mid-request (down, stopped answering,
+    or cancelled the read in recovery). The reads already served came from that snapshot: run
+    the request's reads again on a new one rather than mixing two versions in one answer."""
+
+    def __init__(self, message: str, version: int | None):
+        super().__init__(message)
+        self.version = version
+
+
+class SnapshotAborted(RuntimeError):
+    """An earlier read of this snapshot failed (a statement error or timeout, a cancelled
+    read): its transaction can serve no more reads. Raised from that first failure."""
+
+
 class Role(StrEnum):
     PRIMARY = "primary"
     REPLICA = "replica"
@@ -78,7 +99,7 @@ class Database:
     name: str
     role: Role
     engine: AsyncEngine
-    reads: AsyncEngine  # the same pool, each read one REPEATABLE READ snapshot
+    reads: AsyncEngine  # the same pool; a request's reads share one REPEATABLE READ snapshot
     up: bool | None = None  # None: not checked yet
     version: int | None = None  # the catalog version it holds (a replica: has replayed)
     lag_seconds: float = 0.0
@@ -187,7 +208,9 @@ class ReplicaSet:
 
     @staticmethod
     def _database(engine: AsyncEngine, role: Role) -> Database:
-        reads = engine.execution_options(isolation_level="REPEATABLE READ")
+        reads = engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
         return Database(describe(engine), role, engine, reads)
 
     @property
@@ -419,20 +442,44 @@ class ReplicaSet:
     async def read(
         self, work: Callable[[AsyncConnection], Awaitable[T]], *, min_version: int = 0
     ) -> Served[T]:
-        """Run a read on the best database, moving on when one turns out down or behind.
+        """Run one read on its own snapshot on the best database (see `snapshot`).
 
-        The read runs in one REPEATABLE READ transaction that starts by reading the catalog
-        version, so `Served.version` is exactly what the answer reflects. Errors that are not
+        A database that fails under the read moves it to the next one. Errors that are not
         about a database being unavailable (a bad statement, a timeout) propagate unchanged.
         """
         if not self.enabled:
             async with self.primary.engine.connect() as connection:
                 value = await work(connection)
             return Served(value, None, self.primary.name, Role.PRIMARY)
+        # Each lost snapshot takes its database out of the candidates (down, or gone): one
+        # attempt per database at most.
+        attempts = len(self.replicas) + 1
+        for attempt in range(1, attempts + 1):
+            snapshot = await self.snapshot(min_version)
+            try:
+                value = await snapshot.run(work)
+            except SnapshotLost as lost:
+                if attempt == attempts:
+                    raise NoDatabaseAvailable(f"every snapshot was lost: {lost}") from lost
+                continue
+            finally:
+                await snapshot.close()
+            database = snapshot.database
+            return Served(value, snapshot.version, database.name, database.role)
+        raise AssertionError("unreachable")
+
+    async def snapshot(self, min_version: int = 0) -> "Snapshot":
+        """A snapshot on the best database for reads needing `min_version` (see `candidates`).
+
+        It opens one connection, begins a REPEATABLE READ, READ ONLY transaction and reads the
+        catalog version in it: that version is what every read on the snapshot sees. A
+        database that is down, stops answering or is behind is passed over for the next one;
+        NoDatabaseAvailable when none is left.
+        """
         failures: list[str] = []
         for database in await self.candidates(min_version):
             try:
-                return await self._read_on(database, work, min_version)
+                return await self._open_on(database, min_version)
             except _Behind:
                 failures.append(f"{database.name}: behind version {min_version}")
             except _Gone:
@@ -447,32 +494,36 @@ class ReplicaSet:
                 failures.append(f"{database.name}: {_reason(exc, self.check_timeout)}")
         raise NoDatabaseAvailable("no database could serve the read: " + "; ".join(failures))
 
-    async def _read_on(
-        self, database: Database, work: Callable[[AsyncConnection], Awaitable[T]], min_version: int
-    ) -> Served[T]:
-        if database.role is Role.PRIMARY:
-            return await self._snapshot(database, work, min_version)
-        # A replica that stops answering (frozen, cut off by the network) would hold the read
-        # until TCP gives up; once a check finds it down, the read moves on instead.
-        task = asyncio.ensure_future(self._snapshot(database, work, min_version))
-        if not await self._finished(task, unless=database.gone):
-            raise _Gone
-        return task.result()
-
-    async def _snapshot(
-        self, database: Database, work: Callable[[AsyncConnection], Awaitable[T]], min_version: int
-    ) -> Served[T]:
-        async with database.reads.connect() as connection, connection.begin():
-            version = await self.version_reader(connection)
+    async def _open_on(self, database: Database, min_version: int) -> "Snapshot":
+        async def begin() -> tuple[AsyncConnection, int]:
+            connection = await database.reads.connect()
+            try:
+                await connection.begin()
+                version = await self.version_reader(connection)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await connection.invalidate()
+                raise
             # The primary holds the newest catalog there is, whatever version was asked for.
             if version < min_version and database.role is Role.REPLICA:
+                await connection.close()
                 raise _Behind
-            value = await work(connection)
+            return connection, version
+
+        if database.role is Role.PRIMARY:
+            connection, version = await begin()
+        else:
+            # A replica that stops answering (frozen, cut off by the network) would hold the
+            # read until TCP gives up; once a check finds it down, the read moves on instead.
+            task = asyncio.ensure_future(begin())
+            if not await self._finished(task, unless=database.gone):
+                raise _Gone
+            connection, version = task.result()
         if database.version is None or version > database.version:
             database.version = version
         if database.role is Role.PRIMARY:
             self.observe_primary_version(version)
-        return Served(value, version, database.name, database.role)
+        return Snapshot(self, database, connection, version)
 
     # -- waiting for a replica to catch up -------------------------------------------------
 
@@ -537,6 +588,109 @@ class ReplicaSet:
             "primary": self.primary.status(),
             "replicas": [replica.status() for replica in self.replicas],
         }
+
+
+class Snapshot:
+    """A request's reads on one database: one connection, one read-only REPEATABLE READ
+    transaction, and the catalog version read at its start (`version`).
+
+    Reads run one at a time. On a replica each read gives up as soon as a check finds the
+    replica down. A read that fails because the database went away (or, on a standby, was
+    cancelled to let replay go on) loses the snapshot: `SnapshotLost`, and every later read
+    on it too. A read whose statement fails otherwise (a timeout, a bug) aborts the
+    transaction: later reads raise `SnapshotAborted` from that failure.
+    """
+
+    def __init__(
+        self, owner: ReplicaSet, database: Database, connection: AsyncConnection, version: int
+    ):
+        self.owner = owner
+        self.database = database
+        self.connection = connection
+        self.version = version
+        self._lost: SnapshotLost | None = None
+        self._aborted: BaseException | None = None
+        self._running: asyncio.Task[Any] | None = None  # a read given up while it ran
+
+    @property
+    def usable(self) -> bool:
+        return self._lost is None and self._aborted is None
+
+    async def run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        if self._lost is not None:
+            raise self._lost
+        if self._aborted is not None:
+            raise SnapshotAborted("an earlier read of this request failed") from self._aborted
+        database = self.database
+        try:
+            if database.role is Role.PRIMARY:
+                return await work(self.connection)
+            task = asyncio.ensure_future(work(self.connection))
+            try:
+                finished = await self.owner._finished(task, unless=database.gone)
+            except asyncio.CancelledError:
+                self._running = task
+                raise
+            if not finished:
+                self._running = task
+                raise self._lose("stopped answering")
+            return task.result()
+        except DBAPIError as exc:
+            if database.role is Role.REPLICA and _is_recovery_conflict(exc):
+                raise self._lose("cancelled the read (conflict with recovery)") from exc
+            if is_unavailable(exc):
+                self.owner._set_down(database, _reason(exc, self.owner.check_timeout))
+                raise self._lose(_reason(exc, self.owner.check_timeout)) from exc
+            self._aborted = exc
+            raise
+        except asyncio.CancelledError as exc:
+            self._aborted = exc  # cancelled mid-statement: the connection's state is unknown
+            raise
+
+    def _lose(self, why: str) -> SnapshotLost:
+        log.info("%s %s lost a snapshot mid-request: %s", *self._who(), why)
+        self._lost = SnapshotLost(f"{self.database.name}: {why}", self.version)
+        return self._lost
+
+    def _who(self) -> tuple[str, str]:
+        return self.database.role.value, self.database.name
+
+    async def close(self) -> None:
+        """End the transaction and return the connection, or discard it when it is broken.
+
+        A read given up on may still be running on the connection: the connection is
+        discarded once it ends, in the background (the request does not wait for it).
+        """
+        connection = self.connection
+        if self.usable:
+            if self.database.role is Role.PRIMARY:
+                await self._close_or_discard(connection)
+                return
+            task = asyncio.ensure_future(self._close_or_discard(connection))
+            await self.owner._finished(task, unless=self.database.gone)
+            return
+        running = self._running
+        if running is not None and not running.done():
+            discard = asyncio.ensure_future(_discard_after(running, connection))
+            self.owner._abandoned.add(discard)
+            discard.add_done_callback(self.owner._forget_abandoned)
+            return
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
+
+    @staticmethod
+    async def _close_or_discard(connection: AsyncConnection) -> None:
+        try:
+            await connection.close()  # the pool's reset ends the read-only transaction
+        except DBAPIError:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+
+
+async def _discard_after(running: "asyncio.Task[Any]", connection: AsyncConnection) -> None:
+    await asyncio.wait([running])
+    with contextlib.suppress(Exception):
+        await connection.invalidate()
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import psycopg
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from service.models import CatalogState
 
@@ -27,6 +28,16 @@ _READ_VERSION = select(CatalogState.version)
 async def read_version(session: AsyncSession) -> int:
     """The committed catalog version, one indexed single-row read (works on a standby too)."""
     return (await session.scalar(_READ_VERSION)) or 0
+
+
+def written_version(session: Session) -> int:
+    """Inside a writing transaction, after its audit rows: the version this transaction made.
+
+    The audit trigger bumped the row in this transaction and holds its lock until commit, so
+    this is exactly the version the commit publishes (the one before, if nothing was audited).
+    """
+    session.flush()
+    return session.scalar(_READ_VERSION) or 0
 
 
 class VersionFollower:

@@ -1,9 +1,12 @@
 """The per-request context: one database session for all reads, and fresh DataLoaders.
 
 With read replicas configured, a public read (an operation whose root fields are all public,
-see `cache.is_public_read`) runs each read through the `ReplicaSet`: on a replica that has
-replayed the client's catalog version, and never on an older snapshot than the request's first
-read. Mutations, admin reads (`auditLog`) and anything else stay on the primary's session.
+see `cache.is_public_read`) runs all its reads on one `Snapshot` the `ReplicaSet` opens at the
+first read: one connection and one transaction on a database that has replayed the client's
+catalog version, so the whole answer is true of one version. When that database fails
+mid-request the snapshot is lost: the request's remaining reads fail fast and the front door
+runs the request again on a new snapshot (`snapshot_lost`). Mutations, admin reads
+(`auditLog`) and anything else stay on the primary's session.
 """
 
 import asyncio
@@ -23,7 +26,7 @@ from strawberry.fastapi import BaseContext
 from service.catalog import model_pages, reads
 from service.config import Settings
 from service.models import Collection, License, Model, ModelVariant, Organization, Price
-from service.replicas import ReplicaSet
+from service.replicas import ReplicaSet, Snapshot, SnapshotLost
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +107,13 @@ class Context(BaseContext):
     min_version: int = 0  # the client's catalog version (read your writes)
     # The catalog versions this request's replica-routed reads were served at.
     served_versions: set[int] = field(default_factory=set, init=False)
+    # The snapshot this request's reads were on failed mid-request: run the request again.
+    snapshot_lost: SnapshotLost | None = field(default=None, init=False)
+    # The catalog versions this request's writes produced (the newest is its token).
+    written_versions: list[int] = field(default_factory=list, init=False)
     _session: AsyncSession | None = field(default=None, init=False)
+    _snapshot: Snapshot | None = field(default=None, init=False)
+    _snapshot_session: AsyncSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -134,25 +143,29 @@ class Context(BaseContext):
         )
 
     async def _run_routed(self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        """One read as one snapshot on the database the replica set picks.
+        """A read on the request's snapshot, opened at its first read (see the module doc).
 
-        It needs the client's version and, within the request, at least the version of the
-        request's first read: an answer never goes back in time between two of its fields.
+        The snapshot is on a database that has replayed the client's version; it is read once,
+        so the answer never goes back in time between two of its fields.
         """
         assert self.replica_set is not None
+        if self.snapshot_lost is not None:
+            raise self.snapshot_lost  # the request runs again: its other reads need not
+        if self._snapshot is None:
+            self._snapshot = await self.replica_set.snapshot(self.min_version)
+            self.served_versions.add(self._snapshot.version)
+        session = self._snapshot_session
+        if session is None:
+            session = self._snapshot_session = self.sessions(bind=self._snapshot.connection)
 
-        async def work(connection: AsyncConnection) -> T:
-            session = self.sessions(bind=connection)
-            try:
-                return await read(session, *args, **kwargs)
-            finally:
-                await session.close()
+        async def work(_connection: AsyncConnection) -> T:
+            return await read(session, *args, **kwargs)
 
-        floor = max([self.min_version, *self.served_versions])
-        served = await self.replica_set.read(work, min_version=floor)
-        if served.version is not None:
-            self.served_versions.add(served.version)
-        return served.value
+        try:
+            return await self._snapshot.run(work)
+        except SnapshotLost as lost:
+            self.snapshot_lost = lost
+            raise
 
     @property
     def served_version(self) -> int | None:
@@ -160,7 +173,14 @@ class Context(BaseContext):
         return next(iter(self.served_versions)) if len(self.served_versions) == 1 else None
 
     async def close(self) -> None:
-        """Return the request's connection to the pool (ending its read-only transaction)."""
+        """Return the request's connections to the pool (ending their read-only transactions)."""
+        snapshot, self._snapshot = self._snapshot, None
+        routed, self._snapshot_session = self._snapshot_session, None
+        if routed is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                await routed.close()  # bound to the snapshot's connection: leaves it open
+        if snapshot is not None:
+            await snapshot.close()
         session, self._session = self._session, None
         if session is None:
             return

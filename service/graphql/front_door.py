@@ -64,6 +64,18 @@ def client_version(request: Request) -> int:
     return 0
 
 
+# Long enough to cover any replication delay; after that every replica has the write anyway.
+VERSION_COOKIE_MAX_AGE_S = 300
+
+
+def version_cookie(version: int) -> bytes:
+    """The `catalog_version` cookie a write's answer sets (read by the API and the pages)."""
+    return (
+        f"{VERSION_COOKIE}={version}; Max-Age={VERSION_COOKIE_MAX_AGE_S}; Path=/; "
+        "SameSite=Lax; HttpOnly"
+    ).encode()
+
+
 class BadRequest(Exception):
     def __init__(self, status: int, message: str, code: str):
         super().__init__(message)
@@ -179,6 +191,8 @@ class GraphQLFrontDoor:
         self.versions = versions
         self.graphiql = graphiql
         self.replicated = replica_set is not None and replica_set.enabled
+        # A request whose snapshot is lost runs again, at most once per database.
+        self.snapshot_attempts = 1 + (len(replica_set.replicas) if replica_set else 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -253,6 +267,14 @@ class GraphQLFrontDoor:
                     await self._send_answer(scope, send, request, cached)
                     return
             result = await self._execute(request, context)
+            for _again in range(1, self.snapshot_attempts):
+                if context.snapshot_lost is None:
+                    break
+                # The database under the request's snapshot failed mid-request: the whole
+                # request runs again on a new snapshot (never two versions in one answer).
+                await context.close()
+                context = self.make_context(Request(scope))
+                result = await self._execute(request, context)
             body = orjson.dumps(_http_result(result))
             # Cached only under the version the answer was read at, never a newer one: with
             # replicas, that of its reads (none when they saw different versions); the cache
@@ -273,10 +295,12 @@ class GraphQLFrontDoor:
             headers = []
             if context.may_write:
                 # Read your own writes: this worker moves to the version its write produced
-                # at once, and the client learns it (a seam for routing reads to replicas).
+                # at once, and the client learns it, as a header and as a cookie the web
+                # pages forward (a browser that wrote through the API sees it on the pages).
                 written = await self._written_version(context)
                 if written is not None:
                     headers.append((b"x-catalog-version", str(written).encode()))
+                    headers.append((b"set-cookie", version_cookie(written)))
             status = _status_of(result)
             if status == 503:
                 headers.append((b"retry-after", b"5"))
@@ -306,10 +330,14 @@ class GraphQLFrontDoor:
             raise _Unavailable from None
 
     async def _written_version(self, context: Context) -> int | None:
-        try:
-            version = await context.run(read_version)
-        except (DBAPIError, PoolTimeout, OSError):
-            return None  # the write is answered; other requests check the version themselves
+        """The version the request's writes produced (each result's `catalogVersion`)."""
+        if context.written_versions:
+            version = max(context.written_versions)
+        else:  # nothing was written (refused, or an error): the version the client may hold
+            try:
+                version = await context.run(read_version)
+            except (DBAPIError, PoolTimeout, OSError):
+                return None  # the answer goes out; other requests check the version themselves
         if self.versions is not None:
             self.versions.advance(version)
         return version

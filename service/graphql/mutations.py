@@ -1,6 +1,7 @@
 """The Mutation root: authenticated writes, each one audited transaction with a typed result."""
 
 import asyncio
+import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,7 @@ from service.catalog.seed_schema import (
     TaskEntry,
     VariantEntry,
 )
+from service.catalog.version import written_version
 from service.catalog.write_schema import ModelFields
 from service.catalog.writes import Writer, validate
 from service.db import unit_of_work
@@ -42,6 +44,7 @@ from service.graphql.types.model import CtxInfo, LicenseType, ModelType, PriceTy
 from service.graphql.types.results import Conflict, InvalidInput, NotFound, error_result
 from service.models import Collection, License, Model, Organization, Source, Task
 from service.models import base as vocab
+from service.replicas import NoDatabaseAvailable
 
 T = TypeVar("T")
 
@@ -78,27 +81,57 @@ def _checked(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     return validate(schema, data).model_dump(include=set(data))
 
 
+class PrimaryUnavailable(NoDatabaseAvailable):
+    """The primary cannot take the write now (known down, or no answer within the write
+    timeout): answered SERVICE_UNAVAILABLE, masked."""
+
+
 async def _write(
     info: CtxInfo, operation: str, action: Callable[[Writer], T], wrap: Callable[[T], Any]
 ) -> Any:
     ctx = info.context
-    actor = await admin_actor(
-        ctx.engine, ctx.settings, ctx.request.headers.get("authorization"), write=True
-    )
+    replica_set = ctx.replica_set
+    if replica_set is not None and replica_set.primary_down:
+        # The checks found the primary down (stopped, or not answering): say so at once
+        # rather than make every writer wait for a connection that will not come.
+        raise PrimaryUnavailable("the primary is down: " + (replica_set.primary.problem or ""))
+    timeout = ctx.settings.write_timeout_ms / 1000
+    given_up = threading.Event()
 
-    def work() -> T:
+    def work() -> tuple[T, int]:
         with unit_of_work(ctx.engine) as session:
             writer = Writer(session, actor=actor, operation=operation)
             result = action(writer)
             writer.finish()
             if actor.startswith("token:"):
                 tokens.mark_used(session, actor.removeprefix("token:"))
-            return result
+            version = written_version(session)
+            if given_up.is_set():
+                # The client was told the write failed: it must not commit after all.
+                raise PrimaryUnavailable("the write outlived its timeout; rolled back")
+            return result, version
 
     try:
-        return wrap(await asyncio.to_thread(work))
-    except UserInputError as error:
-        return error_result(error)
+        async with asyncio.timeout(timeout):
+            # Outside the typed results: a refused token is an error, not a result.
+            actor = await admin_actor(
+                ctx.engine, ctx.settings, ctx.request.headers.get("authorization"), write=True
+            )
+            try:
+                result, version = await asyncio.to_thread(work)
+            except UserInputError as error:
+                return error_result(error)
+    except TimeoutError:
+        # The thread may still wait on the primary; it rolls back if it ever gets an answer
+        # before its COMMIT (a COMMIT already sent can still land: the audit log tells).
+        given_up.set()
+        raise PrimaryUnavailable(
+            f"the primary did not answer the write within {timeout:g} s (WRITE_TIMEOUT_MS)"
+        ) from None
+    answer = wrap(result)
+    answer.catalog_version = version
+    ctx.written_versions.append(version)
+    return answer
 
 
 # ---- results ---------------------------------------------------------------------------
@@ -107,37 +140,72 @@ async def _write(
 @strawberry.type
 class ModelResult:
     model: ModelType
+    catalog_version: BigInt = strawberry.field(
+        default=0,
+        description="The catalog version this write produced: send it back as the "
+        "X-Catalog-Version header to read the write from any replica (read your writes).",
+    )
 
 
 @strawberry.type
 class OrganizationResult:
     organization: OrganizationType
+    catalog_version: BigInt = strawberry.field(
+        default=0,
+        description="The catalog version this write produced: send it back as the "
+        "X-Catalog-Version header to read the write from any replica (read your writes).",
+    )
 
 
 @strawberry.type
 class LicenseResult:
     license: LicenseType
+    catalog_version: BigInt = strawberry.field(
+        default=0,
+        description="The catalog version this write produced: send it back as the "
+        "X-Catalog-Version header to read the write from any replica (read your writes).",
+    )
 
 
 @strawberry.type
 class SourceResult:
     source: SourceType
+    catalog_version: BigInt = strawberry.field(
+        default=0,
+        description="The catalog version this write produced: send it back as the "
+        "X-Catalog-Version header to read the write from any replica (read your writes).",
+    )
 
 
 @strawberry.type
 class TaskResult:
     task: TaskType
+    catalog_version: BigInt = strawberry.field(
+        default=0,
+        description="The catalog version this write produced: send it back as the "
+        "X-Catalog-Version header to read the write from any replica (read your writes).",
+    )
 
 
 @strawberry.type
 class CollectionResult:
     collection: CollectionType
+    catalog_version: BigInt = strawberry.field(
+        default=0,
+        description="The catalog version this write produced: send it back as the "
+        "X-Catalog-Version header to read the write from any replica (read your writes).",
+    )
 
 
 @strawberry.type
 class PriceResult:
     model: ModelType
     price: PriceType
+    catalog_version: BigInt = strawberry.field(
+        default=0,
+        description="The catalog version this write produced: send it back as the "
+        "X-Catalog-Version header to read the write from any replica (read your writes).",
+    )
 
 
 ModelMutationResult = Annotated[

@@ -33,7 +33,7 @@ from service.graphql.types.common import BIG_INT_SCALAR, DECIMAL_SCALAR, BigInt
 from service.health import note_connection_failure, note_success
 from service.logging import request_context
 from service.observability import note_graphql_operation
-from service.replicas import NoDatabaseAvailable
+from service.replicas import NoDatabaseAvailable, SnapshotLost
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -65,6 +65,8 @@ def _causes(error: BaseException | None) -> Iterator[BaseException]:
 
 def is_connection_failure(error: BaseException | None) -> bool:
     """The database could not be reached, or no pooled connection was free in time."""
+    if isinstance(error, SnapshotLost):
+        return False  # one replica failed mid-request; the request runs again elsewhere
     for cause in _causes(error):
         if isinstance(cause, NoDatabaseAvailable):  # neither the primary nor a replica
             return True
@@ -79,7 +81,7 @@ def is_connection_failure(error: BaseException | None) -> bool:
 
 def failure_code(error: BaseException | None) -> str:
     """SERVICE_UNAVAILABLE when the database is out of reach (or too slow); else internal."""
-    if is_connection_failure(error):
+    if is_connection_failure(error) or isinstance(error, SnapshotLost):
         return UNAVAILABLE
     if any(isinstance(c, sa_exc.OperationalError) for c in _causes(error)):
         return UNAVAILABLE  # a statement cancelled by statement_timeout
@@ -113,7 +115,13 @@ class CatalogSchema(Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Log only what went wrong on our side; a user's mistake is answered, not logged."""
-        unexpected = [e for e in errors if _is_unexpected(e)]
+        # A lost snapshot is not logged per field: the request runs again on a new one, and
+        # the replica set has said which database failed.
+        unexpected = [
+            e
+            for e in errors
+            if _is_unexpected(e) and not isinstance(e.original_error, SnapshotLost)
+        ]
         if any(is_connection_failure(e.original_error) for e in unexpected):
             note_connection_failure()
         super().process_errors(unexpected, execution_context)

@@ -5,6 +5,7 @@ client could send. By default the requests go in-process through the ASGI app it
 the page's request id, so one page view is one id in the logs.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -114,13 +115,32 @@ def _error(name: str, errors: list[dict[str, Any]]) -> Exception:
     return ApiFailure(f"{name}: {[e.get('message') for e in errors]}")
 
 
-def in_process_client(app: FastAPI) -> httpx.AsyncClient:
+# Read your writes on the pages: a browser that wrote through the API holds the version its
+# write produced (the `catalog_version` cookie the write's answer set, or a header a script
+# sends). The page passes it on to the API, so the page is read from a database that has it.
+VERSION_HEADER = "X-Catalog-Version"
+VERSION_COOKIE = "catalog_version"
+MAX_VERSION_DIGITS = 18
+
+
+def page_catalog_version(headers: Mapping[str, str], cookies: Mapping[str, str]) -> str | None:
+    """The catalog version a page request carries (header first, then cookie), if any."""
+    given = (headers.get(VERSION_HEADER) or cookies.get(VERSION_COOKIE) or "").strip()
+    if given.isascii() and given.isdigit() and len(given) <= MAX_VERSION_DIGITS:
+        return given
+    return None
+
+
+def in_process_client(app: FastAPI, catalog_version: str | None = None) -> httpx.AsyncClient:
     """An HTTP client whose requests are served by `app` itself, without a socket.
 
-    Its requests carry the current request's id, so the API's log lines join the page's.
+    Its requests carry the current request's id, so the API's log lines join the page's, and
+    the catalog version the page's reader wrote, if any.
     """
     context = request_context.get()
     headers = {"X-Request-ID": context.request_id} if context else {}
+    if catalog_version is not None:
+        headers[VERSION_HEADER] = catalog_version
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url=IN_PROCESS_BASE,

@@ -18,7 +18,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.web import charts, present
-from service.web.client import ApiError, ApiUnavailable, CatalogApi, UnknownName, in_process_client
+from service.web.client import (
+    ApiError,
+    ApiUnavailable,
+    CatalogApi,
+    UnknownName,
+    in_process_client,
+    page_catalog_version,
+)
 from service.web.forms import WORKLOAD_LABELS, read_catalog_query, read_workload
 
 log = logging.getLogger(__name__)
@@ -81,7 +88,8 @@ class WebRoute(APIRoute):
 
 
 async def catalog_api(request: Request) -> AsyncIterator[CatalogApi]:
-    async with in_process_client(request.app) as http:
+    version = page_catalog_version(request.headers, request.cookies)
+    async with in_process_client(request.app, version) as http:
         yield CatalogApi(http)
 
 
@@ -124,8 +132,9 @@ async def not_found_page(
     picked: list[str] | None = None,
 ) -> HTMLResponse:
     """An error page a reader can act on, with the picker when the API can give it."""
+    version = page_catalog_version(request.headers, request.cookies)
     try:
-        async with in_process_client(request.app) as http:
+        async with in_process_client(request.app, version) as http:
             picker = await picker_models(CatalogApi(http))
     except ApiUnavailable:
         return unavailable_page(request)

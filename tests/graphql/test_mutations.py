@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from service.app import create_app
 from service.catalog import tokens
@@ -500,3 +500,37 @@ def test_a_write_makes_cached_answers_fresh(admin: Admin) -> None:
         'mutation { updateModel(slug: "paligemma", input: {name: "PaliGemma 1"}) { __typename } }'
     )
     assert admin.ok(query)["compare"]["models"][1]["name"] == "PaliGemma 1"
+
+
+def test_every_written_result_carries_the_catalog_version_its_transaction_produced(
+    admin: Admin,
+) -> None:
+    """`catalogVersion` on the result is the version the write made: the header's, one more
+    than the version before it, and the cookie the pages forward."""
+    rename = (
+        'mutation ($name: String!) { updateOrganization(slug: "openai", input: {name: $name})'
+        " { ... on OrganizationResult { catalogVersion organization { name } } } }"
+    )
+    versions = []
+    for name in ("OpenAI one", "OpenAI two"):
+        response = admin.client.post(
+            "/graphql",
+            json={"query": rename, "variables": {"name": name}},
+            headers={"Authorization": f"Bearer {admin.token}"},
+        )
+        result = response.json()["data"]["updateOrganization"]
+        assert result["organization"]["name"] == name
+        assert int(response.headers["x-catalog-version"]) == result["catalogVersion"]
+        assert response.cookies["catalog_version"] == str(result["catalogVersion"])
+        versions.append(result["catalogVersion"])
+    assert versions[1] == versions[0] + 1
+    with admin.engine.connect() as connection:
+        assert connection.execute(text("SELECT version FROM catalog_state")).scalar() == versions[1]
+    # Every result type of a write that succeeded has the field.
+    price = admin.ok(
+        'mutation { setPrice(model: "gpt-5.2", input: {effectiveFrom: "2031-01-01",'
+        ' inputPerMtok: "2.00", outputPerMtok: "16.00"}) { ... on PriceResult { catalogVersion } '
+        + RESULT
+        + " } }"
+    )["setPrice"]
+    assert price.get("catalogVersion") == versions[1] + 1, price

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from service.config import Settings
 from service.db import make_async_engine
 from service.devcluster import PgCluster, Server
-from service.replicas import NoDatabaseAvailable, ReplicaSet, Role, Served
+from service.replicas import NoDatabaseAvailable, ReplicaSet, Role, Served, Snapshot, SnapshotLost
 
 T = TypeVar("T")
 SETTINGS = Settings(_env_file=None, db_connect_timeout=2)  # type: ignore[call-arg]
@@ -382,3 +382,66 @@ def test_a_replica_url_that_is_no_standby_or_has_no_catalog_stays_out_of_rotatio
             await primary.dispose()
 
     run(scenario())
+
+
+async def backend_pid(connection: AsyncConnection) -> int:
+    return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+def test_a_requests_reads_share_one_snapshot_on_one_connection(cluster: PgCluster) -> None:
+    """All reads of a snapshot see its one version, even when a write lands between them."""
+    body = f"one snapshot {time.time()}"
+
+    async def scenario() -> None:
+        async with replica_set(cluster) as routing:
+            snapshot = await routing.snapshot()
+            try:
+                assert snapshot.database.role is Role.REPLICA
+                first_pid = await snapshot.run(backend_pid)
+                assert await snapshot.run(has_note(body)) is False
+                version = write(cluster, body)
+                for standby in cluster.standbys:
+                    cluster.wait_replayed(standby)
+                assert await snapshot.run(has_note(body)) is False  # still its version
+                assert await snapshot.run(backend_pid) == first_pid
+                assert snapshot.version == version - 1
+            finally:
+                await snapshot.close()
+            after = await routing.snapshot()
+            try:
+                assert await after.run(has_note(body)) is True
+                assert after.version == version
+            finally:
+                await after.close()
+
+    run(scenario())
+
+
+def test_a_snapshot_whose_replica_fails_mid_request_is_lost_and_the_read_moves_on(
+    cluster: PgCluster,
+) -> None:
+    async def scenario() -> None:
+        async with replica_set(cluster) as routing:
+            snapshot = await routing.snapshot()
+            try:
+                assert snapshot.database.role is Role.REPLICA
+                pid = await snapshot.run(backend_pid)
+                standby = next(s for s in cluster.standbys if s.port == port_of_db(snapshot))
+                standby.query("SELECT pg_terminate_backend(%s)", (pid,))
+                with pytest.raises(SnapshotLost):
+                    await snapshot.run(server_port)
+                # Its other reads fail at once, without touching a database.
+                with pytest.raises(SnapshotLost):
+                    await snapshot.run(server_port)
+            finally:
+                await snapshot.close()
+            assert status(routing, standby) == "down"
+            # A fresh read goes to a database that serves.
+            served = await routing.read(server_port)
+            assert served.value != standby.port
+
+    run(scenario())
+
+
+def port_of_db(snapshot: Snapshot) -> int:
+    return int(snapshot.database.name.split(":")[1].split("/")[0])

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from service.devcluster import PgCluster
@@ -55,6 +56,7 @@ class Instance:
                 stderr=subprocess.STDOUT,
             )
         self.client = httpx.Client(base_url=self.base, timeout=10)
+        self.database = env["DATABASE_URL"].rsplit("/", 1)[1]
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -103,6 +105,11 @@ def started(pg_cluster: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> 
         "WRITES_ENABLED": "true",
         "REPLICA_CHECK_INTERVAL": "0.2",
         "REPLICA_CHECK_TIMEOUT": "1",
+        # A write to a primary that stops answering gives up after 1.5 s, well before a
+        # connection attempt would (DB_CONNECT_TIMEOUT).
+        "WRITE_TIMEOUT_MS": "1500",
+        "DB_CONNECT_TIMEOUT": "15",
+        "LOG_LEVEL": "INFO",
     }
     log_dir = tmp_path_factory.mktemp("instances")
     running: list[Instance] = []
@@ -130,6 +137,12 @@ def instances(started: Pair) -> Iterator[Pair]:
     b.wait_ready()
     yield started
     restore(cluster)
+
+
+RENAME_WITH_VERSION = (
+    'mutation ($name: String!) { updateOrganization(slug: "openai", input: {name: $name})'
+    " { ... on OrganizationResult { catalogVersion } } }"
+)
 
 
 def _write(a: Instance, name: str) -> int:
@@ -237,3 +250,159 @@ def test_with_the_primary_down_reads_go_on_and_writes_answer_unavailable(instanc
     assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     assert "requestId" in error["extensions"]
     assert "psycopg" not in response.text and "Traceback" not in response.text
+
+
+def test_the_version_on_a_write_result_reads_the_write_back_from_the_replica(instances) -> None:
+    cluster, a, b = instances
+    cluster.pause_replay(cluster.standby)  # the standby has the write only once replayed
+    response = a.graphql(
+        RENAME_WITH_VERSION, {"name": "OpenAI by field"}, authorization=f"Bearer {ADMIN_TOKEN}"
+    )
+    version = response.json()["data"]["updateOrganization"]["catalogVersion"]
+    assert version == int(response.headers["x-catalog-version"])
+    assert _name_on(b, **{"x-catalog-version": str(version)}) == "OpenAI by field"
+    assert _name_on(b, ORG_NAME_UNCACHED) != "OpenAI by field"  # the standby still lags
+    # It waited for no replica: the primary answered, and the replica is not blamed.
+    assert _replica_status(b) == (200, "ok")
+
+
+def test_pages_forward_the_version_cookie_a_write_set(instances) -> None:
+    cluster, a, b = instances
+    cluster.pause_replay(cluster.standby)
+    response = a.graphql(
+        RENAME, {"name": "OpenAI on the page"}, authorization=f"Bearer {ADMIN_TOKEN}"
+    )
+    cookie = response.cookies["catalog_version"]
+    assert cookie == response.headers["x-catalog-version"]
+    # Without it B's page comes from the lagging standby (asked first: an answer read at the
+    # newer version, once cached, rightly serves every later reader).
+    without = b.client.get("/models/gpt-5.2")
+    assert without.status_code == 200
+    assert "OpenAI on the page" not in without.text
+    # A browser sends the cookie to every port of the host: B's pages get it.
+    b.client.cookies.set("catalog_version", cookie)
+    try:
+        with_cookie = b.client.get("/models/gpt-5.2")
+    finally:
+        b.client.cookies.clear()
+    assert with_cookie.status_code == 200
+    assert "OpenAI on the page" in with_cookie.text
+    on_the_catalog = b.client.get("/models", headers={"x-catalog-version": cookie})
+    assert "OpenAI on the page" in on_the_catalog.text
+
+
+def _cut_standby_sessions(cluster: PgCluster, database: str) -> None:
+    """End the standby's sessions that are between two reads of a request's snapshot (as a
+    crash or a failover would)."""
+    cluster.standby.query(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE datname = %s AND pid <> pg_backend_pid() AND state = 'idle in transaction'",
+        (database,),
+    )
+
+
+def test_an_answer_is_one_version_while_writes_land_and_standby_sessions_are_cut(
+    instances,
+) -> None:
+    """Two reads of one request (one organization, then the list) always agree, though
+    writes land between them and the standby's sessions are cut mid-request: a request
+    whose snapshot is lost runs again whole, with no error for the client."""
+    cluster, a, b = instances
+    database = b.database
+    log_start = b.log.stat().st_size
+    stop = threading.Event()
+    outcomes: list[str] = []
+    written: list[int] = []
+
+    def writer() -> None:
+        with httpx.Client(base_url=a.base, timeout=10) as client:
+            number = 0
+            while not stop.is_set():
+                number += 1
+                response = client.post(
+                    "/graphql",
+                    json={"query": RENAME, "variables": {"name": f"OpenAI {number}"}},
+                    headers={"authorization": f"Bearer {ADMIN_TOKEN}"},
+                )
+                if response.status_code == 200:
+                    written.append(number)
+
+    def reader(worker: int) -> None:
+        with httpx.Client(base_url=b.base, timeout=10) as client:
+            turn = 0
+            while not stop.is_set():
+                turn += 1
+                # A new text every time: no cached answer, every request reads.
+                query = (
+                    f'{{ one{worker}x{turn}: organization(slug: "openai") {{ name }}'
+                    " organizations { slug name } }"
+                )
+                response = client.post("/graphql", json={"query": query})
+                body = response.json()
+                if response.status_code != 200 or "errors" in body:
+                    outcomes.append(f"{response.status_code} {response.text[:300]}")
+                    continue
+                data = body["data"]
+                one = data[f"one{worker}x{turn}"]["name"]
+                listed = next(o["name"] for o in data["organizations"] if o["slug"] == "openai")
+                outcomes.append("ok" if one == listed else f"mixed: {one!r} vs {listed!r}")
+
+    threads = [threading.Thread(target=writer)]
+    threads += [threading.Thread(target=reader, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            _cut_standby_sessions(cluster, database)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    failures = [o for o in outcomes if o != "ok"]
+    assert not failures, failures[:5]
+    assert len(outcomes) >= 10 and len(written) >= 3
+    # The cuts did land mid-request, and those requests were answered all the same.
+    log = b.log.read_bytes()[log_start:].decode(errors="replace")
+    assert "lost a snapshot mid-request" in log
+
+
+def test_a_write_to_a_frozen_primary_answers_unavailable_quickly_and_is_not_applied(
+    instances,
+) -> None:
+    cluster, a, b = instances
+    _write(a, "OpenAI before the freeze")
+    cluster.freeze(cluster.primary)
+    try:
+        for attempt in range(2):  # the first waits out WRITE_TIMEOUT_MS, the next knows
+            started = time.monotonic()
+            response = a.graphql(RENAME, {"name": "frozen"}, authorization=f"Bearer {ADMIN_TOKEN}")
+            took = time.monotonic() - started
+            assert response.status_code == 503, response.text
+            error = response.json()["errors"][0]
+            assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            assert "requestId" in error["extensions"]
+            assert "psycopg" not in response.text and "Traceback" not in response.text
+            # Bounded by the write timeout (1.5 s), not the 15 s connect timeout.
+            assert took < 10, (attempt, took)
+        # Reads go on from the standby meanwhile.
+        assert _name_on(b) == "OpenAI before the freeze"
+    finally:
+        cluster.thaw(cluster.primary)
+    # Once the primary answers again, the write given up on has not landed, and writes work.
+    deadline = time.monotonic() + 15
+    while True:
+        response = a.graphql(
+            RENAME, {"name": "after the thaw"}, authorization=f"Bearer {ADMIN_TOKEN}"
+        )
+        if response.status_code == 200:
+            break
+        assert time.monotonic() < deadline, response.text
+        time.sleep(0.2)
+    url = _with_database(cluster.primary.url, a.database)
+    with psycopg.connect(url) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM audit_log WHERE after::text LIKE %s", ('%"frozen"%',)
+        ).fetchone()
+    assert row == (0,)
