@@ -4,7 +4,7 @@ The GraphQL layer calls these from per-request DataLoaders, so a page of models 
 comparison costs a small, constant number of statements.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -153,6 +153,52 @@ _LINEAGE = (
 )
 
 
+def _record_type(table: Any) -> Any:
+    """A read-only record with the attribute names of `table`'s rows (a row's stand-in)."""
+    return namedtuple(f"{table.name}_record", [c.key for c in table.c])  # type: ignore[misc]
+
+
+_MODEL_RECORD = _record_type(Model.__table__)
+_ORGANIZATION_RECORD = _record_type(Organization.__table__)
+_LICENSE_RECORD = _record_type(License.__table__)
+_NAMED = union_all(
+    # An alias match comes after a slug match, so it wins as it does in names_to_ids.
+    select(Model.slug.label("name"), Model.id.label("model_id"), literal(0).label("rank")).where(
+        Model.slug.in_(_NAMES)
+    ),
+    select(
+        func.lower(ModelAlias.alias).label("name"),
+        ModelAlias.model_id.label("model_id"),
+        literal(1).label("rank"),
+    ).where(func.lower(ModelAlias.alias).in_(_NAMES)),
+).subquery("named")
+_NAMES_TO_MODELS = (
+    select(
+        _NAMED.c.name,
+        *[c.label(f"m_{c.key}") for c in Model.__table__.c],
+        *[c.label(f"o_{c.key}") for c in Organization.__table__.c],
+        *[c.label(f"l_{c.key}") for c in License.__table__.c],
+    )
+    .select_from(
+        _NAMED.join(Model.__table__, Model.id == _NAMED.c.model_id)
+        .outerjoin(Organization.__table__, Organization.id == Model.organization_id)
+        .outerjoin(License.__table__, License.id == Model.license_id)
+    )
+    .order_by(_NAMED.c.rank)
+)
+_MODEL_WIDTH = len(Model.__table__.c)
+_ORGANIZATION_WIDTH = len(Organization.__table__.c)
+
+
+@dataclass(frozen=True)
+class NamedModel:
+    """A model found by one of its names, with its organization and license (or None)."""
+
+    model: Model
+    organization: Organization | None
+    license: License | None
+
+
 def _keys(ids: Sequence[int]) -> dict[str, list[int]]:
     return {"ids": list(ids)}
 
@@ -162,6 +208,27 @@ async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str,
     lowered = sorted({name.lower() for name in names})
     rows = await session.execute(_NAMES_TO_IDS, {"names": lowered})
     return {name: model_id for name, model_id in rows}
+
+
+async def names_to_models(session: AsyncSession, names: Sequence[str]) -> dict[str, NamedModel]:
+    """Lower-cased slug or alias -> its model, organization and license: one statement for
+    what `names_to_ids` then `models_by_id`, `organizations_by_id` and `licenses_by_id` read."""
+    lowered = sorted({name.lower() for name in names})
+    rows = await session.execute(_NAMES_TO_MODELS, {"names": lowered})
+    found: dict[str, NamedModel] = {}
+    model_end = 1 + _MODEL_WIDTH
+    organization_end = model_end + _ORGANIZATION_WIDTH
+    for row in rows:
+        organization = row[model_end:organization_end]
+        license = row[organization_end:]
+        found[row[0]] = NamedModel(
+            model=_MODEL_RECORD._make(row[1:model_end]),
+            organization=_ORGANIZATION_RECORD._make(organization)
+            if organization[0] is not None
+            else None,
+            license=_LICENSE_RECORD._make(license) if license[0] is not None else None,
+        )
+    return found
 
 
 async def all_names(session: AsyncSession) -> list[tuple[str, int]]:

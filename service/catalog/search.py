@@ -3,6 +3,7 @@
 import base64
 import binascii
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -210,22 +211,15 @@ async def search_models(
         raise UserInputError("give after or before, not both", "before")
     if before and not backward:
         raise UserInputError("before pages backward: give last with it", "last")
-    query, prices = _filtered(f, on)
-    cheapest = None
-    if order == "cheapest_offer":
-        query, cheapest = _with_cheapest(query, on)
-    key = _sort_key(order, descending, prices, cheapest)
-    query = query.add_columns(key.label("sort_key"))
     # Walking backward is walking forward over the reversed order, then flipping the page.
     reverse = descending != backward
     cursor = before if backward else after
     if cursor:
-        value, last_id = _decode_cursor(cursor, order, "before" if backward else "after")
-        position = tuple_(key, Model.id)
-        bound = tuple_(literal(value, key.type), literal(last_id))
-        query = query.where(position < bound if reverse else position > bound)
-    ordering = (key.desc(), Model.id.desc()) if reverse else (key.asc(), Model.id.asc())
-    rows = (await session.execute(query.order_by(*ordering).limit(size + 1))).all()
+        position = _decode_cursor(cursor, order, "before" if backward else "after")
+        statement = _page_statement(f, on, order, descending, reverse, size, position)
+    else:
+        statement = _first_page_statement(f, on, order, descending, reverse, size)
+    rows = (await session.execute(statement)).all()
     page = rows[:size]
     more = len(rows) > size
     if backward:
@@ -241,6 +235,49 @@ async def search_models(
 async def count_models(session: AsyncSession, f: ModelFilter, *, on: date) -> int:
     query, _ = _filtered(f, on)
     return await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _page_statement(
+    f: ModelFilter,
+    on: date,
+    order: OrderField,
+    descending: bool,
+    reverse: bool,
+    size: int,
+    position: tuple[Any, int] | None,
+) -> Select[Any]:
+    query, prices = _filtered(f, on)
+    cheapest = None
+    if order == "cheapest_offer":
+        query, cheapest = _with_cheapest(query, on)
+    key = _sort_key(order, descending, prices, cheapest)
+    query = query.add_columns(key.label("sort_key"))
+    if position is not None:
+        value, last_id = position
+        bound = tuple_(literal(value, key.type), literal(last_id))
+        at = tuple_(key, Model.id)
+        query = query.where(at < bound if reverse else at > bound)
+    ordering = (key.desc(), Model.id.desc()) if reverse else (key.asc(), Model.id.asc())
+    return query.order_by(*ordering).limit(size + 1)
+
+
+# A page without a cursor (the first page of a listing, the common request) reuses its built
+# statement: building one costs more Python time than running it. Bounded, oldest out.
+_FIRST_PAGES: OrderedDict[tuple[Any, ...], Select[Any]] = OrderedDict()
+MAX_CACHED_FIRST_PAGES = 256
+
+
+def _first_page_statement(
+    f: ModelFilter, on: date, order: OrderField, descending: bool, reverse: bool, size: int
+) -> Select[Any]:
+    key = (repr(f), on, order, descending, reverse, size)
+    statement = _FIRST_PAGES.get(key)
+    if statement is None:
+        statement = _page_statement(f, on, order, descending, reverse, size, None)
+        _FIRST_PAGES[key] = statement
+        if len(_FIRST_PAGES) > MAX_CACHED_FIRST_PAGES:
+            _FIRST_PAGES.popitem(last=False)
+    return statement
 
 
 def _encode_cursor(value: Any, model_id: int) -> str:

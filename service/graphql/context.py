@@ -99,7 +99,6 @@ class Context(BaseContext):
     engine: Engine  # the synchronous engine the write path runs on
     today: date = field(default_factory=date.today)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    loaders: Loaders = field(init=False)
     # Set by the front door when the executed operation is a public read it may cache.
     cacheable: bool = False
     may_write: bool = False  # a mutation ran: the front door reads the version it produced
@@ -114,10 +113,17 @@ class Context(BaseContext):
     _session: AsyncSession | None = field(default=None, init=False)
     _snapshot: Snapshot | None = field(default=None, init=False)
     _snapshot_session: AsyncSession | None = field(default=None, init=False)
+    _loaders: Loaders | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loaders = Loaders(self.run)
+
+    @property
+    def loaders(self) -> Loaders:
+        """The request's DataLoaders, made at first use: a cache hit needs none."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.run)
+        return self._loaders
 
     async def run(self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         """Run one read on the request's session.
@@ -202,7 +208,16 @@ class LoaderReads:
         self.loaders = context.loaders
 
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
-        return await self.context.run(reads.names_to_ids, names)
+        """The ids of the models named; the statement also reads each model with its
+        organization and license, and primes their loaders with them."""
+        found = await self.context.run(reads.names_to_models, names)
+        for named in found.values():
+            self.loaders.model.prime(named.model.id, named.model)
+            if named.organization is not None:
+                self.loaders.organization.prime(named.organization.id, named.organization)
+            if named.license is not None:
+                self.loaders.license.prime(named.license.id, named.license)
+        return {name: named.model.id for name, named in found.items()}
 
     async def all_names(self) -> list[tuple[str, int]]:
         return await self.context.run(reads.all_names)

@@ -26,6 +26,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from service.catalog.errors import UserInputError
 from service.config import Settings
 from service.graphql.cache import MarkCacheable
+from service.graphql.execution import PlainObjectExecutor, lighten_resolvers
 from service.graphql.limits import query_cost_limit, request_problems
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
@@ -209,14 +210,18 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return CatalogSchema(
+    built = CatalogSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT_SCALAR, Decimal: DECIMAL_SCALAR}),
         extensions=extensions,
+        execution_context_class=PlainObjectExecutor,
         mask_errors=mask_errors,
         hide_hints=not introspection,
     )
+    # Most of an answer's fields are plain attributes or `self`-only facts: see execution.py.
+    lighten_resolvers(built._schema)
+    return built
 
 
 schema = build_schema()
