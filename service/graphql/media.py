@@ -8,6 +8,7 @@ as every client did before; one that accepts none of the two gets a 406.
 """
 
 from enum import StrEnum
+from functools import lru_cache
 
 MAX_ACCEPT_RANGES = 32  # an Accept header longer than this is read only that far
 
@@ -75,8 +76,17 @@ def _preference(media: MediaType, ranges: list[tuple[str, str, float]]) -> tuple
     return best[1], best[0]
 
 
+MAX_CACHED_ACCEPT_BYTES = 512
+
+
 def negotiate(accept: bytes | None) -> MediaType | None:
     """The media type to answer with; None when the client accepts neither (a 406)."""
+    if accept is not None and len(accept) > MAX_CACHED_ACCEPT_BYTES:
+        return _negotiate(accept)
+    return _negotiate_cached(accept)
+
+
+def _negotiate(accept: bytes | None) -> MediaType | None:
     if accept is None or not accept.strip():
         return MediaType.JSON
     ranges = _ranges(accept.decode("latin-1"))
@@ -92,3 +102,7 @@ def negotiate(accept: bytes | None) -> MediaType | None:
     if not scored:
         return None
     return max(scored)[1]
+
+
+# Clients send few distinct (short) Accept headers: each is parsed once.
+_negotiate_cached = lru_cache(maxsize=256)(_negotiate)
