@@ -144,6 +144,26 @@ def graphql_schema() -> None:
     print(graphql.as_str())
 
 
+@app.command("persisted-queries")
+def persisted_queries() -> None:
+    """The registered GraphQL documents a client may send by SHA-256 hash alone.
+
+    The web pages' documents and those of PERSISTED_QUERY_FILES; with
+    PERSISTED_QUERIES=registered they are the only documents the API runs.
+    """
+    from service.graphql.persisted import WEB_QUERIES, read_documents
+
+    settings = get_settings()
+    try:
+        documents = read_documents([WEB_QUERIES, *settings.persisted_query_files])
+    except (OSError, UnicodeDecodeError) as exc:
+        err.print(f"[bold red]cannot read a registered document[/]: {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
+    out.print(f"mode: PERSISTED_QUERIES={settings.persisted_queries.value}", highlight=False)
+    for document in documents:
+        out.print(f"{document.sha256}  {document.path}", highlight=False, soft_wrap=True)
+
+
 def cli_actor() -> str:
     """Who the audit trail names for a command-line write."""
     try:

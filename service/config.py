@@ -20,6 +20,12 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class PersistedQueryMode(StrEnum):
+    OFF = "off"
+    AUTOMATIC = "automatic"
+    REGISTERED = "registered"
+
+
 class LogFormat(StrEnum):
     JSON = "json"
     TEXT = "text"
@@ -136,6 +142,21 @@ class Settings(BaseSettings):
         ge=1,
         description="Megabytes of encoded answers the response cache of one worker may hold.",
     )
+    persisted_queries: PersistedQueryMode = Field(
+        default=PersistedQueryMode.AUTOMATIC,
+        description="Persisted queries: automatic (hashes learnt from clients), registered (only "
+        "registered documents run) or off.",
+    )
+    persisted_query_store_kb: int = Field(
+        default=4096,
+        ge=16,
+        description="Kilobytes of learnt persisted-query documents one worker keeps (LRU).",
+    )
+    persisted_query_files: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="More .graphql files or folders to register, comma-separated, beside the "
+        "web pages' documents.",
+    )
     min_shared_demo_tasks: int = Field(
         default=1,
         ge=1,
@@ -175,6 +196,13 @@ class Settings(BaseSettings):
         description="How long a read that carries a catalog version may wait for a replica to "
         "replay it before the primary answers instead (0: the primary at once).",
     )
+
+    @field_validator("persisted_query_files", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("database_replica_urls", mode="before")
     @classmethod

@@ -7,6 +7,14 @@ hit), and otherwise executes it with the schema on one database session and enco
 answer once. GET answers carry an ETag, and a matching If-None-Match is a 304. Everything
 else (the GraphiQL page, multipart bodies, other methods) goes to Strawberry's router
 unchanged.
+
+GraphQL over HTTP: the answer's media type follows the client's Accept header (`media.py`).
+A client accepting `application/graphql-response+json` learns from the status code whether its
+request ran: a document that does not parse or validate, variables that do not coerce, an
+unknown persisted query are a 400 without a `data` entry; once execution started, a 200. An
+`application/json` client is answered as before: such GraphQL errors come with a 200.
+Persisted queries (`persisted.py`): a request may carry the SHA-256 of its document instead of
+the document, over POST or GET.
 """
 
 import json
@@ -29,6 +37,8 @@ from strawberry.types.graphql import OperationType
 from service.catalog.version import VersionFollower, read_version
 from service.graphql.cache import CachedAnswer, Key, ResponseCache
 from service.graphql.context import Context
+from service.graphql.media import MediaType, negotiate
+from service.graphql.persisted import PersistedQueries, PersistedQueryError
 from service.http_guard import MAX_JSON_DEPTH, json_depth_exceeds
 from service.logging import request_context
 from service.observability import name_graphql_operation, note_graphql_operation
@@ -43,8 +53,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 UNAVAILABLE_MESSAGE = "The catalog's database is unavailable right now; please try again shortly."
-JSON_HEADERS = [(b"content-type", b"application/json")]
 GET_CACHE_CONTROL = b"no-cache"  # may be stored, revalidated with If-None-Match every time
+# A GET's answer depends on the Accept header (its media type): caches must key on it too.
+GET_VARY = (b"vary", b"accept")
+# Not to be stored anywhere: an answer that says the server did not (yet) know a document.
+NO_STORE = (b"cache-control", b"no-store")
+NOT_ACCEPTABLE_MESSAGE = (
+    "This endpoint answers application/graphql-response+json or application/json; "
+    "the Accept header allows neither"
+)
 
 
 VERSION_HEADER = "x-catalog-version"
@@ -89,6 +106,7 @@ class GraphQLRequest:
     operation_name: str | None
     variables: dict[str, Any] | None
     method: str
+    media: MediaType = MediaType.JSON
 
     def key(self, today: date) -> Key:
         try:
@@ -115,18 +133,32 @@ def request_id() -> str | None:
     return context.request_id if context is not None else None
 
 
-def _status_of(result: ExecutionResult) -> int:
+def _status_of(result: ExecutionResult, media: MediaType) -> int:
     """503 when the database failed the whole request (every error SERVICE_UNAVAILABLE, no
-    data), as on the cache path; otherwise GraphQL's 200 with the errors in the body."""
+    data), as on the cache path. For application/graphql-response+json, 400 when the request
+    never started executing; otherwise GraphQL's 200 with the errors in the body."""
     errors = result.errors or []
     if errors and result.data is None:
         codes = {(error.extensions or {}).get("code") for error in errors}
         if codes == {"SERVICE_UNAVAILABLE"}:
             return 503
+        if not media.legacy and not _executed(result):
+            return 400
     return 200
 
 
-def _parse_payload(payload: Any, method: str) -> GraphQLRequest:
+def _executed(result: ExecutionResult) -> bool:
+    """Whether execution started: a field's error carries its path; a document that does not
+    parse or validate, or variables that do not coerce, fail before any field, without one."""
+    return result.data is not None or any(error.path for error in result.errors or [])
+
+
+def _parse_payload(
+    payload: Any,
+    method: str,
+    media: MediaType = MediaType.JSON,
+    persisted: PersistedQueries | None = None,
+) -> GraphQLRequest:
     if not isinstance(payload, dict):
         batch = " (batching is not enabled)" if isinstance(payload, list) else ""
         raise BadRequest(
@@ -135,9 +167,7 @@ def _parse_payload(payload: Any, method: str) -> GraphQLRequest:
             "BAD_REQUEST",
         )
     query = payload.get("query")
-    if query is None:
-        raise BadRequest(400, "No GraphQL query found in the request", "BAD_REQUEST")
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise BadRequest(400, "query must be a string", "BAD_REQUEST")
     name = payload.get("operationName")
     if name is not None and not isinstance(name, str):
@@ -148,7 +178,11 @@ def _parse_payload(payload: Any, method: str) -> GraphQLRequest:
             raise BadRequest(400, f"{key} must be a JSON object", "BAD_REQUEST")
         if value and json_depth_exceeds(value, MAX_JSON_DEPTH):
             raise BadRequest(400, f"{key} nests deeper than {MAX_JSON_DEPTH} levels", "BAD_REQUEST")
-    return GraphQLRequest(query, name, payload.get("variables"), method)
+    if persisted is not None:
+        query = persisted.resolve(query, payload.get("extensions"))
+    if query is None:
+        raise BadRequest(400, "No GraphQL query found in the request", "BAD_REQUEST")
+    return GraphQLRequest(query, name, payload.get("variables"), method, media)
 
 
 def _loads(data: bytes | str) -> Any:
@@ -183,6 +217,7 @@ class GraphQLFrontDoor:
         versions: VersionFollower | None,
         graphiql: bool,
         replica_set: ReplicaSet | None = None,
+        persisted: PersistedQueries | None = None,
     ):
         self.schema = schema
         self.fallback = fallback
@@ -193,47 +228,65 @@ class GraphQLFrontDoor:
         self.replicated = replica_set is not None and replica_set.enabled
         # A request whose snapshot is lost runs again, at most once per database.
         self.snapshot_attempts = 1 + (len(replica_set.replicas) if replica_set else 0)
+        self.persisted = persisted
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.fallback(scope, receive, send)
             return
         method = scope["method"]
+        media = negotiate(_header(scope, b"accept"))
+        answer_as = media or MediaType.JSON
         try:
             if method == "GET":
-                request = self._from_query_string(scope)
-                if request is None:
+                params = self._graphql_params(scope)
+                if params is None:
                     await self.fallback(scope, receive, send)
                     return
+                if media is None:
+                    raise BadRequest(406, NOT_ACCEPTABLE_MESSAGE, "NOT_ACCEPTABLE")
+                request = self._from_query_string(params, media)
             elif method == "POST":
                 body = await self._read_body(scope, receive)
                 content_type = (_header(scope, b"content-type") or b"").split(b";")[0].strip()
                 if content_type.lower() != b"application/json":
                     await self.fallback(scope, _replay(body, receive), send)
                     return
-                request = _parse_payload(_loads(body), "POST")
+                if media is None:
+                    raise BadRequest(406, NOT_ACCEPTABLE_MESSAGE, "NOT_ACCEPTABLE")
+                request = _parse_payload(_loads(body), "POST", media, self.persisted)
             else:
                 await self.fallback(scope, receive, send)
                 return
         except BadRequest as error:
-            await _respond(send, error.status, _error_body(str(error), error.code))
+            await _respond(send, error.status, _error_body(str(error), error.code), media=answer_as)
+            return
+        except PersistedQueryError as error:
+            status = 200 if answer_as.legacy and not error.malformed else 400
+            body = _error_body(error.message, error.code)
+            await _respond(send, status, body, [NO_STORE], media=answer_as)
             return
         await self._answer(scope, request, send)
 
-    def _from_query_string(self, scope: Scope) -> GraphQLRequest | None:
+    def _graphql_params(self, scope: Scope) -> dict[str, str] | None:
+        """A GET's GraphQL parameters; None for what Strawberry's router answers instead."""
         params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        if "query" not in params:
+        if "query" not in params and "extensions" not in params:
             return None  # the GraphiQL page, or Strawberry's own answer
         accept = _header(scope, b"accept") or b""
         if self.graphiql and b"text/html" in accept:
             return None
+        return params
+
+    def _from_query_string(self, params: dict[str, str], media: MediaType) -> GraphQLRequest:
         payload: dict[str, Any] = {
-            "query": params["query"],
+            "query": params.get("query"),
             "operationName": params.get("operationName") or None,
         }
-        if params.get("variables"):
-            payload["variables"] = _loads(params["variables"])
-        return _parse_payload(payload, "GET")
+        for key in ("variables", "extensions"):
+            if params.get(key):
+                payload[key] = _loads(params[key])
+        return _parse_payload(payload, "GET", media, self.persisted)
 
     @staticmethod
     async def _read_body(scope: Scope, receive: Receive) -> bytes:
@@ -275,7 +328,8 @@ class GraphQLFrontDoor:
                 await context.close()
                 context = self.make_context(Request(scope))
                 result = await self._execute(request, context)
-            body = orjson.dumps(_http_result(result))
+            status = _status_of(result, request.media)
+            body = orjson.dumps(_http_result(result, with_data=status != 400))
             # Cached only under the version the answer was read at, never a newer one: with
             # replicas, that of its reads (none when they saw different versions); the cache
             # drops it unless it is the version it holds.
@@ -301,16 +355,16 @@ class GraphQLFrontDoor:
                 if written is not None:
                     headers.append((b"x-catalog-version", str(written).encode()))
                     headers.append((b"set-cookie", version_cookie(written)))
-            status = _status_of(result)
             if status == 503:
                 headers.append((b"retry-after", b"5"))
-            await _respond(send, status, body, headers)
+            await _respond(send, status, body, headers, media=request.media)
         except _Unavailable:
             note_graphql_operation(request.operation_name, error=True)
             unavailable = _error_body(UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE", request_id())
-            await _respond(send, 503, unavailable, [(b"retry-after", b"5")])
+            await _respond(send, 503, unavailable, [(b"retry-after", b"5")], media=request.media)
         except BadRequest as error:
-            await _respond(send, error.status, _error_body(str(error), error.code))
+            body = _error_body(str(error), error.code)
+            await _respond(send, error.status, body, media=request.media)
         finally:
             await context.close()
 
@@ -367,23 +421,30 @@ class GraphQLFrontDoor:
         scope: Scope, send: Send, request: GraphQLRequest, answer: CachedAnswer
     ) -> None:
         if request.method != "GET":
-            await _respond(send, 200, answer.body)
+            await _respond(send, 200, answer.body, media=request.media)
             return
-        headers = [(b"etag", answer.etag.encode()), (b"cache-control", GET_CACHE_CONTROL)]
+        headers = [
+            (b"etag", answer.etag.encode()),
+            (b"cache-control", GET_CACHE_CONTROL),
+            GET_VARY,
+        ]
         given = _header(scope, b"if-none-match")
         if given is not None and answer.etag.encode() in [t.strip() for t in given.split(b",")]:
-            await _respond(send, 304, b"", headers, json=False)
+            await _respond(send, 304, b"", headers, media=None)
             return
-        await _respond(send, 200, answer.body, headers)
+        await _respond(send, 200, answer.body, headers, media=request.media)
 
 
 class _Unavailable(Exception):
     pass
 
 
-def _http_result(result: ExecutionResult) -> dict[str, Any]:
-    """The answer as Strawberry's HTTP views shape it: data, then errors and extensions."""
-    answer: dict[str, Any] = {"data": result.data}
+def _http_result(result: ExecutionResult, *, with_data: bool = True) -> dict[str, Any]:
+    """The answer as Strawberry's HTTP views shape it: data, then errors and extensions.
+
+    Without `data` when the request never executed and the client asked for
+    application/graphql-response+json (the entry's absence is what says so)."""
+    answer: dict[str, Any] = {"data": result.data} if with_data else {}
     if result.errors:
         answer["errors"] = [error.formatted for error in result.errors]
     if result.extensions:
@@ -410,9 +471,11 @@ async def _respond(
     body: bytes,
     headers: list[tuple[bytes, bytes]] | None = None,
     *,
-    json: bool = True,
+    media: MediaType | None = MediaType.JSON,
 ) -> None:
-    all_headers = [*(JSON_HEADERS if json else []), *(headers or [])]
+    """Send a whole answer, as `media` (None: no body type, a 304)."""
+    content_type = [(b"content-type", media.content_type)] if media is not None else []
+    all_headers = [*content_type, *(headers or [])]
     all_headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": all_headers})
     await send({"type": "http.response.body", "body": body})

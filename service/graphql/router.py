@@ -10,6 +10,7 @@ from service.config import Settings
 from service.graphql.cache import ResponseCache
 from service.graphql.context import Context
 from service.graphql.front_door import GraphQLFrontDoor, client_version
+from service.graphql.persisted import from_settings as persisted_queries
 from service.graphql.schema import build_schema
 from service.replicas import ReplicaSet
 
@@ -53,6 +54,8 @@ def mount_graphql(
         graphql_ide="graphiql" if settings.graphiql_on else None,
         allow_queries_via_get=True,
     )
+    persisted = persisted_queries(settings)
+    app.state.persisted_queries = persisted
     fallback = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     fallback.include_router(strawberry_router, prefix=GRAPHQL_PATH)
     door = GraphQLFrontDoor(
@@ -63,6 +66,7 @@ def mount_graphql(
         versions=versions,
         replica_set=replica_set,
         graphiql=settings.graphiql_on,
+        persisted=persisted,
     )
     app.add_route(GRAPHQL_PATH, door)
     return door
