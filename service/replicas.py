@@ -29,7 +29,7 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, Self, TypeVar
@@ -71,9 +71,10 @@ class SnapshotLost(RuntimeError):
     or cancelled the read in recovery). The reads already served came from that snapshot: run
     the request's reads again on a new one rather than mixing two versions in one answer."""
 
-    def __init__(self, message: str, version: int | None):
+    def __init__(self, message: str, version: int | None, database: str):
         super().__init__(message)
         self.version = version
+        self.database = database  # its name: the request's next snapshot goes elsewhere
 
 
 class SnapshotAborted(RuntimeError):
@@ -454,13 +455,15 @@ class ReplicaSet:
         # Each lost snapshot takes its database out of the candidates (down, or gone): one
         # attempt per database at most.
         attempts = len(self.replicas) + 1
+        lost_on: set[str] = set()
         for attempt in range(1, attempts + 1):
-            snapshot = await self.snapshot(min_version)
+            snapshot = await self.snapshot(min_version, avoid=lost_on)
             try:
                 value = await snapshot.run(work)
             except SnapshotLost as lost:
                 if attempt == attempts:
                     raise NoDatabaseAvailable(f"every snapshot was lost: {lost}") from lost
+                lost_on.add(lost.database)
                 continue
             finally:
                 await snapshot.close()
@@ -468,16 +471,21 @@ class ReplicaSet:
             return Served(value, snapshot.version, database.name, database.role)
         raise AssertionError("unreachable")
 
-    async def snapshot(self, min_version: int = 0) -> "Snapshot":
+    async def snapshot(self, min_version: int = 0, avoid: Collection[str] = ()) -> "Snapshot":
         """A snapshot on the best database for reads needing `min_version` (see `candidates`).
 
         It opens one connection, begins a REPEATABLE READ, READ ONLY transaction and reads the
         catalog version in it: that version is what every read on the snapshot sees. A
         database that is down, stops answering or is behind is passed over for the next one;
-        NoDatabaseAvailable when none is left.
+        NoDatabaseAvailable when none is left. Databases named in `avoid` (they lost this
+        request's snapshot already) come only when no other is left.
         """
         failures: list[str] = []
-        for database in await self.candidates(min_version):
+        candidates = await self.candidates(min_version)
+        if avoid:
+            others = [d for d in candidates if d.name not in avoid]
+            candidates = others + [d for d in candidates if d.name in avoid]
+        for database in candidates:
             try:
                 return await self._open_on(database, min_version)
             except _Behind:
@@ -649,7 +657,8 @@ class Snapshot:
 
     def _lose(self, why: str) -> SnapshotLost:
         log.info("%s %s lost a snapshot mid-request: %s", *self._who(), why)
-        self._lost = SnapshotLost(f"{self.database.name}: {why}", self.version)
+        name = self.database.name
+        self._lost = SnapshotLost(f"{name}: {why}", self.version, name)
         return self._lost
 
     def _who(self) -> tuple[str, str]:

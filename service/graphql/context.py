@@ -108,6 +108,8 @@ class Context(BaseContext):
     served_versions: set[int] = field(default_factory=set, init=False)
     # The snapshot this request's reads were on failed mid-request: run the request again.
     snapshot_lost: SnapshotLost | None = field(default=None, init=False)
+    # Databases that lost this request's snapshot on an earlier run: tried last.
+    avoid: frozenset[str] = frozenset()
     # The catalog versions this request's writes produced (the newest is its token).
     written_versions: list[int] = field(default_factory=list, init=False)
     _session: AsyncSession | None = field(default=None, init=False)
@@ -158,7 +160,7 @@ class Context(BaseContext):
         if self.snapshot_lost is not None:
             raise self.snapshot_lost  # the request runs again: its other reads need not
         if self._snapshot is None:
-            self._snapshot = await self.replica_set.snapshot(self.min_version)
+            self._snapshot = await self.replica_set.snapshot(self.min_version, self.avoid)
             self.served_versions.add(self._snapshot.version)
         session = self._snapshot_session
         if session is None:

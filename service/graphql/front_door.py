@@ -325,8 +325,10 @@ class GraphQLFrontDoor:
                     break
                 # The database under the request's snapshot failed mid-request: the whole
                 # request runs again on a new snapshot (never two versions in one answer).
+                avoid = context.avoid | {context.snapshot_lost.database}
                 await context.close()
                 context = self.make_context(Request(scope))
+                context.avoid = avoid
                 result = await self._execute(request, context)
             status = _status_of(result, request.media)
             body = orjson.dumps(_http_result(result, with_data=status != 400))
@@ -384,14 +386,11 @@ class GraphQLFrontDoor:
             raise _Unavailable from None
 
     async def _written_version(self, context: Context) -> int | None:
-        """The version the request's writes produced (each result's `catalogVersion`)."""
-        if context.written_versions:
-            version = max(context.written_versions)
-        else:  # nothing was written (refused, or an error): the version the client may hold
-            try:
-                version = await context.run(read_version)
-            except (DBAPIError, PoolTimeout, OSError):
-                return None  # the answer goes out; other requests check the version themselves
+        """The version the request's writes produced (each result's `catalogVersion`); None
+        when nothing was written (refused, or failed: the primary may not even answer)."""
+        if not context.written_versions:
+            return None
+        version = max(context.written_versions)
         if self.versions is not None:
             self.versions.advance(version)
         return version

@@ -58,7 +58,7 @@ class Instance:
         self.client = httpx.Client(base_url=self.base, timeout=10)
         self.database = env["DATABASE_URL"].rsplit("/", 1)[1]
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 90) -> None:  # migrate + seed on a loaded machine
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
