@@ -185,7 +185,9 @@ class RequestObservability:
     def _record(
         scope: Scope, context: RequestContext, status: int, seconds: float, is_graphql: bool
     ) -> None:
-        route = _route(scope)
+        # /graphql is served by the front door, an ASGI route that FastAPI does not name in the
+        # scope: label it by its (fixed) path, never "unmatched".
+        route = GRAPHQL_PATH if is_graphql else _route(scope)
         HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
         HTTP_LATENCY.labels(scope["method"], route).observe(seconds)
         if is_graphql:

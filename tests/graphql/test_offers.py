@@ -11,10 +11,9 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
 from service.models import Model, Offer, Organization
-from tests.conftest import Databases, url_text
+from tests.conftest import Databases, isolated_settings, url_text
 from tests.graphql.conftest import GraphQL, StatementCounter
 
 TODAY = date.today()
@@ -85,7 +84,7 @@ def offers_client(databases: Databases, seeded_template: str) -> Iterator[TestCl
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
         _add_offers(session)
-    app = create_app(engine, Settings(database_url=url))
+    app = create_app(engine, isolated_settings(database_url=url))
     with TestClient(app) as client:
         yield client
     engine.dispose()

@@ -10,11 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
+from tests.conftest import isolated_settings
 
 TOKEN = "t" * 40
 NAME = '{ model(slug: "paligemma") { name } }'
+
+CACHE_ON = 256  # the shared test apps run without the cache; these tests turn it on
 
 
 def _write(engine: Engine, name: str, *, audit_rows: int = 1) -> None:
@@ -60,7 +62,9 @@ def private_engine(seeded_db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def two_workers(private_engine: Engine) -> Iterator[tuple[TestClient, TestClient]]:
     """Two apps over one database, as two gunicorn workers are."""
-    settings = Settings(database_url=str(private_engine.url), admin_token=TOKEN)
+    settings = isolated_settings(
+        database_url=str(private_engine.url), admin_token=TOKEN, response_cache_size=CACHE_ON
+    )
     with (
         TestClient(create_app(private_engine, settings)) as one,
         TestClient(create_app(private_engine, settings)) as two,
@@ -217,7 +221,10 @@ def test_bodies_over_a_megabyte_are_a_413(app_client: TestClient) -> None:
 def test_a_database_that_does_not_answer_is_a_masked_503(caplog: pytest.LogCaptureFixture) -> None:
     """No version can be vouched for: the cache path answers SERVICE_UNAVAILABLE, no driver text."""
     url = "postgresql://postgres@127.0.0.1:9/nowhere"
-    app = create_app(make_engine(url), Settings(database_url=url, db_connect_timeout=1))
+    settings = isolated_settings(
+        database_url=url, db_connect_timeout=1, response_cache_size=CACHE_ON
+    )
+    app = create_app(make_engine(url), settings)
     client = TestClient(app)  # no lifespan: the worker is not listening, it checks per request
     response = client.post("/graphql", json={"query": NAME})
     assert response.status_code == 503

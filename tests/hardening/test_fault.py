@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
+from tests.conftest import isolated_settings
 from tests.hardening.conftest import assert_not_leaking
 from tests.web.live import serving
 
@@ -25,7 +25,7 @@ def live(databases: Any, seeded_template: str) -> Iterator[tuple[str, str]]:
     url = databases.create(template=seeded_template)
     url_text = url.render_as_string(hide_password=False)
     engine = make_engine(url_text)
-    settings = Settings(database_url=url_text, db_pool_timeout=1, db_connect_timeout=2)
+    settings = isolated_settings(database_url=url_text, db_pool_timeout=1, db_connect_timeout=2)
     with serving(create_app(engine, settings)) as base:
         yield base, str(url.database)
     engine.dispose()
@@ -105,7 +105,7 @@ def small_pool(databases: Any, seeded_template: str) -> Iterator[tuple[str, str]
     url = databases.create(template=seeded_template)
     url_text = url.render_as_string(hide_password=False)
     engine = make_engine(url_text)
-    settings = Settings(
+    settings = isolated_settings(
         database_url=url_text, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5
     )
     with serving(create_app(engine, settings)) as base:
