@@ -8,8 +8,9 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,14 @@ from service.migrate import upgrade
 SEED_DIR = PROJECT_ROOT / "seed"
 # Derived from the seed files, so adding a curated model does not break a count in a test.
 SEED_MODELS = len(list((SEED_DIR / "models").glob("*.y*ml")))
+
+
+def eventually(check: Callable[[], object], message: str, seconds: float = 30.0) -> None:
+    """Wait until check() is true, polling, and fail with message once the deadline passes."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"{message} (not within {seconds:g} s)"
+        time.sleep(0.02)
 
 
 def isolated_settings(**values: Any) -> Settings:

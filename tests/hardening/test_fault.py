@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from service.app import create_app
 from service.db import make_engine
-from tests.conftest import isolated_settings
+from tests.conftest import eventually, isolated_settings
 from tests.hardening.conftest import assert_not_leaking
 from tests.web.live import serving
 
@@ -67,7 +67,11 @@ def test_database_outage_is_masked_and_recovers(
         time.sleep(0.3)
         _cut(databases, name, allow=False)
         answers.clear()
-        time.sleep(2)
+        # Until the probe reports the outage and a few requests have been answered during it.
+        eventually(
+            lambda: len(answers) >= 8 and client.get("/readyz").status_code == 503,
+            "the outage was not noticed by /readyz, or nothing was answered during it",
+        )
         ready = client.get("/readyz")
         during = list(answers)
         stop.set()
