@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from service.app import create_app
-from tests.conftest import shared_app_settings
+from tests.conftest import isolated_settings
 from tests.graphql.conftest import GraphQL, StatementCounter, count_statements
 from tests.graphql.test_compare import TABLE
 
@@ -73,7 +73,9 @@ def test_a_page_of_models_costs_a_constant_number_of_statements(
 @pytest.fixture
 def cached_client(engine: Engine) -> Iterator[TestClient]:
     """An app of its own with the response cache on (the shared one runs without it)."""
-    app = create_app(engine, shared_app_settings(str(engine.url), response_cache_size=16))
+    app = create_app(
+        engine, isolated_settings(database_url=str(engine.url), response_cache_size=16)
+    )
     with TestClient(app) as client:
         yield client
 

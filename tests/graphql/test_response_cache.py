@@ -165,7 +165,16 @@ def test_without_its_listen_connection_a_worker_checks_the_version_per_request(
     assert _name(one) == "PaliGemma offline"  # at once: no notification needed
 
 
-def test_get_answers_carry_an_etag_and_revalidate_with_304(app_client: TestClient) -> None:
+@pytest.fixture
+def cached_app_client(engine: Engine) -> Iterator[TestClient]:
+    """The ETag comes with the cache: an app of its own with it on (the shared one has it off)."""
+    settings = isolated_settings(database_url=str(engine.url), response_cache_size=CACHE_ON)
+    with TestClient(create_app(engine, settings)) as client:
+        yield client
+
+
+def test_get_answers_carry_an_etag_and_revalidate_with_304(cached_app_client: TestClient) -> None:
+    app_client = cached_app_client
     params = {"query": "query Tasks { tasks { slug name } }"}
     first = app_client.get("/graphql", params=params)
     assert first.status_code == 200
