@@ -1,23 +1,27 @@
 """create_app(): GraphQL, web pages, health probes, metrics and request observability."""
 
+from __future__ import annotations
+
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service import health
 from service.catalog.version import VersionFollower
 from service.config import Settings, get_settings
-from service.db import database_url, make_async_engine, make_engine
+from service.db import async_session_factory, database_url, make_async_engine, make_engine
 from service.graphql.router import mount_graphql
 from service.http_guard import HttpGuard
 from service.observability import install_observability
 from service.replicas import ReplicaSet
 from service.web.routes import mount_web
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     # Reads run on an async engine over the same database, so DataLoaders can batch;
     # writes and probes use the synchronous one.
     async_engine = make_async_engine(sync_engine.url, settings)
-    sessions = async_sessionmaker(async_engine, expire_on_commit=False)
+    sessions = async_session_factory(async_engine)
     # The response cache follows the catalog version through LISTEN/NOTIFY.
     listen_url = sync_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     # With replicas, one ReplicaSet per worker routes public reads; it learns the primary's

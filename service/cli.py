@@ -4,17 +4,16 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from service import embedded
 from service.catalog import tokens
@@ -27,6 +26,10 @@ from service.db import database_url, describe_database, make_engine, unit_of_wor
 from service.importers.cli import app as import_app
 from service.logging import logging_config
 from service.migrate import MigrationsNotFound, migration_lock, upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(
     help="model-catalog: a catalog of AI models, compared side by side.", no_args_is_help=True
@@ -205,7 +208,7 @@ def _when(moment: datetime | None) -> str:
 
 
 @contextmanager
-def _write_session() -> Iterator[Session]:
+def _write_session() -> Iterator["Session"]:
     url = database_url()
     upgrade(url)
     engine = make_engine(url)
@@ -285,7 +288,7 @@ def _embedded_only(verb: str) -> Settings:
     return settings
 
 
-def _prepare_database(url: str, engine, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def _prepare_database(url: str, engine: "Engine", settings: Settings) -> None:
     """Upgrade, then seed an empty catalog, all under the migration lock."""
 
     def prepare() -> None:
@@ -298,7 +301,7 @@ def _prepare_database(url: str, engine, settings: Settings) -> None:  # type: ig
     _or_exit(prepare)
 
 
-def _or_exit(step) -> None:  # type: ignore[no-untyped-def]
+def _or_exit(step: Callable[[], None]) -> None:
     try:
         step()
     except MigrationsNotFound as exc:
@@ -306,7 +309,7 @@ def _or_exit(step) -> None:  # type: ignore[no-untyped-def]
         raise typer.Exit(code=2) from None
 
 
-def _seed_or_exit(engine, seed_dir: Path, dry_run: bool) -> ChangeLog:  # type: ignore[no-untyped-def]
+def _seed_or_exit(engine: "Engine", seed_dir: Path, dry_run: bool) -> ChangeLog:
     try:
         return seed_catalog(engine, seed_dir, dry_run=dry_run, actor=cli_actor())
     except CatalogError as exc:

@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.catalog import compare as comparison
 from service.catalog.errors import UserInputError
 from service.config import get_settings, to_sqlalchemy_url
-from service.db import database_url, make_async_engine
+from service.db import async_session_factory, database_url, make_async_engine
 
 out = Console()
 err = Console(stderr=True)
@@ -24,7 +23,7 @@ async def _compare(
     settings = get_settings()
     engine = make_async_engine(to_sqlalchemy_url(database_url(settings)), settings)
     try:
-        async with async_sessionmaker(engine)() as session:
+        async with async_session_factory(engine)() as session:
             return await comparison.compare_models(
                 comparison.SessionReads(session),
                 names,

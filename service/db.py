@@ -1,19 +1,40 @@
-"""Engine, sessions and the one-transaction unit of work; the embedded-server fallback."""
+"""Engine, sessions and the one-transaction unit of work; the embedded-server fallback.
+
+With service/catalog and service/models, the only place that imports SQLAlchemy (an
+import-linter contract checks it): the engine's instrumentation and what a database error
+means live here, so the doors need not know the driver.
+"""
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, ExceptionContext
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import embedded
 from service.config import Settings, get_settings
-from service.observability import instrument_engine
+from service.logging import request_context
+from service.observability import (
+    POOL_CAPACITY,
+    POOL_IN_USE,
+    POOL_OPEN,
+    SLOW_QUERIES,
+    operation_label,
+    query_log,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +123,72 @@ def make_async_engine(url: str | URL, settings: Settings | None = None) -> Async
         pool_capacity=settings.db_pool_size + settings.db_max_overflow,
     )
     return engine
+
+
+def instrument_engine(engine: Engine, *, slow_query_ms: int, pool_capacity: int) -> None:
+    """Pool gauges and the slow-query log (with the request's operation) for one engine."""
+    POOL_CAPACITY.inc(pool_capacity)
+    event.listen(engine.pool, "connect", lambda *_: POOL_OPEN.inc())
+    event.listen(engine.pool, "close", lambda *_: POOL_OPEN.dec())
+    event.listen(engine.pool, "close_detached", lambda *_: POOL_OPEN.dec())
+    event.listen(engine.pool, "checkout", lambda *_: POOL_IN_USE.inc())
+    event.listen(engine.pool, "checkin", lambda *_: POOL_IN_USE.dec())
+    if slow_query_ms > 0:
+        _log_slow_queries(engine, slow_query_ms / 1000)
+
+
+def _log_slow_queries(engine: Engine, threshold: float) -> None:
+    def start(conn: Connection, *_: Any) -> None:
+        conn.info.setdefault("query_started", []).append(time.perf_counter())
+
+    def failed(exception_context: ExceptionContext) -> None:
+        connection = exception_context.connection
+        if connection is not None and connection.info.get("query_started"):
+            connection.info["query_started"].pop()
+
+    def finish(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        seconds = time.perf_counter() - conn.info["query_started"].pop()
+        if seconds < threshold:
+            return
+        current = request_context.get()
+        operation = current.operation if current else None
+        SLOW_QUERIES.labels(operation_label(operation)).inc()
+        query_log.warning(
+            "slow query: %.0f ms",
+            seconds * 1000,
+            extra={
+                "duration_ms": round(seconds * 1000, 2),
+                "statement": " ".join(statement.split())[:1000],
+            },
+        )
+
+    event.listen(engine, "before_cursor_execute", start)
+    event.listen(engine, "handle_error", failed)
+    event.listen(engine, "after_cursor_execute", finish)
+
+
+def connection_failure(error: BaseException) -> bool | None:
+    """Whether this one exception means the database was out of reach (None: not a database
+    error): the pool's wait ran out, the connection broke, or the server could not be reached.
+    A statement cancelled by statement_timeout is a database error but not a lost connection.
+    """
+    if isinstance(error, sa_exc.TimeoutError):  # the pool's wait ran out
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return type(error.orig).__name__ != "QueryCanceled"
+    return None
+
+
+def is_operational_error(error: BaseException) -> bool:
+    """The database failed the statement for a reason of its own (down, cancelled, timed out)."""
+    return isinstance(error, sa_exc.OperationalError)
+
+
+def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for the asynchronous read path; objects stay usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 @lru_cache

@@ -22,7 +22,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -159,7 +159,7 @@ class Server:
     def query(self, sql: str, params: Sequence[object] = ()) -> object:
         """The first column of the first row of a statement run in its own connection."""
         with self.connect() as connection:
-            cursor = connection.execute(sql, params)  # type: ignore[arg-type]
+            cursor = connection.execute(sql, params)
             row = cursor.fetchone() if cursor.description else None
             return None if row is None else row[0]
 
@@ -255,7 +255,9 @@ class PgCluster:
         lag = self.primary.query(
             "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)::bigint", (replayed,)
         )
-        return max(0, int(lag))  # type: ignore[call-overload]
+        if not isinstance(lag, int):
+            raise ClusterError(f"no replay position for the standby on port {standby.port}")
+        return max(0, lag)
 
     def wait_replayed(self, standby: Server, timeout: float = 10) -> float:
         """Block until the standby replayed all WAL written so far; return the seconds it took."""
@@ -390,11 +392,13 @@ class PgCluster:
         except OSError:
             return "(no log)"
 
-    def _wait(self, done: object, timeout: float, failure: str, server: Server) -> None:
+    def _wait(
+        self, done: Callable[[], object], timeout: float, failure: str, server: Server
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with contextlib.suppress(psycopg.OperationalError):
-                if done():  # type: ignore[operator]
+                if done():
                     return
             time.sleep(0.02)
         raise ClusterError(f"{failure} within {timeout:g} s:\n{self.log_tail(server)}")

@@ -27,7 +27,6 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
-from sqlalchemy import Engine, event
 from starlette.responses import Response
 
 from service.logging import RequestContext, request_context
@@ -186,7 +185,9 @@ class RequestObservability:
     def _record(
         scope: Scope, context: RequestContext, status: int, seconds: float, is_graphql: bool
     ) -> None:
-        route = _route(scope)
+        # /graphql is served by the front door, an ASGI route that FastAPI does not name in the
+        # scope: label it by its (fixed) path, never "unmatched".
+        route = GRAPHQL_PATH if is_graphql else _route(scope)
         HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
         HTTP_LATENCY.labels(scope["method"], route).observe(seconds)
         if is_graphql:
@@ -211,7 +212,7 @@ class RequestObservability:
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            candidate = value.decode("latin-1")
+            candidate: str = value.decode("latin-1")
             if _REQUEST_ID.fullmatch(candidate):
                 return candidate
     return uuid.uuid4().hex
@@ -272,44 +273,3 @@ def install_observability(
         return metrics_response()
 
     app.add_api_route("/metrics", guarded_metrics, include_in_schema=False)
-
-
-def instrument_engine(engine: Engine, *, slow_query_ms: int, pool_capacity: int) -> None:
-    """Pool gauges and the slow-query log (with the request's operation) for one engine."""
-    POOL_CAPACITY.inc(pool_capacity)
-    event.listen(engine.pool, "connect", lambda *_: POOL_OPEN.inc())
-    event.listen(engine.pool, "close", lambda *_: POOL_OPEN.dec())
-    event.listen(engine.pool, "close_detached", lambda *_: POOL_OPEN.dec())
-    event.listen(engine.pool, "checkout", lambda *_: POOL_IN_USE.inc())
-    event.listen(engine.pool, "checkin", lambda *_: POOL_IN_USE.dec())
-    if slow_query_ms > 0:
-        _log_slow_queries(engine, slow_query_ms / 1000)
-
-
-def _log_slow_queries(engine: Engine, threshold: float) -> None:
-    @event.listens_for(engine, "before_cursor_execute")
-    def _start(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        conn.info.setdefault("query_started", []).append(time.perf_counter())
-
-    @event.listens_for(engine, "handle_error")
-    def _failed(exception_context):  # type: ignore[no-untyped-def]
-        connection = exception_context.connection
-        if connection is not None and connection.info.get("query_started"):
-            connection.info["query_started"].pop()
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def _finish(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        seconds = time.perf_counter() - conn.info["query_started"].pop()
-        if seconds < threshold:
-            return
-        current = request_context.get()
-        operation = current.operation if current else None
-        SLOW_QUERIES.labels(operation_label(operation)).inc()
-        query_log.warning(
-            "slow query: %.0f ms",
-            seconds * 1000,
-            extra={
-                "duration_ms": round(seconds * 1000, 2),
-                "statement": " ".join(statement.split())[:1000],
-            },
-        )

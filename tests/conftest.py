@@ -8,9 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, make_url, text
@@ -23,6 +25,28 @@ from service.db import make_engine
 from service.migrate import upgrade
 
 SEED_DIR = PROJECT_ROOT / "seed"
+# Derived from the seed files, so adding a curated model does not break a count in a test.
+SEED_MODELS = len(list((SEED_DIR / "models").glob("*.y*ml")))
+
+
+def eventually(check: Callable[[], object], message: str, seconds: float = 30.0) -> None:
+    """Wait until check() is true, polling, and fail with message once the deadline passes."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"{message} (not within {seconds:g} s)"
+        time.sleep(0.02)
+
+
+def isolated_settings(**values: Any) -> Settings:
+    """Settings for a test: the environment and these values, never a developer's local .env."""
+    return Settings(_env_file=None, **values)
+
+
+def shared_app_settings(url: str, **values: Any) -> Settings:
+    """For an app that many tests share: no response cache, so what one test asked does not
+    answer the next (and statement counts do not depend on test order). Tests of the cache
+    build their own app with it on."""
+    return isolated_settings(database_url=url, response_cache_size=0, **values)
 
 
 def _docker_answers() -> bool:
@@ -59,7 +83,7 @@ class Databases:
     def __init__(self, server_url: URL):
         self.server_url = server_url
         # No statement timeout: on a busy machine DROP DATABASE can wait out a checkpoint.
-        unlimited = Settings(_env_file=None, statement_timeout_ms=0)  # type: ignore[call-arg]
+        unlimited = isolated_settings(statement_timeout_ms=0)
         self.admin = make_engine(server_url.render_as_string(hide_password=False), unlimited)
         self.admin = self.admin.execution_options(isolation_level="AUTOCOMMIT")
         self.created: list[str] = []

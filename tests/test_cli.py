@@ -11,7 +11,7 @@ import httpx
 from service.catalog.admin import count_models
 from service.db import make_engine
 from service.migrate import head_revisions
-from tests.conftest import run_cli
+from tests.conftest import SEED_MODELS, run_cli
 
 
 def test_db_url_prints_the_configured_database(seeded_db_url: str) -> None:
@@ -77,7 +77,7 @@ def test_serve_migrates_seeds_and_answers_health(empty_db_url: str) -> None:
         }
         assert httpx.get(f"http://127.0.0.1:{port}/readyz").json() == response.json()
         engine = make_engine(empty_db_url)
-        assert count_models(engine) == 7
+        assert count_models(engine) == SEED_MODELS
         engine.dispose()
     finally:
         server.terminate()

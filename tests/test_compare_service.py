@@ -4,9 +4,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
-from tests.conftest import run_cli
+from tests.conftest import isolated_settings, run_cli
 
 
 def test_modelcat_compare_prints_the_table(seeded_db_url: str) -> None:
@@ -46,7 +45,7 @@ def test_an_estimate_reads_the_same_in_compare_and_on_the_model(seeded_db_url: s
         sections { rows { key cells { model display state } } }
       }
     }"""
-    with TestClient(create_app(engine, Settings(database_url=seeded_db_url))) as client:
+    with TestClient(create_app(engine, isolated_settings(database_url=seeded_db_url))) as client:
         data = client.post("/graphql", json={"query": query}).json()["data"]
     engine.dispose()
     fact = data["model"]["parameters"]

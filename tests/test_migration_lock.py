@@ -4,14 +4,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
 
 from sqlalchemy import inspect, text
 
 from service.db import make_engine
 from service.migrate import MIGRATION_LOCK_KEY, head_revisions, migration_lock, upgrade
 from service.models import Base
-from tests.conftest import run_cli
+from tests.conftest import eventually, run_cli
 
 
 def _state(url: str) -> tuple[set[str], list[str]]:
@@ -34,17 +33,17 @@ def test_an_upgrade_waits_while_another_holds_the_lock(empty_db_url: str) -> Non
     with migration_lock(empty_db_url) as holder:
         waiting = threading.Thread(target=lambda: (upgrade(empty_db_url), finished.set()))
         waiting.start()
-        time.sleep(1.5)
+        waiters = text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND objid = :low"
+        )
+        eventually(
+            lambda: holder.execute(waiters, {"low": MIGRATION_LOCK_KEY & 0xFFFF_FFFF}).scalar(),
+            "the second upgrade never asked for the lock",
+        )
         assert not finished.is_set(), "the upgrade ran while another process held the lock"
         assert _state(empty_db_url) == (set(), [])
-        waiters = holder.execute(
-            text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                " AND objid = :low"
-            ),
-            {"low": MIGRATION_LOCK_KEY & 0xFFFF_FFFF},
-        ).scalar_one()
-        assert waiters == 1
+        assert holder.execute(waiters, {"low": MIGRATION_LOCK_KEY & 0xFFFF_FFFF}).scalar() == 1
     waiting.join(timeout=60)
     assert finished.is_set()
     assert _state(empty_db_url) == (set(Base.metadata.tables), sorted(head_revisions()))

@@ -1,26 +1,25 @@
-"""Request ids, metrics by route and GraphQL operation, masked errors, slow queries, JSON logs."""
+"""Request ids, metrics by route and GraphQL operation, masked errors, slow queries, JSON logs:
+through the real service, its schema and front door."""
 
 import io
 import json
 import logging
 import re
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from service.config import Settings
+from service.app import create_app
 from service.db import make_engine
 from service.logging import JsonFormatter, RequestContextFilter
-from service.observability import (
-    install_observability,
-    name_graphql_operation,
-    note_graphql_operation,
-)
+from tests.conftest import isolated_settings, shared_app_settings
 
 
 def _sample(name: str, **labels: str) -> float:
@@ -30,35 +29,47 @@ def _sample(name: str, **labels: str) -> float:
 @pytest.fixture
 def slow_engine(engine: Engine) -> Iterator[Engine]:
     """On the shared database (it only reads): 20 ms is slow, statements stop after 300 ms."""
-    settings = Settings(_env_file=None, slow_query_ms=20, statement_timeout_ms=300)  # type: ignore[call-arg]
+    settings = isolated_settings(slow_query_ms=20, statement_timeout_ms=300)
     slow = make_engine(engine.url.render_as_string(hide_password=False), settings)
     yield slow
     slow.dispose()
 
 
-@pytest.fixture
-def app(slow_engine: Engine) -> FastAPI:
-    """A bare app with the observability layer and a stand-in for the GraphQL endpoint."""
-    app = FastAPI()
-    install_observability(app, metrics_enabled=True)
+COMPARE = 'query Compare { compare(models: ["gpt-5.2", "paligemma"]) { models { name } } }'
+SLOW_COMPARE = COMPARE.replace("query Compare", "query SlowCompare")
+BROKEN = 'query Broken { model(slug: "no-such-model") { name } }'
 
-    @app.post("/graphql")
-    async def graphql(request: Request) -> dict[str, object]:
-        body = await request.json()
-        # As the real /graphql front door does once it has read the body.
-        name_graphql_operation(body.get("operationName"))
-        if body.get("query") == "slow":
-            with slow_engine.connect() as connection:
-                connection.execute(text("SELECT pg_sleep(0.05)"))
-        failed = body.get("query") == "broken"
-        note_graphql_operation(body.get("operationName"), error=failed)
-        return {"data": None, "errors": [{"message": "x"}]} if failed else {"data": {}}
 
-    @app.get("/boom")
+@pytest.fixture(scope="module")
+def app(engine: Engine) -> Iterator[FastAPI]:
+    """The real service (schema, front door, metrics) with 20 ms as its slow-query threshold,
+    plus one route that fails unexpectedly."""
+    settings = shared_app_settings(str(engine.url), metrics_enabled=True, slow_query_ms=20)
+    app = create_app(engine, settings)
+
     def boom() -> None:
         raise RuntimeError("secret detail from deep inside")
 
-    return app
+    app.add_api_route("/boom", boom)
+    with TestClient(app):  # runs the lifespan, as a served app does
+        yield app
+
+
+def _hold_models_lock(engine: Engine, held: threading.Event) -> None:
+    """Lock the models table until a statement waits for it, then 0.1 s longer: that statement
+    is slow. (Waits for the waiter with a deadline, never for a fixed time.)"""
+    with engine.connect() as holder, holder.begin():
+        holder.execute(text("LOCK TABLE models IN ACCESS EXCLUSIVE MODE"))
+        held.set()
+        deadline = time.monotonic() + 60
+        with engine.connect() as watcher:
+            waiting = text(
+                "SELECT count(*) FROM pg_locks WHERE relation = 'models'::regclass AND NOT granted"
+            )
+            while not watcher.execute(waiting).scalar_one():
+                assert time.monotonic() < deadline, "no statement waited for the lock"
+                time.sleep(0.01)
+        time.sleep(0.1)
 
 
 def test_request_id_is_honoured_or_generated(app: FastAPI) -> None:
@@ -80,8 +91,10 @@ def test_metrics_count_requests_by_route_and_graphql_operation(app: FastAPI) -> 
         "modelcat_http_requests_total", method="POST", route="/graphql", status="200"
     )
     for _ in range(3):
-        client.post("/graphql", json={"query": "{ x }", "operationName": "Compare"})
-    client.post("/graphql", json={"query": "broken", "operationName": "Broken"})
+        answer = client.post("/graphql", json={"query": COMPARE, "operationName": "Compare"})
+        assert answer.json()["data"]["compare"]["models"][1]["name"] == "PaliGemma"
+    refused = client.post("/graphql", json={"query": BROKEN, "operationName": "Broken"})
+    assert refused.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     metrics = client.get("/metrics")
     assert metrics.status_code == 200
     assert metrics.headers["content-type"].startswith("text/plain")
@@ -104,12 +117,21 @@ def test_client_chosen_paths_and_names_do_not_become_labels(app: FastAPI) -> Non
     before = _sample("modelcat_http_requests_total", method="GET", route="unmatched", status="404")
     client.get("/random-1")
     client.get("/random-2")
-    client.post("/graphql", json={"query": "{ x }", "operationName": "not a name!"})
+    invalid_before = sum(
+        _sample("modelcat_graphql_operations_total", operation="invalid", outcome=outcome)
+        for outcome in ("ok", "error")
+    )
+    client.post("/graphql", json={"query": "{ __typename }", "operationName": "not a name!"})
     assert _sample(
         "modelcat_http_requests_total", method="GET", route="unmatched", status="404"
     ) == (before + 2)
     assert 'route="/random-1"' not in TestClient(app).get("/metrics").text
-    assert _sample("modelcat_graphql_operations_total", operation="invalid", outcome="ok") >= 1
+    assert 'operation="not a name!"' not in TestClient(app).get("/metrics").text
+    invalid_after = sum(
+        _sample("modelcat_graphql_operations_total", operation="invalid", outcome=outcome)
+        for outcome in ("ok", "error")
+    )
+    assert invalid_after == invalid_before + 1
 
 
 def test_unexpected_errors_are_masked_and_logged_in_full(
@@ -127,23 +149,28 @@ def test_unexpected_errors_are_masked_and_logged_in_full(
 
 
 def test_slow_queries_are_logged_with_request_and_operation(
-    app: FastAPI, caplog: pytest.LogCaptureFixture
+    app: FastAPI, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = TestClient(app)
     caplog.handler.addFilter(RequestContextFilter())
+    held = threading.Event()
+    locker = threading.Thread(target=_hold_models_lock, args=(engine, held))
+    locker.start()
+    assert held.wait(timeout=30)
     with caplog.at_level(logging.WARNING, logger="service.slow_queries"):
-        client.post(
+        slow = client.post(
             "/graphql",
-            json={"query": "slow", "operationName": "SlowCompare"},
+            json={"query": SLOW_COMPARE, "operationName": "SlowCompare"},
             headers={"X-Request-ID": "slow-1"},
         )
-        client.post("/graphql", json={"query": "{ fast }", "operationName": "Fast"})
-    [record] = caplog.records
-    assert record.getMessage().startswith("slow query: ")
-    assert record.operation == "SlowCompare"  # type: ignore[attr-defined]
-    assert record.request_id == "slow-1"  # type: ignore[attr-defined]
-    assert record.statement == "SELECT pg_sleep(0.05)"  # type: ignore[attr-defined]
-    assert record.duration_ms >= 50  # type: ignore[attr-defined]
+        locker.join()
+    assert slow.json()["data"]["compare"]["models"][0]["name"] == "GPT-5.2"
+    records = [r for r in caplog.records if getattr(r, "request_id", None) == "slow-1"]
+    assert records, "the statement that waited for the lock was not logged as slow"
+    assert all(r.getMessage().startswith("slow query: ") for r in records)
+    assert {r.operation for r in records} == {"SlowCompare"}  # type: ignore[attr-defined]
+    assert any("models" in r.statement for r in records)  # type: ignore[attr-defined]
+    assert max(r.duration_ms for r in records) >= 100  # type: ignore[attr-defined]
     assert _sample("modelcat_db_slow_queries_total", operation="SlowCompare") >= 1
 
 
@@ -174,7 +201,7 @@ def test_json_log_lines_carry_the_request_id(app: FastAPI) -> None:
     try:
         TestClient(app).post(
             "/graphql",
-            json={"query": "{ x }", "operationName": "Compare"},
+            json={"query": COMPARE, "operationName": "Compare"},
             headers={"X-Request-ID": "json-1"},
         )
     finally:

@@ -64,7 +64,10 @@ class UserInputError(Exception):
         self.argument = argument
         self.code = code
         # GraphQL copies an exception's `extensions` onto the error it reports.
-        self.extensions = {"code": code, **({"argument": argument} if argument else {})}
+        self.extensions: dict[str, object] = {
+            "code": code,
+            **({"argument": argument} if argument else {}),
+        }
 
 
 class NotFoundError(UserInputError):

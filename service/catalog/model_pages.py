@@ -47,7 +47,7 @@ def check_page(first: int, after: str | None) -> None:
         _decode_cursor(after, "name", "after")
 
 
-def _belongs(parent: Parent, parent_id: Any) -> ColumnElement[bool]:
+def _belongs(parent: Parent, parent_id: ColumnElement[int]) -> ColumnElement[bool]:
     if parent == "organization":
         return Model.organization_id == parent_id
     if parent == "license":
@@ -68,8 +68,8 @@ async def model_pages(session: AsyncSession, parent: Parent, keys: Sequence[Page
     """Each requested page (keys checked by `check_page`), in one statement."""
     rows_of_keys = []
     for index, key in enumerate(keys):
-        name, after_id = _decode_cursor(key.after, "name", "after") if key.after else (None, None)
-        rows_of_keys.append((index, key.parent_id, name, after_id, key.first + 1))
+        name, after = _decode_cursor(key.after, "name", "after") if key.after else (None, None)
+        rows_of_keys.append((index, key.parent_id, name, after, key.first + 1))
     wanted = values(
         column("k", Integer),
         column("parent_id", Integer),

@@ -3,6 +3,7 @@ cheapest-offer ordering: SQL building blocks, each one statement whatever the pa
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ def offer_in_force(on: date) -> ColumnElement[bool]:
     )
 
 
-def cheapest_offer_subquery(on: date) -> Select[tuple[int, object, object]]:
+def cheapest_offer_subquery(on: date) -> Select[int, Decimal | None, Decimal | None]:
     """model_id with the lowest input and output price per 1M tokens of its offers on a date
     (each minimum over the priced offers: join it to order a listing by cheapest offer)."""
     return (
@@ -33,7 +34,7 @@ def cheapest_offer_subquery(on: date) -> Select[tuple[int, object, object]]:
     )
 
 
-def offered_by(provider_slugs: Sequence[str], on: date) -> Select[tuple[int]]:
+def offered_by(provider_slugs: Sequence[str], on: date) -> Select[int]:
     """Ids of the models that any of these providers offers on a date (a provider filter)."""
     return (
         select(Offer.model_id)

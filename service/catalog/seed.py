@@ -40,6 +40,9 @@ class _Ids:
     def get(self, kind: str, slug: str | None) -> int | None:
         return None if slug is None else self.by_kind[kind][slug]
 
+    def of(self, kind: str, slug: str) -> int:
+        return self.by_kind[kind][slug]
+
     def slug(self, kind: str, row_id: int | None) -> str:
         return next((s for s, i in self.by_kind.get(kind, {}).items() if i == row_id), "?")
 
@@ -65,15 +68,15 @@ def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
             "website": org.website,
             "source_id": ids.get("source", org.source),
         }
-        row = upsert(
+        org_row = upsert(
             session, Organization, {"slug": org.slug}, values, log, "organization", org.slug
         )
-        ids.put("organization", org.slug, row.id)
+        ids.put("organization", org.slug, org_row.id)
     for lic in bundle.licenses:
         values = lic.model_dump(exclude={"slug", "source"}, mode="json")
         values["source_id"] = ids.get("source", lic.source)
-        row = upsert(session, License, {"slug": lic.slug}, values, log, "license", lic.slug)
-        ids.put("license", lic.slug, row.id)
+        lic_row = upsert(session, License, {"slug": lic.slug}, values, log, "license", lic.slug)
+        ids.put("license", lic.slug, lic_row.id)
     for order, task in enumerate(bundle.tasks):
         values = {
             "name": task.name,
@@ -81,12 +84,14 @@ def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
             "description": task.description,
             "sort_order": order,
         }
-        row = upsert(session, Task, {"slug": task.slug}, values, log, "task", task.slug)
-        ids.put("task", task.slug, row.id)
+        task_row = upsert(session, Task, {"slug": task.slug}, values, log, "task", task.slug)
+        ids.put("task", task.slug, task_row.id)
     for order, coll in enumerate(bundle.collections):
         values = {"name": coll.name, "description": coll.description, "sort_order": order}
-        row = upsert(session, Collection, {"slug": coll.slug}, values, log, "collection", coll.slug)
-        ids.put("collection", coll.slug, row.id)
+        coll_row = upsert(
+            session, Collection, {"slug": coll.slug}, values, log, "collection", coll.slug
+        )
+        ids.put("collection", coll.slug, coll_row.id)
     # What the curated files leave unknown, an imported data set may state (service.catalog.fill)
     best = load_best_claims(session, [model.slug for model in bundle.models])
     orgs, licenses = lookups(session)
@@ -94,15 +99,15 @@ def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
     for model in bundle.models:
         values = _model_values(model, ids)
         filled[model.slug] = fill_unknowns(values, best.get(model.slug, {}), orgs, licenses)
-        row = upsert(session, Model, {"slug": model.slug}, values, log, "model", model.slug)
-        ids.put("model", model.slug, row.id)
+        model_row = upsert(session, Model, {"slug": model.slug}, values, log, "model", model.slug)
+        ids.put("model", model.slug, model_row.id)
     lineage = _lineage_rows(bundle.models, ids)
     for model in bundle.models:
         _sync_model_children(
             session,
             model,
             ids,
-            lineage.get(ids.get("model", model.slug), []),
+            lineage.get(ids.of("model", model.slug), []),
             log,
             filled[model.slug],
         )
@@ -158,7 +163,7 @@ def _lineage_rows(models: list[ModelFile], ids: _Ids) -> dict[int, list[dict[str
             relation = link.relation
             if relation == "succeeded_by":
                 subject, related, relation = related, subject, Relation.SUCCEEDS
-            rows.setdefault(ids.get("model", subject), []).append(
+            rows.setdefault(ids.of("model", subject), []).append(
                 {
                     "related_model_id": ids.get("model", related),
                     "relation": getattr(relation, "value", relation),

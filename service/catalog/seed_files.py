@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from service.catalog.errors import CatalogError, Problem, suggest
 from service.catalog.seed_schema import (
@@ -17,11 +18,13 @@ from service.catalog.seed_schema import (
     PriceEntry,
     SourceEntry,
     TaskEntry,
+    TaxonomyEntry,
 )
 
 E = TypeVar("E", bound=BaseModel)
+T = TypeVar("T", bound=TaxonomyEntry)
 
-TAXONOMY = {
+TAXONOMY: dict[str, type[TaxonomyEntry]] = {
     "sources": SourceEntry,
     "organizations": OrganizationEntry,
     "licenses": LicenseEntry,
@@ -175,7 +178,7 @@ def _location(loc: tuple[Any, ...]) -> str:
     return text
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return "unknown field (check its spelling)"
@@ -188,7 +191,7 @@ def _message(error: dict[str, Any]) -> str:
     return message
 
 
-def _load_list(path: Path, cls: type[E], where: str, problems: list[Problem]) -> list[E]:
+def _load_list(path: Path, cls: type[T], where: str, problems: list[Problem]) -> list[T]:
     data = _read_yaml(path, where, problems)
     if data is UNREADABLE:
         return []
@@ -221,7 +224,8 @@ def _cross_check(bundle: SeedBundle, seed_dir: Path) -> list[Problem]:
                 Problem(where, field_name, f"unknown {kind} {slug!r}{suggest(slug, known[kind])}")
             )
 
-    for entry in [*bundle.organizations, *bundle.licenses]:
+    sourced: list[OrganizationEntry | LicenseEntry] = [*bundle.organizations, *bundle.licenses]
+    for entry in sourced:
         where = _where(
             seed_dir
             / "taxonomy"

@@ -185,8 +185,13 @@ class ModelFile(Strict):
     collections: list[MembershipEntry] = []
 
 
-class SourceEntry(Strict):
+class TaxonomyEntry(Strict):
+    """An entry of a taxonomy file: each has a slug, unique within its file."""
+
     slug: Slug
+
+
+class SourceEntry(TaxonomyEntry):
     title: str
     url: str | None = None
     document: str | None = None
@@ -201,15 +206,13 @@ class SourceEntry(Strict):
         return self
 
 
-class OrganizationEntry(Strict):
-    slug: Slug
+class OrganizationEntry(TaxonomyEntry):
     name: str
     website: str | None = None
     source: Slug | None = None
 
 
-class LicenseEntry(Strict):
-    slug: Slug
+class LicenseEntry(TaxonomyEntry):
     name: str
     kind: LicenseKind
     spdx_id: str | None = None
@@ -219,14 +222,12 @@ class LicenseEntry(Strict):
     source: Slug | None = None
 
 
-class TaskEntry(Strict):
-    slug: Slug
+class TaskEntry(TaxonomyEntry):
     name: str
     group: str
     description: str | None = None
 
 
-class CollectionEntry(Strict):
-    slug: Slug
+class CollectionEntry(TaxonomyEntry):
     name: str
     description: str | None = None

@@ -96,13 +96,13 @@ def sync_children(
             log.add(Change("delete", entity, key_label, before=row_values(row)))
     session.flush()
     for key, item in wanted.items():
-        row = existing.get(key)
-        if row is None:
+        kept = existing.get(key)
+        if kept is None:
             continue
-        diffs = _differences(row, item)
+        diffs = _differences(kept, item)
         if diffs:
             for name, (_, new) in diffs.items():
-                setattr(row, name, new)
+                setattr(kept, name, new)
             log.add(_update(entity, label(item), diffs))
     session.flush()
     for key, item in wanted.items():
@@ -190,15 +190,15 @@ def sync_children_many(
                 key_label = label(parent, dict(zip(key_names, key, strict=True)))
                 log.add(Change("delete", entity, key_label, before=row_values(row)))
         for key, item in wanted.items():
-            row = have.get(key)
-            if row is None:
+            kept = have.get(key)
+            if kept is None:
                 creates.append(cls(**{scope_name: parent}, **item))
                 log.add(Change("create", entity, label(parent, item), after=dict(item)))
                 continue
-            diffs = _differences(row, item)
+            diffs = _differences(kept, item)
             if diffs:
                 for name, (_, new) in diffs.items():
-                    setattr(row, name, new)
+                    setattr(kept, name, new)
                 log.add(_update(entity, label(parent, item), diffs))
             else:
                 log.same(entity)

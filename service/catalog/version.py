@@ -109,7 +109,7 @@ class VersionFollower:
                 self._advance(await asyncio.wait_for(self._read(connection), timeout=5))
 
     @staticmethod
-    async def _read(connection: psycopg.AsyncConnection) -> int:  # type: ignore[type-arg]
+    async def _read(connection: psycopg.AsyncConnection) -> int:
         cursor = await connection.execute("SELECT version FROM catalog_state")
         row = await cursor.fetchone()
         return int(row[0]) if row else 0

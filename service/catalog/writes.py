@@ -25,7 +25,6 @@ from service.catalog.errors import (
 from service.catalog.seed_schema import parse_release
 from service.catalog.upsert import apply_changes, row_values
 from service.models import (
-    Base,
     Capability,
     Collection,
     CollectionMember,
@@ -42,7 +41,8 @@ from service.models import (
 )
 from service.models.base import CitedField, ModelStatus
 
-R = TypeVar("R", bound=Base)
+# The rows found by slug: each kind has `id` and `slug` columns.
+R = TypeVar("R", Collection, License, Model, ModelVariant, Organization, Source, Task)
 P = TypeVar("P", bound=BaseModel)
 
 
@@ -109,19 +109,19 @@ def integrity_message(exc: IntegrityError) -> UserInputError:
 
 
 def _by_slug(session: Session, cls: type[R], slug: str, kind: str, argument: str) -> R:
-    row = session.scalar(select(cls).where(cls.slug == slug.lower()))  # type: ignore[attr-defined]
+    row = session.scalar(select(cls).where(cls.slug == slug.lower()))
     if row is None:
-        known = session.scalars(select(cls.slug))  # type: ignore[attr-defined]
+        known = session.scalars(select(cls.slug))
         raise NotFoundError(kind, slug, list(known), argument)
     return row
 
 
 def _id_or_none(
-    session: Session, cls: type[Base], slug: str | None, kind: str, argument: str
+    session: Session, cls: type[R], slug: str | None, kind: str, argument: str
 ) -> int | None:
     if slug is None:
         return None
-    return _by_slug(session, cls, slug, kind, argument).id  # type: ignore[attr-defined]
+    return _by_slug(session, cls, slug, kind, argument).id
 
 
 def find_model(
@@ -162,7 +162,7 @@ def _touch(writer: Writer, model: Model, expected_version: int | None) -> None:
 def create_simple(writer: Writer, cls: type[R], entity: str, values: dict[str, Any]) -> R:
     values = _resolve_source(writer.session, dict(values))
     slug = values["slug"]
-    if writer.session.scalar(select(cls).where(cls.slug == slug)) is not None:  # type: ignore[attr-defined]
+    if writer.session.scalar(select(cls).where(cls.slug == slug)) is not None:
         raise UserInputError(
             f"{entity} {slug!r} already exists; update it instead", "slug", "CONFLICT"
         )
@@ -182,7 +182,7 @@ def update_simple(writer: Writer, cls: type[R], entity: str, slug: str, patch: d
         writer.log,
         entity,
         row.slug,
-    )  # type: ignore[attr-defined]
+    )
     writer.flush()
     return row
 

@@ -1,14 +1,18 @@
 """Writes need an admin token: `Authorization: Bearer <token>`. Reads are public."""
 
+from __future__ import annotations
+
 import asyncio
 import hmac
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from service.catalog import tokens
 from service.catalog.errors import UserInputError
 from service.config import Settings
 from service.db import unit_of_work
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ENV_ACTOR = "env:ADMIN_TOKEN"
 

@@ -1,8 +1,11 @@
 """Mount /graphql: the front door (cache, ETag, own body handling) before Strawberry's router."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI, Request
-from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.routing import Route
 from strawberry.fastapi import GraphQLRouter
 
 from service.catalog.version import VersionFollower
@@ -13,6 +16,10 @@ from service.graphql.front_door import GraphQLFrontDoor, client_version
 from service.graphql.persisted import from_settings as persisted_queries
 from service.graphql.schema import build_schema
 from service.replicas import ReplicaSet
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 GRAPHQL_PATH = "/graphql"
 
@@ -68,5 +75,6 @@ def mount_graphql(
         graphiql=settings.graphiql_on,
         persisted=persisted,
     )
-    app.add_route(GRAPHQL_PATH, door)
+    # The door is an ASGI app: a Route hands it the raw scope (methods: all of them).
+    app.router.routes.append(Route(GRAPHQL_PATH, door))
     return door

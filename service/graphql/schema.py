@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLError
-from sqlalchemy import exc as sa_exc
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
@@ -25,6 +24,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from service.catalog.errors import UserInputError
 from service.config import Settings
+from service.db import connection_failure, is_operational_error
 from service.graphql.cache import MarkCacheable
 from service.graphql.execution import PlainObjectExecutor, lighten_resolvers
 from service.graphql.limits import query_cost_limit, request_problems
@@ -71,12 +71,9 @@ def is_connection_failure(error: BaseException | None) -> bool:
     for cause in _causes(error):
         if isinstance(cause, NoDatabaseAvailable):  # neither the primary nor a replica
             return True
-        if isinstance(cause, sa_exc.TimeoutError):  # the pool's wait ran out
-            return True
-        if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
-            return True
-        if isinstance(cause, sa_exc.OperationalError | sa_exc.InterfaceError):
-            return type(cause.orig).__name__ != "QueryCanceled"
+        lost = connection_failure(cause)
+        if lost is not None:
+            return lost
     return False
 
 
@@ -84,7 +81,7 @@ def failure_code(error: BaseException | None) -> str:
     """SERVICE_UNAVAILABLE when the database is out of reach (or too slow); else internal."""
     if is_connection_failure(error) or isinstance(error, SnapshotLost):
         return UNAVAILABLE
-    if any(isinstance(c, sa_exc.OperationalError) for c in _causes(error)):
+    if any(is_operational_error(c) for c in _causes(error)):
         return UNAVAILABLE  # a statement cancelled by statement_timeout
     return INTERNAL
 

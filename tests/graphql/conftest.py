@@ -1,6 +1,7 @@
 """A GraphQL client over HTTP against the ASGI app, on the shared seeded database."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -8,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
 from service.app import create_app
-from service.config import Settings
+from tests.conftest import shared_app_settings
 
 
 class GraphQL:
@@ -33,7 +34,7 @@ class GraphQL:
 
 @pytest.fixture(scope="session")
 def app_client(engine: Engine) -> Iterator[TestClient]:
-    app = create_app(engine, Settings(database_url=str(engine.url)))
+    app = create_app(engine, shared_app_settings(str(engine.url)))
     with TestClient(app) as client:
         yield client
 
@@ -51,11 +52,20 @@ class StatementCounter:
         self.count += 1
 
 
+@contextmanager
+def count_statements(client: TestClient) -> Iterator[StatementCounter]:
+    """Counts the SQL statements the client's app sends while the block runs."""
+    counter = StatementCounter()
+    sync_engine = client.app.state.async_engine.sync_engine  # type: ignore[attr-defined]
+    event.listen(sync_engine, "before_cursor_execute", counter)
+    try:
+        yield counter
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", counter)
+
+
 @pytest.fixture
 def statements(app_client: TestClient) -> Iterator[StatementCounter]:
     """Counts the SQL statements the API sends while the test runs."""
-    counter = StatementCounter()
-    sync_engine = app_client.app.state.async_engine.sync_engine  # type: ignore[attr-defined]
-    event.listen(sync_engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(sync_engine, "before_cursor_execute", counter)
+    with count_statements(app_client) as counter:
+        yield counter

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SEED_MODELS
 from tests.graphql.conftest import GraphQL
 
 MODEL = """
@@ -187,12 +188,12 @@ def test_cursor_pagination_walks_every_model_once(gql: GraphQL, field: str, dire
     while True:
         page = gql.data(LIST, {"order": order, "first": 2, "after": after})["models"]
         walked += [edge["node"]["slug"] for edge in page["edges"]]
-        assert page["totalCount"] == 7
+        assert page["totalCount"] == SEED_MODELS
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
     assert walked == everything
-    assert sorted(walked) == sorted(set(walked)) and len(walked) == 7
+    assert sorted(walked) == sorted(set(walked)) and len(walked) == SEED_MODELS
 
 
 BACKWARD = """

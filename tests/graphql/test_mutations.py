@@ -9,8 +9,8 @@ from sqlalchemy import Engine, text
 
 from service.app import create_app
 from service.catalog import tokens
-from service.config import Settings
 from service.db import make_engine, unit_of_work
+from tests.conftest import isolated_settings
 from tests.snapshot import snapshot
 
 
@@ -44,7 +44,8 @@ def admin(seeded_db_url: str) -> Iterator[Admin]:
     engine = make_engine(seeded_db_url)
     with unit_of_work(engine) as session:
         token = tokens.create(session, name="alice", actor="test")
-    app = create_app(engine, Settings(database_url=seeded_db_url))
+    # The cache on, as in production: a write must make cached answers fresh.
+    app = create_app(engine, isolated_settings(database_url=seeded_db_url, response_cache_size=256))
     with TestClient(app) as client:
         yield Admin(client, engine, token)
     engine.dispose()
@@ -466,7 +467,7 @@ def test_writes_can_be_switched_off(seeded_db_url: str) -> None:
     engine = make_engine(seeded_db_url)
     with unit_of_work(engine) as session:
         token = tokens.create(session, name="bob", actor="test")
-    app = create_app(engine, Settings(database_url=seeded_db_url, writes_enabled=False))
+    app = create_app(engine, isolated_settings(database_url=seeded_db_url, writes_enabled=False))
     with TestClient(app) as client:
         admin = Admin(client, engine, token)
         before = snapshot(engine)
@@ -482,7 +483,7 @@ def test_writes_can_be_switched_off(seeded_db_url: str) -> None:
 def test_the_environment_admin_token_is_accepted(seeded_db_url: str) -> None:
     engine = make_engine(seeded_db_url)
     secret = "s" * 40
-    app = create_app(engine, Settings(database_url=seeded_db_url, admin_token=secret))
+    app = create_app(engine, isolated_settings(database_url=seeded_db_url, admin_token=secret))
     with TestClient(app) as client:
         admin = Admin(client, engine, secret)
         result = admin.ok(WRITES["retireModel"])["retireModel"]

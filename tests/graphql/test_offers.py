@@ -11,10 +11,9 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
 from service.models import Model, Offer, Organization
-from tests.conftest import Databases, url_text
+from tests.conftest import SEED_MODELS, Databases, isolated_settings, url_text
 from tests.graphql.conftest import GraphQL, StatementCounter
 
 TODAY = date.today()
@@ -85,7 +84,7 @@ def offers_client(databases: Databases, seeded_template: str) -> Iterator[TestCl
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
         _add_offers(session)
-    app = create_app(engine, Settings(database_url=url))
+    app = create_app(engine, isolated_settings(database_url=url))
     with TestClient(app) as client:
         yield client
     engine.dispose()
@@ -179,10 +178,10 @@ def test_offers_on_a_page_cost_a_constant_number_of_statements(
     three = ogql.data(PAGE_OFFERS, {"first": 3})  # GPT-5.2 is third by name
     small = ostatements.count - before
     before = ostatements.count
-    seven = ogql.data(PAGE_OFFERS, {"first": 7})
+    every = ogql.data(PAGE_OFFERS, {"first": SEED_MODELS})
     large = ostatements.count - before
-    assert len(three["models"]["nodes"]) == 3 and len(seven["models"]["nodes"]) == 7
-    assert sum(len(n["offers"]) for n in seven["models"]["nodes"]) == 4
+    assert len(three["models"]["nodes"]) == 3 and len(every["models"]["nodes"]) == SEED_MODELS
+    assert sum(len(n["offers"]) for n in every["models"]["nodes"]) == 4
     # page, offers, providers (organizations); sources only when an offer names one
     assert small == large <= 4
 
@@ -226,7 +225,7 @@ def test_cheapest_offer_ordering_puts_unknown_last_either_way(ogql: GraphQL) -> 
     assert ascending[:2] == ["paligemma", "gpt-5.2"]  # 0.10 < 1.50 (OpenRouter's, not OpenAI's)
     descending = _slugs(ogql, orderBy={"field": "CHEAPEST_OFFER", "direction": "DESC"}, first=10)
     assert descending[:2] == ["gpt-5.2", "paligemma"]
-    assert len(ascending) == len(descending) == 7
+    assert len(ascending) == len(descending) == SEED_MODELS
     assert set(ascending[2:]) == set(descending[2:])  # the unpriced, last both ways
     # Paging by cursor walks the same order.
     first = ogql.data(LIST, {"orderBy": {"field": "CHEAPEST_OFFER"}, "first": 3})["models"]

@@ -10,11 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
+from tests.conftest import isolated_settings
 
 TOKEN = "t" * 40
 NAME = '{ model(slug: "paligemma") { name } }'
+
+CACHE_ON = 256  # the shared test apps run without the cache; these tests turn it on
 
 
 def _write(engine: Engine, name: str, *, audit_rows: int = 1) -> None:
@@ -60,7 +62,9 @@ def private_engine(seeded_db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def two_workers(private_engine: Engine) -> Iterator[tuple[TestClient, TestClient]]:
     """Two apps over one database, as two gunicorn workers are."""
-    settings = Settings(database_url=str(private_engine.url), admin_token=TOKEN)
+    settings = isolated_settings(
+        database_url=str(private_engine.url), admin_token=TOKEN, response_cache_size=CACHE_ON
+    )
     with (
         TestClient(create_app(private_engine, settings)) as one,
         TestClient(create_app(private_engine, settings)) as two,
@@ -161,7 +165,16 @@ def test_without_its_listen_connection_a_worker_checks_the_version_per_request(
     assert _name(one) == "PaliGemma offline"  # at once: no notification needed
 
 
-def test_get_answers_carry_an_etag_and_revalidate_with_304(app_client: TestClient) -> None:
+@pytest.fixture
+def cached_app_client(engine: Engine) -> Iterator[TestClient]:
+    """The ETag comes with the cache: an app of its own with it on (the shared one has it off)."""
+    settings = isolated_settings(database_url=str(engine.url), response_cache_size=CACHE_ON)
+    with TestClient(create_app(engine, settings)) as client:
+        yield client
+
+
+def test_get_answers_carry_an_etag_and_revalidate_with_304(cached_app_client: TestClient) -> None:
+    app_client = cached_app_client
     params = {"query": "query Tasks { tasks { slug name } }"}
     first = app_client.get("/graphql", params=params)
     assert first.status_code == 200
@@ -217,7 +230,10 @@ def test_bodies_over_a_megabyte_are_a_413(app_client: TestClient) -> None:
 def test_a_database_that_does_not_answer_is_a_masked_503(caplog: pytest.LogCaptureFixture) -> None:
     """No version can be vouched for: the cache path answers SERVICE_UNAVAILABLE, no driver text."""
     url = "postgresql://postgres@127.0.0.1:9/nowhere"
-    app = create_app(make_engine(url), Settings(database_url=url, db_connect_timeout=1))
+    settings = isolated_settings(
+        database_url=url, db_connect_timeout=1, response_cache_size=CACHE_ON
+    )
+    app = create_app(make_engine(url), settings)
     client = TestClient(app)  # no lifespan: the worker is not listening, it checks per request
     response = client.post("/graphql", json={"query": NAME})
     assert response.status_code == 503

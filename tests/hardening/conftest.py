@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from service.app import create_app
-from service.config import Settings
+from tests.conftest import shared_app_settings
 
 ADMIN_TOKEN = "h" * 40
 LEAK_MARKERS = ("psycopg", "sqlalchemy", "Traceback", "QueuePool", "OperationalError", "127.0.0.1")
@@ -17,14 +17,14 @@ LEAK_MARKERS = ("psycopg", "sqlalchemy", "Traceback", "QueuePool", "OperationalE
 
 @pytest.fixture(scope="module")
 def client(engine: Engine) -> Iterator[TestClient]:
-    app = create_app(engine, Settings(database_url=str(engine.url)))
+    app = create_app(engine, shared_app_settings(str(engine.url)))
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
 
 @pytest.fixture(scope="module")
 def production(engine: Engine) -> Iterator[TestClient]:
-    settings = Settings(database_url=str(engine.url), environment="production")
+    settings = shared_app_settings(str(engine.url), environment="production")
     with TestClient(create_app(engine, settings), raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
+from tests.conftest import eventually, isolated_settings
 from tests.hardening.conftest import assert_not_leaking
 from tests.web.live import serving
 
@@ -25,7 +25,7 @@ def live(databases: Any, seeded_template: str) -> Iterator[tuple[str, str]]:
     url = databases.create(template=seeded_template)
     url_text = url.render_as_string(hide_password=False)
     engine = make_engine(url_text)
-    settings = Settings(database_url=url_text, db_pool_timeout=1, db_connect_timeout=2)
+    settings = isolated_settings(database_url=url_text, db_pool_timeout=1, db_connect_timeout=2)
     with serving(create_app(engine, settings)) as base:
         yield base, str(url.database)
     engine.dispose()
@@ -67,7 +67,11 @@ def test_database_outage_is_masked_and_recovers(
         time.sleep(0.3)
         _cut(databases, name, allow=False)
         answers.clear()
-        time.sleep(2)
+        # Until the probe reports the outage and a few requests have been answered during it.
+        eventually(
+            lambda: len(answers) >= 8 and client.get("/readyz").status_code == 503,
+            "the outage was not noticed by /readyz, or nothing was answered during it",
+        )
         ready = client.get("/readyz")
         during = list(answers)
         stop.set()
@@ -105,7 +109,7 @@ def small_pool(databases: Any, seeded_template: str) -> Iterator[tuple[str, str]
     url = databases.create(template=seeded_template)
     url_text = url.render_as_string(hide_password=False)
     engine = make_engine(url_text)
-    settings = Settings(
+    settings = isolated_settings(
         database_url=url_text, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5
     )
     with serving(create_app(engine, settings)) as base:

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis_graphql import mutations
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
+from tests.conftest import isolated_settings
 from tests.hardening.conftest import ADMIN_TOKEN
 from tests.hardening.fuzz import CUSTOM_SCALARS, EXAMPLES
 from tests.hardening.test_fuzz_queries import FUZZ, SCHEMA, _run
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def writer(databases: Any, seeded_template: str) -> Iterator[TestClient]:
     url = databases.create(template=seeded_template).render_as_string(hide_password=False)
     engine = make_engine(url)
-    app = create_app(engine, Settings(database_url=url, admin_token=ADMIN_TOKEN))
+    app = create_app(engine, isolated_settings(database_url=url, admin_token=ADMIN_TOKEN))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
     engine.dispose()

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from service.app import create_app
-from service.config import Settings
+from tests.conftest import isolated_settings
 
 
 def test_no_openapi_or_docs_in_production(production: TestClient, client: TestClient) -> None:
@@ -39,7 +39,7 @@ def test_metrics_are_off_in_production_without_a_token(production: TestClient) -
 
 
 def test_metrics_token_guards_metrics(engine: Engine) -> None:
-    settings = Settings(
+    settings = isolated_settings(
         database_url=str(engine.url), environment="production", metrics_token="m" * 32
     )
     with TestClient(create_app(engine, settings)) as client:
@@ -53,6 +53,6 @@ def test_metrics_token_guards_metrics(engine: Engine) -> None:
 
 @pytest.mark.parametrize("enabled", [False])
 def test_metrics_can_be_turned_off(engine: Engine, enabled: bool) -> None:
-    settings = Settings(database_url=str(engine.url), metrics_enabled=enabled)
+    settings = isolated_settings(database_url=str(engine.url), metrics_enabled=enabled)
     with TestClient(create_app(engine, settings)) as client:
         assert client.get("/metrics").status_code == 404

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
 from service.db import make_engine
+from tests.conftest import isolated_settings
 from tests.hardening.conftest import ADMIN_TOKEN, errors_of
 
 pytestmark = pytest.mark.usefixtures("no_error_logs")
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("no_error_logs")
 def writer(databases: Any, seeded_template: str) -> Iterator[TestClient]:
     url = databases.create(template=seeded_template).render_as_string(hide_password=False)
     engine = make_engine(url)
-    app = create_app(engine, Settings(database_url=url, admin_token=ADMIN_TOKEN))
+    app = create_app(engine, isolated_settings(database_url=url, admin_token=ADMIN_TOKEN))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
     engine.dispose()

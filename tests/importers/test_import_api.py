@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from service.app import create_app
-from service.config import Settings
+from tests.conftest import isolated_settings
 from tests.graphql.conftest import GraphQL, StatementCounter
 from tests.graphql.test_compare import TABLE
 from tests.importers.conftest import Imported
@@ -15,7 +15,7 @@ from tests.importers.conftest import Imported
 
 @pytest.fixture(scope="module")
 def client(imported: Imported) -> Iterator[TestClient]:
-    app = create_app(imported.engine, Settings(database_url=imported.url))
+    app = create_app(imported.engine, isolated_settings(database_url=imported.url))
     with TestClient(app) as test_client:
         yield test_client
 

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from service.devcluster import PgCluster, Server, reap_abandoned
+from tests.conftest import eventually
 
 
 def test_a_write_on_the_primary_is_read_back_on_the_standby(standby_running: PgCluster) -> None:
@@ -36,10 +37,9 @@ def test_paused_replay_holds_back_what_the_primary_wrote(standby_running: PgClus
     cluster.pause_replay(cluster.standby)
 
     cluster.primary.query("INSERT INTO paused_probe VALUES (1)")
-    time.sleep(0.3)
+    eventually(lambda: cluster.replay_lag_bytes(cluster.standby) > 0, "no replay lag")
 
     assert cluster.standby.query("SELECT count(*) FROM paused_probe") == 0
-    assert cluster.replay_lag_bytes(cluster.standby) > 0
     cluster.resume_replay(cluster.standby)
     cluster.wait_replayed(cluster.standby, timeout=5)
     assert cluster.standby.query("SELECT count(*) FROM paused_probe") == 1

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 
 from service.devcluster import PgCluster
+from tests.conftest import eventually
 from tests.replication.conftest import restore
 
 pytestmark = pytest.mark.slow
@@ -212,9 +213,7 @@ def test_a_standby_stopped_mid_load_costs_no_error_and_its_return_is_noticed(ins
     try:
         time.sleep(0.5)
         cluster.stop(cluster.standby)
-        time.sleep(1.0)
-        status, replica = _replica_status(b)
-        assert (status, replica) == (200, "down")
+        eventually(lambda: _replica_status(b) == (200, "down"), "the stopped standby not seen")
         cluster.start_server(cluster.standby)
         deadline = time.monotonic() + 15
         while _replica_status(b)[1] != "ok":

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from service.app import create_app
-from service.config import PROJECT_ROOT, Settings
+from service.config import PROJECT_ROOT
+from tests.conftest import shared_app_settings
 from tests.web.live import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,7 +33,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="session")
 def web_app(engine: Engine) -> FastAPI:
-    return create_app(engine, Settings(database_url=str(engine.url)))
+    return create_app(engine, shared_app_settings(str(engine.url)))
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +121,7 @@ def live_url(engine: Engine, browser: Any) -> Iterator[str]:
 
     Its own app: an async engine's pool belongs to one event loop, and uvicorn runs another.
     """
-    with serving(create_app(engine, Settings(database_url=str(engine.url)))) as url:
+    with serving(create_app(engine, shared_app_settings(str(engine.url)))) as url:
         yield url
 
 

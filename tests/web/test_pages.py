@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from service.web import routes
 from service.web.client import ApiFailure, CatalogApi
+from tests.conftest import SEED_MODELS
 from tests.web.conftest import table_rows
 
 PAGE = "/compare/gpt-5.2-vs-paligemma"
@@ -215,7 +216,7 @@ def test_unexpected_errors_give_a_plain_logged_500(
 def test_the_catalog_lists_models_with_prices(web: TestClient) -> None:
     response = web.get("/models")
     assert response.status_code == 200
-    assert "7 models match." in response.text
+    assert f"{SEED_MODELS} models match." in response.text
     html = response.text
     gpt = html[html.index('data-model="gpt-5.2"') :]
     gpt = gpt[: gpt.index("</tr>")]
