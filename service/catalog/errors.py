@@ -33,7 +33,7 @@ def closest_per_owner(name: str, owners: Mapping[str, Hashable]) -> list[str]:
     """Up to three known names close to `name`, closest first, at most one per owner (a
     model's slug and its aliases name one model: only the closest of them is suggested).
     An undated id naming several dated releases ("claude-3.5-sonnet") suggests those."""
-    from service.importers.identity import dated_releases  # the import's identity rules
+    from service.catalog.identity import dated_releases  # the import's identity rules
 
     ranked = dated_releases(name, owners) or difflib.get_close_matches(
         name.lower(), list(owners), n=12, cutoff=0.6
@@ -75,7 +75,7 @@ class NotFoundError(UserInputError):
         known = list(known)
         close = closest(name, known)
         if kind == "model":  # an undated id naming several releases suggests the releases
-            from service.importers.identity import dated_releases
+            from service.catalog.identity import dated_releases
 
             close = dated_releases(name, known)[:3] or close
         super().__init__(f"unknown {kind} {name!r}{did_you_mean(close)}", argument, "NOT_FOUND")

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from service.catalog.errors import CatalogError, Problem
-from service.importers.identity import model_key, org_words
+from service.catalog.identity import model_key, org_words
 from service.importers.provenance import source_info
 from service.importers.records import ModelRecord, Parsed, Skipped
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from service.catalog.errors import CatalogError, Problem
-from service.importers.identity import (
+from service.catalog.identity import (
     display_name,
     known_org,
     maker_by_name,

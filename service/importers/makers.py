@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from service.importers.identity import synonyms
+from service.catalog.identity import synonyms
 
 TOKEN_TOLERANCE = Decimal("0.025")  # 128,000 and 131,072 are two spellings of 128K
 

@@ -16,14 +16,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from service.catalog.errors import CatalogError, Problem
-from service.catalog.seed_schema import ReleaseDateFact
-from service.importers.identity import (
+from service.catalog.identity import (
     maker_by_name,
     maker_in_route,
     model_key,
     not_a_model,
     org_slug,
 )
+from service.catalog.seed_schema import ReleaseDateFact
 from service.importers.makers import (
     Entry,
     agreed,

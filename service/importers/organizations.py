@@ -12,8 +12,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service.catalog.changes import Change, ChangeLog
+from service.catalog.identity import org_words, slugify, synonyms
 from service.catalog.upsert import sync_children_many
-from service.importers.identity import org_words, slugify, synonyms
 from service.models import Model, Offer, Organization, OrganizationAlias
 
 

@@ -5,8 +5,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from pathlib import Path
 
+from service.catalog.identity import model_key, name_key
 from service.catalog.seed_schema import parse_release
-from service.importers.identity import model_key, name_key
 
 PER_MTOK_PLACES = Decimal("0.000001")  # prices are NUMERIC(18, 6) per 1M tokens
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
-from service.importers.identity import synonyms
+from service.catalog.identity import synonyms
 
 # One statement; prices and offers are counted as the catalog holds them (any date).
 _SQL = text(

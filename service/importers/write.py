@@ -19,13 +19,7 @@ from service.catalog import audit
 from service.catalog.changes import Change, ChangeLog
 from service.catalog.errors import CatalogError, Problem
 from service.catalog.fill import best_claims, fill_unknowns
-from service.catalog.seed_schema import parse_release
-from service.catalog.upsert import apply_changes, sync_children_many, upsert, upsert_many
-from service.db import session_factory
-from service.importers.catalog_view import CatalogView, Claims
-from service.importers.claims import chosen, claims_of
-from service.importers.conflicts import describe_conflicts, write_conflicts
-from service.importers.identity import (
+from service.catalog.identity import (
     known_org,
     model_key,
     model_slug,
@@ -35,6 +29,12 @@ from service.importers.identity import (
     slugify,
     undated,
 )
+from service.catalog.seed_schema import parse_release
+from service.catalog.upsert import apply_changes, sync_children_many, upsert, upsert_many
+from service.db import session_factory
+from service.importers.catalog_view import CatalogView, Claims
+from service.importers.claims import chosen, claims_of
+from service.importers.conflicts import describe_conflicts, write_conflicts
 from service.importers.organizations import merge_organizations, sync_organization_aliases
 from service.importers.records import ModelRecord, OfferClaim, Parsed, PriceClaim, Skipped
 from service.models import (

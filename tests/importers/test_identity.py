@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.importers.identity import maker_in_route, model_key, org_slug
+from service.catalog.identity import maker_in_route, model_key, org_slug
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from service.catalog.admin import seed_catalog
 from service.catalog.errors import NotFoundError
+from service.catalog.identity import dated_releases, org_slug
 from service.catalog.writes import find_model
 from service.config import PROJECT_ROOT
 from service.db import make_engine
 from service.importers import epoch, litellm, models_dev
-from service.importers.identity import dated_releases, org_slug
 from service.importers.makers import company_of
 from service.importers.report import catalog_report
 from service.importers.write import ImportReport, import_file
@@ -162,7 +162,7 @@ def test_the_whisper_api_is_not_the_open_weights_whisper(full: Full) -> None:
 
 
 def test_greek_letters_are_kept() -> None:
-    from service.importers.identity import model_key
+    from service.catalog.identity import model_key
 
     assert model_key("τ-bench", route=False) != model_key("bench", route=False)
     assert model_key("α-model", route=False) != model_key("β-model", route=False)

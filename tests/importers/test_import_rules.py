@@ -10,10 +10,10 @@ from sqlalchemy import text
 
 from service.app import create_app
 from service.catalog.errors import closest_per_owner
+from service.catalog.identity import dated_releases, display_name, known_org
 from service.config import Settings
 from service.db import make_engine
 from service.importers import litellm, models_dev
-from service.importers.identity import dated_releases, display_name, known_org
 from service.importers.report import catalog_report, looks_raw
 from service.importers.write import UNDATED_REASON, write_parsed
 from tests.conftest import run_cli
@@ -160,7 +160,7 @@ def test_litellm_names_a_model_from_the_makers_id_and_keeps_the_route(tmp_path: 
 
 
 def test_providers_known_only_by_an_id_have_proper_names() -> None:
-    from service.importers.identity import synonyms
+    from service.catalog.identity import synonyms
 
     names = synonyms().names
     assert names[known_org("gmi") or ""] == "GMI Cloud"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from service.catalog.identity import maker_in_route, model_key, not_a_model
 from service.catalog.writes import Writer, set_price
 from service.db import make_engine, unit_of_work
 from service.importers import litellm, models_dev
 from service.importers.conflicts import API_PRICE, dates_agree, tokens_agree
-from service.importers.identity import maker_in_route, model_key, not_a_model
 from service.importers.records import token_count
 from service.importers.write import IMPORT_LOCK, import_file
 from tests.conftest import run_cli
