@@ -152,6 +152,9 @@ def client_codegen(
             "--check", help="Change nothing; fail if the committed client is out of date."
         ),
     ] = False,
+    root: Annotated[
+        Path | None, typer.Option(help="The source checkout (default: this one).", hidden=True)
+    ] = None,
 ) -> None:
     """Regenerate the web pages' typed GraphQL client (service/web/api_client/).
 
@@ -162,7 +165,7 @@ def client_codegen(
     from service.client_codegen import CodegenError, differences, load_config, regenerate
 
     try:
-        config = load_config()
+        config = load_config(root) if root else load_config()
         if check:
             diff = differences(config)
         else:
