@@ -171,7 +171,9 @@ def client_codegen(
         else:
             changed = regenerate(config)
     except CodegenError as exc:
-        err.print(f"modelcat codegen: {exc}", style="red", highlight=False, markup=False)
+        err.print(
+            f"modelcat codegen: {exc}", style="red", highlight=False, markup=False, soft_wrap=True
+        )
         raise typer.Exit(2) from exc
     if not check:
         where = config.package.as_posix()

@@ -114,10 +114,20 @@ def _run(command: list[str], doing: str, cwd: Path | None = None, **env: str) ->
         check=False,
     )
     if result.returncode != 0:
-        raise CodegenError(
-            f"{doing} failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"
-        )
+        raise CodegenError(f"{doing} failed: {_reason(result.stderr or result.stdout)}")
     return result.stdout
+
+
+def _reason(output: str) -> str:
+    """The exception at the end of a traceback, without the frames before it."""
+    lines = output.rstrip().splitlines()
+    frames = [i for i, line in enumerate(lines) if line.startswith((" ", "\t", "Traceback"))]
+    reason = "\n".join(lines[frames[-1] + 1 :] if frames else lines).strip()
+    # "ariadne_codegen.exceptions.InvalidOperationForSchema: …" -> "InvalidOperationForSchema: …"
+    head, colon, rest = reason.partition(": ")
+    if colon and " " not in head and "." in head:
+        reason = head.rsplit(".", 1)[1] + colon + rest
+    return reason or "no output"
 
 
 def generate(config: CodegenConfig, scratch: Path) -> Path:
@@ -137,7 +147,7 @@ def generate(config: CodegenConfig, scratch: Path) -> Path:
     python = tool_environment(config.requirements)
     _run(
         [str(python), "-m", "ariadne_codegen", "client"],
-        "ariadne-codegen",
+        f"ariadne-codegen on {config.section['schema_path']} and {config.section['queries_path']}",
         cwd=scratch,
         PYTHONPATH=str(scratch),
     )

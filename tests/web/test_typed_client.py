@@ -59,3 +59,17 @@ def test_a_changed_document_or_schema_is_drift_until_regenerated(tmp_path: Path)
     assert regenerate(config) == ["client.py", "input_types.py", "picker.py"]
     assert "family: Optional[str]" in (root / config.package / "picker.py").read_text()
     assert differences(config) == []
+
+
+def test_a_document_the_schema_cannot_answer_is_refused_with_the_reason(tmp_path: Path) -> None:
+    root = _checkout(tmp_path)
+    catalog = root / "service/web/queries/catalog.graphql"
+    catalog.write_text(
+        catalog.read_text().replace("organizations { slug name }", "organizations { slug nam }")
+    )
+
+    result = CliRunner().invoke(app, ["codegen", "--check", "--root", str(root)])
+    assert result.exit_code == 2
+    assert "ariadne-codegen on schema.graphql and service/web/queries failed" in result.output
+    assert "Cannot query field 'nam' on type 'Organization'. Did you mean 'name'?" in result.output
+    assert "Traceback" not in result.output
