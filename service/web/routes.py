@@ -265,13 +265,17 @@ def web_router() -> APIRouter:
     @router.get("/models")
     async def catalog(request: Request, api: Api) -> Response:
         wanted = read_catalog_query(request.query_params)
-        backwards = {"last": PAGE_SIZE, "before": wanted.before} if wanted.before else {}
-        data, picker = await asyncio.gather(
-            api.catalog_page(
-                filter_=wanted.filter, first=PAGE_SIZE, after=wanted.after, **backwards
-            ),
-            picker_models(api),
-        )
+        if wanted.before:  # the page before a cursor
+            asked = api.catalog_page(
+                filter_=wanted.filter,
+                first=PAGE_SIZE,
+                after=wanted.after,
+                last=PAGE_SIZE,
+                before=wanted.before,
+            )
+        else:
+            asked = api.catalog_page(filter_=wanted.filter, first=PAGE_SIZE, after=wanted.after)
+        data, picker = await asyncio.gather(asked, picker_models(api))
         listing = data.models
         kept = {k: v for k, v in wanted.typed.items() if v}
         pages = listing.page_info
