@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.logging import request_context
 
@@ -55,20 +55,38 @@ class ApiUnavailable(ApiFailure):
     """The API said it cannot answer now (its database is down): try again later."""
 
 
-def unknown_names(extensions: dict[str, Any]) -> list[UnknownName]:
-    """The unknown names and their suggestions from an error's `extensions`.
+class ErrorExtensions(BaseModel):
+    """What an error of the API says in `extensions`: its code, and for unknown names the
+    names and the API's suggestions (a mapping per name, or one list for a single name)."""
 
-    `suggestions` is a mapping of each unknown name to its suggestions (models), or one list
-    when the error names a single thing (`unknown` then holds it, if the API says).
-    """
-    suggestions = extensions.get("suggestions")
-    unknown = [str(n) for n in extensions.get("unknown") or []]
-    if isinstance(suggestions, dict):
-        names = unknown or [str(n) for n in suggestions]
-        return [UnknownName(n, [str(s) for s in suggestions.get(n) or []]) for n in names]
-    if isinstance(suggestions, list) and len(unknown) == 1:
-        return [UnknownName(unknown[0], [str(s) for s in suggestions])]
-    return [UnknownName(n, []) for n in unknown]
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    code: str | None = None
+    unknown: list[str] = Field(default_factory=list)
+    suggestions: dict[str, list[str]] | list[str] | None = None
+
+
+class GraphQLError(BaseModel):
+    message: str = ""
+    extensions: ErrorExtensions | None = None
+
+
+class GraphQLAnswer(BaseModel):
+    """The envelope of an answer; `data` is read by the generated models."""
+
+    data: dict[str, Any] | None = None
+    errors: list[GraphQLError] | None = None
+
+
+def unknown_names(extensions: ErrorExtensions | dict[str, Any]) -> list[UnknownName]:
+    """The unknown names and their suggestions from an error's `extensions`."""
+    said = ErrorExtensions.model_validate(extensions)
+    if isinstance(said.suggestions, dict):
+        names = said.unknown or list(said.suggestions)
+        return [UnknownName(n, said.suggestions.get(n) or []) for n in names]
+    if isinstance(said.suggestions, list) and len(said.unknown) == 1:
+        return [UnknownName(said.unknown[0], said.suggestions)]
+    return [UnknownName(n, []) for n in said.unknown]
 
 
 @dataclass(frozen=True)
@@ -117,16 +135,17 @@ class CatalogTransport:
 
     def get_data(self, answer: Answer) -> dict[str, Any]:
         """The `data` of the answer; ApiError for errors a user can fix."""
-        body = answer.body
-        if not isinstance(body, dict):
-            raise ApiFailure(f"{answer.operation}: HTTP {answer.status_code}, not a GraphQL answer")
-        errors = body.get("errors") or []
-        if errors:
-            raise _error(answer.operation, errors)
-        if answer.status_code != 200 or body.get("data") is None:
+        try:
+            envelope = GraphQLAnswer.model_validate(answer.body)
+        except ValidationError as exc:
+            raise ApiFailure(
+                f"{answer.operation}: HTTP {answer.status_code}, not a GraphQL answer"
+            ) from exc
+        if envelope.errors:
+            raise _error(answer.operation, envelope.errors)
+        if answer.status_code != 200 or envelope.data is None:
             raise ApiFailure(f"{answer.operation}: HTTP {answer.status_code} without data")
-        data: dict[str, Any] = body["data"]
-        return data
+        return envelope.data
 
 
 def _jsonable(variables: dict[str, Any]) -> dict[str, Any]:
@@ -145,16 +164,13 @@ def _jsonable(variables: dict[str, Any]) -> dict[str, Any]:
     return {k: value(v) for k, v in variables.items() if not isinstance(v, UnsetType)}
 
 
-def _error(operation: str, errors: list[Any]) -> Exception:
-    extensions = [e.get("extensions") or {} if isinstance(e, dict) else {} for e in errors]
-    codes = [x.get("code") for x in extensions]
-    if UNAVAILABLE_CODE in codes:
+def _error(operation: str, errors: list[GraphQLError]) -> Exception:
+    said = [e.extensions or ErrorExtensions() for e in errors]
+    if any(x.code == UNAVAILABLE_CODE for x in said):
         return ApiUnavailable(f"{operation}: the API is unavailable")
-    if codes[0] in USER_ERROR_CODES:
-        message = str(errors[0].get("message", ""))
-        return ApiError(message, codes[0], unknown_names(extensions[0]))
-    messages = [e.get("message") if isinstance(e, dict) else e for e in errors]
-    return ApiFailure(f"{operation}: {messages}")
+    if said[0].code in USER_ERROR_CODES:
+        return ApiError(errors[0].message, said[0].code or "", unknown_names(said[0]))
+    return ApiFailure(f"{operation}: {[e.message for e in errors]}")
 
 
 def in_process_client(app: FastAPI) -> httpx.AsyncClient:
