@@ -167,6 +167,52 @@ def persisted_queries() -> None:
         out.print(f"{document.sha256}  {document.path}", highlight=False, soft_wrap=True)
 
 
+@app.command("codegen")
+def client_codegen(
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Change nothing; fail if the committed client is out of date."
+        ),
+    ] = False,
+    root: Annotated[
+        Path | None, typer.Option(help="The source checkout (default: this one).", hidden=True)
+    ] = None,
+) -> None:
+    """Regenerate the web pages' typed GraphQL client (service/web/api_client/).
+
+    ariadne-codegen builds it from schema.graphql and service/web/queries/*.graphql, as
+    configured in pyproject.toml; it runs in a cached environment of its own, installed from
+    PyPI on first use.
+    """
+    from service.client_codegen import CodegenError, differences, load_config, regenerate
+
+    try:
+        config = load_config(root) if root else load_config()
+        if check:
+            diff = differences(config)
+        else:
+            changed = regenerate(config)
+    except CodegenError as exc:
+        err.print(
+            f"modelcat codegen: {exc}", style="red", highlight=False, markup=False, soft_wrap=True
+        )
+        raise typer.Exit(2) from exc
+    if not check:
+        where = config.package.as_posix()
+        print(f"{where}: " + (", ".join(changed) + " regenerated" if changed else "up to date"))
+        return
+    if diff:
+        sys.stdout.writelines(diff)
+        print(
+            f"\n{config.package.as_posix()} is out of date with schema.graphql and "
+            f"{config.section['queries_path']}: run `modelcat codegen` and commit the result.",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
+    print(f"{config.package.as_posix()} is up to date.")
+
+
 def cli_actor() -> str:
     """Who the audit trail names for a command-line write."""
     try:

@@ -8,11 +8,11 @@ beside them, so long names fit on a narrow screen.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from service.web.api_client import ComparePageCompareCosts, FactState, ModelPageModelPriceHistory
 from service.web.present import join_words, money
 
 ROW_HEIGHT = 46
@@ -24,13 +24,6 @@ PLOT_RIGHT = 97.0
 PLOT_TOP = 34
 PLOT_HEIGHT = 150
 PLOT_UNITS = 1000  # the inner plot's horizontal units, stretched to the plot's width
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
-        return None
 
 
 def _svg(chart_id: str, height: float, title: str, desc: str, body: list[str]) -> Markup:
@@ -51,20 +44,22 @@ def _text(x: float, y: float, content: str, css: str = "", anchor: str = "start"
     )
 
 
-def cost_chart(costs: list[dict[str, Any]], names: dict[str, str], workload: str) -> Markup:
+def cost_chart(
+    costs: list[ComparePageCompareCosts], names: dict[str, str], workload: str
+) -> Markup:
     """One bar per model for the workload's estimated cost; a model with no price says so."""
-    totals = [_decimal(c.get("total")) if c.get("state") == "KNOWN" else None for c in costs]
+    totals = [c.total if c.state == FactState.KNOWN else None for c in costs]
     largest = max((t for t in totals if t is not None), default=Decimal(0))
     body: list[str] = []
     said: list[str] = []
     for row, (cost, total) in enumerate(zip(costs, totals, strict=True)):
-        name = names.get(cost["model"], cost["model"])
+        name = names.get(cost.model, cost.model)
         top = row * ROW_HEIGHT
-        body.append(f'<g class="cost-row" data-model="{escape(cost["model"])}">')
+        body.append(f'<g class="cost-row" data-model="{escape(cost.model)}">')
         body.append(_text(0, top + LABEL_SIZE + 2, name, "label"))
         bar_top = top + LABEL_SIZE + 10
         if total is None:
-            missing = join_words([m.replace("_", " ") for m in cost.get("missing") or []])
+            missing = join_words([m.replace("_", " ") for m in cost.missing])
             words = f"unknown: no {missing or 'price'} on record"
             body.append(_text(0, bar_top + BAR_HEIGHT - 3, words, "unknown"))
             said.append(f"{name}: {words}")
@@ -75,8 +70,8 @@ def cost_chart(costs: list[dict[str, Any]], names: dict[str, str], workload: str
                 f'<rect class="bar" x="0" y="{bar_top:.1f}" width="{width:.2f}%" '
                 f'height="{BAR_HEIGHT}" rx="2"/>'
             )
-            body.append(_text(width + 1.5, bar_top + BAR_HEIGHT - 3, cost["display"], "value"))
-            said.append(f"{name}: {cost['display']}")
+            body.append(_text(width + 1.5, bar_top + BAR_HEIGHT - 3, cost.display, "value"))
+            said.append(f"{name}: {cost.display}")
         body.append("</g>")
     height = max(len(costs), 1) * ROW_HEIGHT
     title = f"Estimated cost of {workload}"
@@ -92,34 +87,34 @@ class Step:
     amount: Decimal
 
 
-def _steps(prices: list[dict[str, Any]], key: str, today: date) -> list[Step]:
+def _steps(prices: list[ModelPageModelPriceHistory], series: str, today: date) -> list[Step]:
     steps = []
     for price in prices:
-        amount = _decimal(price.get(key))
+        amount = price.input_per_mtok if series == "input" else price.output_per_mtok
         if amount is None:
             continue
-        start = date.fromisoformat(price["effectiveFrom"]) if price["effectiveFrom"] else None
-        end = date.fromisoformat(price["effectiveTo"]) if price["effectiveTo"] else today
+        start = price.effective_from
+        end = price.effective_to or today
         # A price announced for a later date is drawn from its start, however short.
         steps.append(Step(start, max(end, start or end), amount))
     return steps
 
 
-SERIES = (("inputPerMtok", "Input", "input"), ("outputPerMtok", "Output", "output"))
+SERIES = (("input", "Input"), ("output", "Output"))  # the CSS class and the legend
 
 
 def price_history_chart(
-    prices: list[dict[str, Any]], model_name: str, today: date
+    prices: list[ModelPageModelPriceHistory], model_name: str, today: date
 ) -> Markup | None:
     """Input and output price per 1M tokens over time, for the model-wide prices.
 
     A price whose start is not on record begins at the chart's left edge, marked as such.
     """
-    model_wide = [p for p in prices if not p.get("variant")]
-    series = {key: _steps(model_wide, key, today) for key, _, _ in SERIES}
+    model_wide = [p for p in prices if not p.variant]
+    series = {css: _steps(model_wide, css, today) for css, _ in SERIES}
     if not any(series.values()):
         return None
-    currency = model_wide[0].get("currency") or "USD"
+    currency = model_wide[0].currency or "USD"
     every = [s for steps in series.values() for s in steps]
     known = [s.start for s in every if s.start]
     first = min(known, default=today)
@@ -154,8 +149,8 @@ def price_history_chart(
     said = []
     lines = []
     legend_x = PLOT_LEFT
-    for key, label, css in SERIES:
-        steps = series[key]
+    for css, label in SERIES:
+        steps = series[css]
         if not steps:
             continue
         points = []

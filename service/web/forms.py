@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from starlette.datastructures import QueryParams
+
+from service.web.api_client import Category, ModelFilter, WorkloadInput
 
 # GraphQL's Int is 32-bit signed.
 MAX_TOKENS = 2_000_000_000
@@ -14,7 +15,7 @@ WORKLOAD_LABELS = {
     "output": "Output tokens",
     "cached": "Cached input tokens",
 }
-CATEGORIES = {"open": "OPEN", "closed": "CLOSED"}
+CATEGORIES = {"open": Category.OPEN, "closed": Category.CLOSED}
 
 
 @dataclass
@@ -23,12 +24,12 @@ class Workload:
     typed: dict[str, str]
     errors: list[str] = field(default_factory=list)
 
-    def as_input(self) -> dict[str, int]:
-        return {
-            "inputTokens": self.counts["input"],
-            "outputTokens": self.counts["output"],
-            "cachedInputTokens": self.counts["cached"],
-        }
+    def as_input(self) -> WorkloadInput:
+        return WorkloadInput(
+            input_tokens=self.counts["input"],
+            output_tokens=self.counts["output"],
+            cached_input_tokens=self.counts["cached"],
+        )
 
 
 def _token_count(text: str) -> int | None:
@@ -63,7 +64,7 @@ class CatalogQuery:
     """The /models form as typed, the API filter it makes, and what could not be read."""
 
     typed: dict[str, str]
-    filter: dict[str, Any]
+    filter: ModelFilter
     after: str | None
     before: str | None = None
     errors: list[str] = field(default_factory=list)
@@ -85,31 +86,32 @@ def read_catalog_query(params: QueryParams) -> CatalogQuery:
     names = ("q", "organization", "provider", "category", "task", "max_input", "max_output")
     typed = {name: params.get(name, "").strip() for name in names}
     errors: list[str] = []
-    wanted: dict[str, Any] = {}
+    # Only the conditions set here are sent: the model keeps track of which fields were set.
+    wanted = ModelFilter()
     if typed["q"]:
-        wanted["search"] = typed["q"]
+        wanted.search = typed["q"]
     if typed["organization"]:
-        wanted["organizations"] = [typed["organization"]]
+        wanted.organizations = [typed["organization"]]
     if typed["provider"]:
-        wanted["provider"] = [typed["provider"]]
+        wanted.provider = [typed["provider"]]
     if typed["category"] in CATEGORIES:
-        wanted["category"] = CATEGORIES[typed["category"]]
+        wanted.category = CATEGORIES[typed["category"]]
     elif typed["category"]:
         errors.append(f"Category: {typed['category']!r} is neither open nor closed.")
     if typed["task"]:
-        wanted["task"] = typed["task"]
-    for name, key, label in (
-        ("max_input", "maxInputPrice", "Max input $/1M"),
-        ("max_output", "maxOutputPrice", "Max output $/1M"),
-    ):
-        if typed[name] and (price := _price(typed[name], label, errors)) is not None:
-            wanted[key] = str(price)
+        wanted.task = typed["task"]
+    for name, label in (("max_input", "Max input $/1M"), ("max_output", "Max output $/1M")):
+        price = _price(typed[name], label, errors) if typed[name] else None
+        if price is not None and name == "max_input":
+            wanted.max_input_price = price
+        elif price is not None:
+            wanted.max_output_price = price
     # Research results (neither an API nor weights) are hidden unless asked for: research=show.
     show_research = params.get("research", "").strip().lower() == "show"
     if show_research:
         typed["research"] = "show"
     else:
-        wanted["researchOnly"] = False
+        wanted.research_only = False
     return CatalogQuery(
         typed=typed,
         filter=wanted,

@@ -2,9 +2,22 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from jinja2 import Environment
+
+from service.web.api_client import (
+    CatalogPage,
+    CatalogPageOrganizations,
+    CatalogPageProviders,
+    CatalogPageTasks,
+    ComparePageCompare,
+    ComparePageCompareSectionsRows,
+    ModelPageModel,
+    ModelPageModelCapabilities,
+    ModelPageModelCitations,
+    ModelPageModelCitationsSource,
+    ModelPageModelLineageModel,
+)
 
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
 ENUM_WORDS = {
@@ -32,7 +45,7 @@ LINEAGE_WORDS = {
 }
 
 
-def money(amount: str | None, currency: str | None = "USD") -> str:
+def money(amount: Decimal | str | None, currency: str | None = "USD") -> str:
     """'1.75' -> '$1.75', '14' -> '$14.00', '0.0375' -> '$0.0375'; None -> '—'."""
     if amount is None:
         return "—"
@@ -81,7 +94,7 @@ class TableLine:
     """A row of the comparison table, or a sub-heading (group) before the rows under it."""
 
     heading: str | None = None
-    row: dict[str, Any] | None = None
+    row: ComparePageCompareSectionsRows | None = None
 
 
 @dataclass
@@ -98,43 +111,75 @@ class ComparisonPage:
     differing_rows: int
 
 
-def comparison(result: dict[str, Any]) -> ComparisonPage:
+def comparison(result: ComparePageCompare) -> ComparisonPage:
     """The table with sub-headings where a row's group changes, and names for leader marks."""
     sections = []
     differing = 0
-    for section in result["sections"]:
-        shaped = TableSection(section["key"], section["title"])
+    for section in result.sections:
+        shaped = TableSection(section.key, section.title)
         group = None
-        for row in section["rows"]:
-            repeats_title = (row["group"] or "").lower() == section["title"].lower()
-            if row["group"] and row["group"] != group and not repeats_title:
-                shaped.lines.append(TableLine(heading=row["group"]))
-            group = row["group"]
-            differing += row["differs"]
+        for row in section.rows:
+            repeats_title = (row.group or "").lower() == section.title.lower()
+            if row.group and row.group != group and not repeats_title:
+                shaped.lines.append(TableLine(heading=row.group))
+            group = row.group
+            differing += row.differs
             shaped.lines.append(TableLine(row=row))
         sections.append(shaped)
-    names = {m["slug"]: m["name"] for m in result["models"]}
+    names = {m.slug: m.name for m in result.models}
     return ComparisonPage(names=names, sections=sections, differing_rows=differing)
 
 
-def model_page(model: dict[str, Any]) -> dict[str, Any]:
+@dataclass
+class LineageLine:
+    words: str
+    model: ModelPageModelLineageModel
+    role: str | None
+
+
+@dataclass
+class SourceCitations:
+    source: ModelPageModelCitationsSource
+    citations: list[ModelPageModelCitations] = field(default_factory=list)
+
+
+@dataclass
+class ModelView:
+    task_groups: dict[str, list[ModelPageModelCapabilities]]
+    lineage: list[LineageLine]
+    sources: list[SourceCitations]
+
+
+def model_page(model: ModelPageModel) -> ModelView:
     """Tasks by group, lineage in words, citations by source."""
-    task_groups: dict[str, list[dict[str, Any]]] = {}
-    for capability in model["capabilities"]:
-        task_groups.setdefault(capability["task"]["group"], []).append(capability)
+    task_groups: dict[str, list[ModelPageModelCapabilities]] = {}
+    for capability in model.capabilities:
+        task_groups.setdefault(capability.task.group, []).append(capability)
     lineage = [
-        {
-            "words": LINEAGE_WORDS.get(
-                (link["relation"], link["direction"]), words(link["relation"])
-            ),
-            "model": link["model"],
-            "role": link["role"],
-        }
-        for link in model["lineage"]
+        LineageLine(
+            words=LINEAGE_WORDS.get((link.relation, link.direction), words(link.relation)),
+            model=link.model,
+            role=link.role,
+        )
+        for link in model.lineage
     ]
-    by_source: dict[str, dict[str, Any]] = {}
-    for citation in model["citations"]:
-        source = citation["source"]
-        entry = by_source.setdefault(source["title"], {"source": source, "citations": []})
-        entry["citations"].append(citation)
-    return {"task_groups": task_groups, "lineage": lineage, "sources": list(by_source.values())}
+    by_source: dict[str, SourceCitations] = {}
+    for citation in model.citations:
+        entry = by_source.setdefault(citation.source.title, SourceCitations(citation.source))
+        entry.citations.append(citation)
+    return ModelView(task_groups=task_groups, lineage=lineage, sources=list(by_source.values()))
+
+
+@dataclass
+class FilterChoices:
+    """The catalog form's choices, read from the root lists the CatalogPage document asks for."""
+
+    organizations: list[CatalogPageOrganizations]
+    providers: list[CatalogPageProviders]
+    tasks: list[CatalogPageTasks]
+
+
+def filter_choices(page: CatalogPage) -> FilterChoices:
+    return FilterChoices(
+        organizations=page.organizations, providers=page.providers, tasks=page.tasks
+    )

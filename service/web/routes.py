@@ -18,10 +18,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.web import charts, present
+from service.web.api_client import CatalogClient, PickerModelsNodes
 from service.web.client import (
     ApiError,
     ApiUnavailable,
-    CatalogApi,
     UnknownName,
     in_process_client,
     page_catalog_version,
@@ -87,18 +87,18 @@ class WebRoute(APIRoute):
         return guarded
 
 
-async def catalog_api(request: Request) -> AsyncIterator[CatalogApi]:
+async def catalog_api(request: Request) -> AsyncIterator[CatalogClient]:
+    """The typed client generated from queries/*.graphql, talking to this app in-process."""
     version = page_catalog_version(request.headers, request.cookies)
     async with in_process_client(request.app, version) as http:
-        yield CatalogApi(http)
+        yield CatalogClient(http)
 
 
-Api = Annotated[CatalogApi, Depends(catalog_api)]
+Api = Annotated[CatalogClient, Depends(catalog_api)]
 
 
-async def picker_models(api: CatalogApi) -> list[dict[str, str]]:
-    nodes: list[dict[str, str]] = (await api.run("picker"))["models"]["nodes"]
-    return nodes
+async def picker_models(api: CatalogClient) -> list[PickerModelsNodes]:
+    return (await api.picker()).models.nodes
 
 
 async def api_error_page(
@@ -135,7 +135,7 @@ async def not_found_page(
     version = page_catalog_version(request.headers, request.cookies)
     try:
         async with in_process_client(request.app, version) as http:
-            picker = await picker_models(CatalogApi(http))
+            picker = await picker_models(CatalogClient(http))
     except ApiUnavailable:
         return unavailable_page(request)
     except Exception:
@@ -241,26 +241,26 @@ def web_router() -> APIRouter:
         workload = read_workload(request.query_params)
         try:
             data, picker = await asyncio.gather(
-                api.run("compare", {"models": names, "workload": workload.as_input()}),
+                api.compare_page(models=names, workload=workload.as_input()),
                 picker_models(api),
             )
         except ApiError as exc:
             links = suggestion_links(exc.unknown, names, compare_url)
             return await api_error_page(request, exc, links, picked=names[:2])
-        result = data["compare"]
-        canonical = [m["slug"] for m in result["models"]]
+        result = data.compare
+        canonical = [m.slug for m in result.models]
         if canonical != names:
             return RedirectResponse(compare_url(canonical, request.url.query), status_code=301)
         return render(
             request,
             "compare.html",
             400 if workload.errors else 200,
-            title=" vs ".join(m["name"] for m in result["models"]),
+            title=" vs ".join(m.name for m in result.models),
             result=result,
             page=present.comparison(result),
             cost_chart=charts.cost_chart(
-                result["costs"],
-                {m["slug"]: m["name"] for m in result["models"]},
+                result.costs,
+                {m.slug: m.name for m in result.models},
                 f"{workload.counts['input']:,} input, {workload.counts['output']:,} output and "
                 f"{workload.counts['cached']:,} cached input tokens",
             ),
@@ -273,27 +273,32 @@ def web_router() -> APIRouter:
     @router.get("/models")
     async def catalog(request: Request, api: Api) -> Response:
         wanted = read_catalog_query(request.query_params)
-        variables = {"filter": wanted.filter, "first": PAGE_SIZE, "after": wanted.after}
-        if wanted.before:
-            variables.update(last=PAGE_SIZE, before=wanted.before)
-        data, picker = await asyncio.gather(api.run("catalog", variables), picker_models(api))
-        listing = data["models"]
+        if wanted.before:  # the page before a cursor
+            asked = api.catalog_page(
+                filter_=wanted.filter,
+                first=PAGE_SIZE,
+                after=wanted.after,
+                last=PAGE_SIZE,
+                before=wanted.before,
+            )
+        else:
+            asked = api.catalog_page(filter_=wanted.filter, first=PAGE_SIZE, after=wanted.after)
+        data, picker = await asyncio.gather(asked, picker_models(api))
+        listing = data.models
         kept = {k: v for k, v in wanted.typed.items() if v}
-        pages = listing["pageInfo"]
+        pages = listing.page_info
         next_url = previous_url = None
-        if pages["hasNextPage"]:
-            next_url = "/models?" + urlencode({**kept, "after": pages["endCursor"]})
-        if pages["hasPreviousPage"]:
-            previous_url = "/models?" + urlencode({**kept, "before": pages["startCursor"]})
+        if pages.has_next_page and pages.end_cursor:
+            next_url = "/models?" + urlencode({**kept, "after": pages.end_cursor})
+        if pages.has_previous_page and pages.start_cursor:
+            previous_url = "/models?" + urlencode({**kept, "before": pages.start_cursor})
         return render(
             request,
             "models.html",
             400 if wanted.errors else 200,
             title="Model catalog",
             listing=listing,
-            organizations=data["organizations"],
-            providers=data["providers"],
-            tasks=data["tasks"],
+            choices=present.filter_choices(data),
             research_url="/models?"
             + urlencode(
                 {k: v for k, v in kept.items() if k != "research"}
@@ -312,26 +317,22 @@ def web_router() -> APIRouter:
         if not is_name(slug):
             return await not_a_name_page(request, [slug])
         try:
-            data, picker = await asyncio.gather(
-                api.run("model", {"slug": slug}), picker_models(api)
-            )
+            data, picker = await asyncio.gather(api.model_page(slug=slug), picker_models(api))
         except ApiError as exc:
             links = suggestion_links(exc.unknown, [slug], lambda names: model_url(names[0]))
             return await api_error_page(request, exc, links, picked=[slug])
-        found = data["model"]
-        if found["slug"] != slug:
-            return RedirectResponse(model_url(found["slug"]), status_code=301)
+        found = data.model
+        if found.slug != slug:
+            return RedirectResponse(model_url(found.slug), status_code=301)
         return render(
             request,
             "model.html",
-            title=found["name"],
+            title=found.name,
             model=found,
             page=present.model_page(found),
-            price_chart=charts.price_history_chart(
-                found["priceHistory"], found["name"], date.today()
-            ),
+            price_chart=charts.price_history_chart(found.price_history, found.name, date.today()),
             picker=picker,
-            picked=[found["slug"], ""],
+            picked=[found.slug, ""],
         )
 
     return router

@@ -42,19 +42,21 @@ def test_the_pages_send_their_documents_to_graphql(
     web: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[str] = []
-    original = web_client.CatalogApi.run
+    original = web_client.CatalogTransport.execute
 
-    async def spying(self: web_client.CatalogApi, name: str, variables: object = None) -> dict:
-        sent.append(name)
-        return await original(self, name, variables)  # type: ignore[arg-type]
+    async def spying(
+        self: web_client.CatalogTransport, query: str, operation_name: str, **kwargs: object
+    ) -> web_client.Answer:
+        sent.append(operation_name)
+        return await original(self, query, operation_name, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(web_client.CatalogApi, "run", spying)
+    monkeypatch.setattr(web_client.CatalogTransport, "execute", spying)
     assert web.get("/compare/gpt-5.2-vs-paligemma").status_code == 200
-    assert sorted(sent) == ["compare", "picker"]
+    assert sorted(sent) == ["ComparePage", "Picker"]
 
 
 def test_the_same_document_answers_a_third_party_client(web: TestClient) -> None:
-    body = {"query": web_client.document("picker"), "variables": {}}
+    body = {"query": (WEB / "queries" / "picker.graphql").read_text(), "variables": {}}
     answer = web.post("/graphql", json=body).json()
     assert {"slug": "paligemma", "name": "PaliGemma"} in answer["data"]["models"]["nodes"]
 

@@ -4,6 +4,7 @@ import re
 from datetime import date
 from html.parser import HTMLParser
 
+from service.web.api_client import ComparePageCompareCosts, ModelPageModelPriceHistory
 from service.web.charts import cost_chart, price_history_chart
 
 TODAY = date(2026, 11, 28)
@@ -45,22 +46,50 @@ def _points(points: str) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in re.findall(r"([\d.]+),([\d.]+)", points)]
 
 
-def _price(start: str | None, end: str | None, amount: str, output: str) -> dict[str, object]:
-    return {
-        "variant": None,
-        "currency": "USD",
-        "inputPerMtok": amount,
-        "outputPerMtok": output,
-        "effectiveFrom": start,
-        "effectiveTo": end,
-    }
+def _price(
+    start: str | None, end: str | None, amount: str, output: str, variant: str | None = None
+) -> ModelPageModelPriceHistory:
+    """One price as the ModelPage document's answer holds it."""
+    return ModelPageModelPriceHistory.model_validate(
+        {
+            "variant": variant,
+            "currency": "USD",
+            "inputPerMtok": amount,
+            "outputPerMtok": output,
+            "cachedInputPerMtok": None,
+            "effectiveFrom": start,
+            "effectiveTo": end,
+            "source": None,
+        }
+    )
+
+
+def _cost(
+    model: str, state: str, total: str | None, display: str, missing: list[str]
+) -> ComparePageCompareCosts:
+    """One model's cost as the ComparePage document's answer holds it."""
+    return ComparePageCompareCosts.model_validate(
+        {
+            "model": model,
+            "state": state,
+            "display": display,
+            "currency": "USD",
+            "total": total,
+            "inputCost": None,
+            "outputCost": None,
+            "cachedInputCost": None,
+            "missing": missing,
+            "basis": None,
+            "note": None,
+        }
+    )
 
 
 def test_bars_are_proportional_and_an_unpriced_model_says_so() -> None:
     costs = [
-        {"model": "a", "state": "KNOWN", "total": "10.50", "display": "$10.50", "missing": []},
-        {"model": "b", "state": "KNOWN", "total": "5.25", "display": "$5.25", "missing": []},
-        {"model": "c", "state": "UNKNOWN", "total": None, "display": "—", "missing": ["price"]},
+        _cost("a", "KNOWN", "10.50", "$10.50", []),
+        _cost("b", "KNOWN", "5.25", "$5.25", []),
+        _cost("c", "UNKNOWN", None, "—", ["price"]),
     ]
     chart = Svg(cost_chart(costs, {"a": "Model A", "b": "B & Co", "c": "C"}, "1 token"))
     widths = [float(str(bar["width"]).rstrip("%")) for bar in chart.bars]
@@ -81,7 +110,7 @@ def test_a_price_change_is_a_step_at_its_date() -> None:
     prices = [
         _price("2026-01-01", "2026-06-30", "2.00", "8.00"),
         _price("2026-07-01", None, "1.00", "4.00"),
-        {**_price("2026-01-01", None, "9.00", "9.00"), "variant": "mini"},  # not model-wide
+        _price("2026-01-01", None, "9.00", "9.00", variant="mini"),  # not model-wide
     ]
     markup = price_history_chart(prices, "Model", TODAY)
     assert markup is not None
@@ -104,12 +133,12 @@ def test_a_price_change_is_a_step_at_its_date() -> None:
 
 def test_no_model_wide_price_draws_no_chart() -> None:
     assert price_history_chart([], "Model", TODAY) is None
-    only_variant = [{**_price(None, None, "1", "2"), "variant": "mini"}]
+    only_variant = [_price(None, None, "1", "2", variant="mini")]
     assert price_history_chart(only_variant, "Model", TODAY) is None
 
 
 def test_text_from_the_catalog_is_escaped() -> None:
-    costs = [{"model": "x", "state": "KNOWN", "total": "1", "display": "$1.00", "missing": []}]
+    costs = [_cost("x", "KNOWN", "1", "$1.00", [])]
     markup = cost_chart(costs, {"x": "<script>alert(1)</script>"}, "a & b")
     assert "<script>" not in markup
     assert "&lt;script&gt;" in markup and "a &amp; b" in markup

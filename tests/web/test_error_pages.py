@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.logging import RequestContextFilter
-from service.web.client import ApiUnavailable, CatalogApi
+from service.web.api_client import CatalogClient
+from service.web.client import ApiUnavailable, CatalogTransport
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
@@ -87,10 +88,10 @@ def test_the_picker_keeps_what_was_typed_on_the_not_found_page(web: TestClient) 
 def test_the_api_unavailable_is_a_503_page(
     web: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def down(self: CatalogApi, name: str, variables: object = None) -> dict[str, object]:
-        raise ApiUnavailable(f"{name}: the API is unavailable")
+    async def down(self: CatalogTransport, query: str, operation_name: str, **_: object) -> None:
+        raise ApiUnavailable(f"{operation_name}: the API is unavailable")
 
-    monkeypatch.setattr(CatalogApi, "run", down)
+    monkeypatch.setattr(CatalogTransport, "execute", down)
     for path in ("/models", "/models/paligemma", "/compare/gpt-5.2-vs-paligemma", "/nope"):
         response = web.get(path, headers=BROWSER)
         assert response.status_code == 503, path
@@ -108,7 +109,7 @@ def test_the_client_reads_service_unavailable_from_the_api() -> None:
     async def ask() -> None:
         transport = httpx.MockTransport(answer)
         async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
-            await CatalogApi(http).run("picker")
+            await CatalogClient(http).picker()
 
     # Its own thread: an event loop another test left running here must not matter.
     with ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(ApiUnavailable):

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.web import routes
-from service.web.client import ApiFailure, CatalogApi
+from service.web.client import ApiFailure, CatalogTransport
 from tests.conftest import SEED_MODELS
 from tests.web.conftest import table_rows
 
@@ -200,17 +200,17 @@ def test_the_same_model_twice_is_a_400_that_says_why(web: TestClient) -> None:
 def test_unexpected_errors_give_a_plain_logged_500(
     web: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(self: CatalogApi, name: str, variables: object = None) -> dict:
-        raise ApiFailure(f"{name}: the API did not answer")
+    async def broken(self: CatalogTransport, query: str, operation_name: str, **_: object) -> None:
+        raise ApiFailure(f"{operation_name}: the API did not answer")
 
-    monkeypatch.setattr(CatalogApi, "run", broken)
+    monkeypatch.setattr(CatalogTransport, "execute", broken)
     with caplog.at_level(logging.ERROR, logger="service.web.routes"):
         response = web.get(PAGE)
     assert response.status_code == 500
     assert "<h1>Something went wrong</h1>" in response.text
     assert "ApiFailure" not in response.text and "Traceback" not in response.text
     assert "web page /compare/gpt-5.2-vs-paligemma failed" in caplog.text
-    assert "compare: the API did not answer" in caplog.text
+    assert "ComparePage: the API did not answer" in caplog.text
 
 
 def test_the_catalog_lists_models_with_prices(web: TestClient) -> None:
