@@ -264,7 +264,12 @@ def web_router() -> APIRouter:
     @router.get("/models")
     async def catalog(request: Request, api: Api) -> Response:
         wanted = read_catalog_query(request.query_params)
-        variables = {"filter": wanted.filter, "first": PAGE_SIZE, "after": wanted.after}
+        variables = {
+            "filter": wanted.filter,
+            "first": PAGE_SIZE,
+            "after": wanted.after,
+            "organizationSearch": wanted.typed["organization"][:200] or None,
+        }
         if wanted.before:
             variables.update(last=PAGE_SIZE, before=wanted.before)
         data, picker = await asyncio.gather(api.run("catalog", variables), picker_models(api))
@@ -282,9 +287,9 @@ def web_router() -> APIRouter:
             400 if wanted.errors else 200,
             title="Model catalog",
             listing=listing,
-            organizations=data["organizations"],
-            providers=data["providers"],
-            tasks=data["tasks"],
+            organizations=data["organizations"]["nodes"],
+            providers=data["providers"]["nodes"],
+            tasks=data["tasks"]["nodes"],
             research_url="/models?"
             + urlencode(
                 {k: v for k, v in kept.items() if k != "research"}

@@ -162,7 +162,7 @@ def test_without_its_listen_connection_a_worker_checks_the_version_per_request(
 
 
 def test_get_answers_carry_an_etag_and_revalidate_with_304(app_client: TestClient) -> None:
-    params = {"query": "query Tasks { tasks { slug name } }"}
+    params = {"query": "query Tasks { tasks { nodes { slug name } } }"}
     first = app_client.get("/graphql", params=params)
     assert first.status_code == 200
     etag = first.headers["etag"]
