@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalog.pages import PageRequest, check_request
+from service.catalog.pages import PageRequest, check_request, fits, not_a_cursor
 from service.catalog.reads import rows_as
 from service.catalog.search import Page, _decode_cursor, _encode_cursor
 from service.models import Capability, CollectionMember, Model
@@ -45,7 +45,9 @@ def page_key(parent_id: int, request: PageRequest) -> PageKey:
     """The page a client asked for, checked (size, cursors) before any read."""
     request = check_request(request)
     if request.cursor is not None:
-        _decode_cursor(request.cursor, "name", request.cursor_argument)
+        _, model_id = _decode_cursor(request.cursor, "name", request.cursor_argument)
+        if not fits(Model.__table__.c.id, model_id):
+            raise not_a_cursor(request.cursor_argument)
     return PageKey(parent_id, request.size, request.cursor, request.backward)
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, Select, func, literal, select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Integer, Select, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalog.errors import UserInputError
@@ -94,14 +94,27 @@ def encode_cursor(listing: str, values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_cursor(listing: str, cursor: str, kinds: Sequence[type], argument: str) -> list[Any]:
-    """A cursor's key values, each of its column's kind (int, str or Decimal, the last sent as
-    text), or a user error (a cursor of another listing included)."""
-    problem = UserInputError(
+def not_a_cursor(argument: str) -> UserInputError:
+    return UserInputError(
         f"{argument} is not a cursor of this list; pass a cursor (endCursor, startCursor or an "
         "edge's cursor) returned by the same field with the same arguments",
         argument,
     )
+
+
+def fits(column: ColumnElement[Any], value: Any) -> bool:
+    """Whether a cursor's value can be compared with the column (an INTEGER holds 32 bits, a
+    BIGINT 64): PostgreSQL refuses a larger one as out of range."""
+    if not isinstance(value, int):
+        return True
+    bits = 63 if isinstance(column.type, BigInteger) else 31
+    return -(2**bits) <= value < 2**bits
+
+
+def decode_cursor(listing: str, cursor: str, kinds: Sequence[type], argument: str) -> list[Any]:
+    """A cursor's key values, each of its column's kind (int, str or Decimal, the last sent as
+    text), or a user error (a cursor of another listing included)."""
+    problem = not_a_cursor(argument)
     if len(cursor) > MAX_CURSOR_LENGTH:
         raise problem
     try:
@@ -147,6 +160,8 @@ async def keyset_page(
         values = decode_cursor(
             listing_name, request.cursor, [_kind(c) for c in key], request.cursor_argument
         )
+        if not all(fits(c, v) for c, v in zip(key, values, strict=True)):
+            raise not_a_cursor(request.cursor_argument)
         position = tuple_(*key)
         bound = tuple_(*(literal(v, c.type) for v, c in zip(values, key, strict=True)))
         listing = listing.where(position < bound if request.backward else position > bound)

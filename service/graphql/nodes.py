@@ -12,9 +12,14 @@ from service.graphql.types.model import LicenseType, ModelType, OfferType, Provi
 from service.graphql.types.relay import Node, parse_global_id
 
 MAX_NODES = 100
+# Every Node type's primary key is an INTEGER column: a larger key names nothing (and is not
+# sent, where PostgreSQL would refuse it as out of range).
+MAX_KEY = 2**31 - 1
 
 
 async def _load(context: Context, type_name: str, key: int) -> Node | None:
+    if key > MAX_KEY:
+        return None
     loaders = context.loaders
     row: Any
     if type_name == "Provider":

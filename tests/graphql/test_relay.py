@@ -1,6 +1,7 @@
 """Relay's conventions: global ids through `node`/`nodes`, and connections paged both ways."""
 
 import base64
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -149,6 +150,9 @@ def test_an_id_naming_nothing_answers_null(gql: GraphQL) -> None:
     assert gql.data(NODE, {"id": gone})["node"] is None
     listed = gql.data(NODES, {"ids": [gone, known, _b64("Task:999999999")]})["nodes"]
     assert listed[0] is None and listed[1]["id"] == known and listed[2] is None
+    # Keys beyond the columns' range name nothing too (no database error).
+    huge = [_b64(f"{t}:9999999999999999999") for t in ("Organization", "Provider", "Offer")]
+    assert gql.data(NODES, {"ids": huge})["nodes"] == [None, None, None]
 
 
 @pytest.mark.parametrize(
@@ -418,3 +422,29 @@ def test_a_deep_nest_of_connections_is_refused_before_it_runs(gql: GraphQL) -> N
     error = gql.error(deep)
     assert error["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
     assert error["extensions"]["cost"] == _cost(deep) > 25_000
+
+
+def _cursor(*values: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode()
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30, -(10**30)])
+def test_a_crafted_cursor_with_a_huge_number_is_never_a_server_error(
+    gql: GraphQL, number: int
+) -> None:
+    """A page after it, or a user error; never an unexpected (masked) error."""
+    for field, cursor in (
+        ("organizations", _cursor("organizations", "m", number)),
+        ("tasks", _cursor("tasks", number, "ocr")),
+        ("licenses", _cursor("licenses", "x" * 5)),
+    ):
+        body = gql.post(PAGE % (field, "slug", "slug"), {"after": cursor})
+        for error in body.get("errors", []):
+            assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    for document, cursor in (
+        ('{ task(slug: "ocr") { models(after: $c) { nodes { slug } } } }', _cursor("m", number)),
+        ("{ models(after: $c) { nodes { slug } } }", _cursor("2024-01-01", number)),
+    ):
+        body = gql.post("query($c: String) " + document, {"c": cursor})
+        for error in body.get("errors", []):
+            assert error["extensions"]["code"] == "BAD_USER_INPUT", error
