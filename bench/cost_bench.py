@@ -24,10 +24,10 @@ from service.db import make_engine
 from service.migrate import upgrade
 
 NESTED = (
-    "{ organizations { models { nodes { organization { models { nodes { organization {"
-    " models { nodes { slug %s } } } } } } } } } }"
+    "{ organizations { nodes { models { nodes { organization { models { nodes { organization {"
+    " models { nodes { slug %s } } } } } } } } } } }"
 )
-PAGES = "{ organizations { slug models(first: 5) { totalCount nodes { slug %s } } } }"
+PAGES = "{ organizations { nodes { slug models(first: 5) { totalCount nodes { slug %s } } } } }"
 
 
 def _median_ms(

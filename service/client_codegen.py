@@ -44,7 +44,9 @@ class CodegenConfig:
     @property
     def package(self) -> Path:
         """The generated package, relative to the project root."""
-        return Path(self.section["target_package_path"]) / self.section["target_package_name"]
+        return Path(str(self.section["target_package_path"])) / str(
+            self.section["target_package_name"]
+        )
 
     @property
     def inputs(self) -> list[Path]:

@@ -23,28 +23,32 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalog.errors import UserInputError
+from service.catalog.pages import PageRequest, check_request, fits, not_a_cursor
 from service.catalog.reads import rows_as
-from service.catalog.search import MAX_PAGE, Page, _decode_cursor, _encode_cursor
+from service.catalog.search import Page, _decode_cursor, _encode_cursor
 from service.models import Capability, CollectionMember, Model
 
 Parent = Literal["organization", "license", "task", "collection"]
 
 
 class PageKey(NamedTuple):
-    """One requested page: whose models, how many, after which cursor."""
+    """One requested page: whose models, how many, past which cursor, in which direction
+    (forward: `first` after a cursor; backward: `last` before one)."""
 
     parent_id: int
-    first: int
-    after: str | None
+    size: int
+    cursor: str | None
+    backward: bool = False
 
 
-def check_page(first: int, after: str | None) -> None:
-    """Refuse a page size out of range or a cursor that is not one, before any read."""
-    if not 1 <= first <= MAX_PAGE:
-        raise UserInputError(f"first must be between 1 and {MAX_PAGE} (got {first})", "first")
-    if after is not None:
-        _decode_cursor(after, "name", "after")
+def page_key(parent_id: int, request: PageRequest) -> PageKey:
+    """The page a client asked for, checked (size, cursors) before any read."""
+    request = check_request(request)
+    if request.cursor is not None:
+        _, model_id = _decode_cursor(request.cursor, "name", request.cursor_argument)
+        if not fits(Model.__table__.c.id, model_id):
+            raise not_a_cursor(request.cursor_argument)
+    return PageKey(parent_id, request.size, request.cursor, request.backward)
 
 
 def _belongs(parent: Parent, parent_id: ColumnElement[int]) -> ColumnElement[bool]:
@@ -65,11 +69,28 @@ def _belongs(parent: Parent, parent_id: ColumnElement[int]) -> ColumnElement[boo
 
 
 async def model_pages(session: AsyncSession, parent: Parent, keys: Sequence[PageKey]) -> list[Page]:
-    """Each requested page (keys checked by `check_page`), in one statement."""
+    """Each requested page (keys made by `page_key`): one statement for the forward pages,
+    one for the backward ones."""
+    pages: dict[int, Page] = {}
+    for backward in (False, True):
+        wanted = [(i, key) for i, key in enumerate(keys) if key.backward == backward]
+        if wanted:
+            found = await _pages(session, parent, [key for _, key in wanted], backward)
+            pages.update((i, page) for (i, _), page in zip(wanted, found, strict=True))
+    return [pages[i] for i in range(len(keys))]
+
+
+async def _pages(
+    session: AsyncSession, parent: Parent, keys: Sequence[PageKey], backward: bool
+) -> list[Page]:
     rows_of_keys = []
     for index, key in enumerate(keys):
-        name, after = _decode_cursor(key.after, "name", "after") if key.after else (None, None)
-        rows_of_keys.append((index, key.parent_id, name, after, key.first + 1))
+        name, cursor_id = (
+            _decode_cursor(key.cursor, "name", "before" if backward else "after")
+            if key.cursor
+            else (None, None)
+        )
+        rows_of_keys.append((index, key.parent_id, name, cursor_id, key.size + 1))
     wanted = values(
         column("k", Integer),
         column("parent_id", Integer),
@@ -81,17 +102,16 @@ async def model_pages(session: AsyncSession, parent: Parent, keys: Sequence[Page
     sort_key = func.lower(Model.name)
     # A VALUES list types a column by its first row, where NULL says nothing: cast.
     after_name, after_id = cast(wanted.c.after_name, Text), cast(wanted.c.after_id, Integer)
+    if backward:  # the rows before the cursor, nearest first
+        past = or_(sort_key < after_name, and_(sort_key == after_name, Model.id < after_id))
+        ordering = (sort_key.desc(), Model.id.desc())
+    else:
+        past = or_(sort_key > after_name, and_(sort_key == after_name, Model.id > after_id))
+        ordering = (sort_key.asc(), Model.id.asc())
     page = (
         select(Model.__table__, sort_key.label("sort_key"))
-        .where(
-            _belongs(parent, wanted.c.parent_id),
-            or_(
-                after_name.is_(None),
-                sort_key > after_name,
-                and_(sort_key == after_name, Model.id > after_id),
-            ),
-        )
-        .order_by(sort_key, Model.id)
+        .where(_belongs(parent, wanted.c.parent_id), or_(after_name.is_(None), past))
+        .order_by(*ordering)
         .limit(wanted.c.size)
         .lateral("page")
     )
@@ -103,13 +123,15 @@ async def model_pages(session: AsyncSession, parent: Parent, keys: Sequence[Page
         found[row.k].append(row)
     pages = []
     for key, rows in zip(keys, found, strict=True):
-        shown = rows[: key.first]
+        more = len(rows) > key.size
+        # Backward, the statement's extra row is the one furthest from the cursor: the first.
+        shown = rows[-key.size :] if backward else rows[: key.size]
         pages.append(
             Page(
                 models=rows_as(Model, shown),
                 cursors=[_encode_cursor(r.sort_key, r.id) for r in shown],
-                has_next_page=len(rows) > key.first,
-                has_previous_page=key.after is not None,
+                has_next_page=key.cursor is not None if backward else more,
+                has_previous_page=more if backward else key.cursor is not None,
             )
         )
     return pages

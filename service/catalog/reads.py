@@ -8,6 +8,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -28,7 +29,6 @@ from sqlalchemy.orm import aliased
 from service.catalog.errors import UserInputError, suggest
 from service.catalog.offers import offer_in_force
 from service.models import (
-    AuditEntry,
     Capability,
     Collection,
     CollectionMember,
@@ -76,6 +76,25 @@ class OfferRow:
     provider_name: str
 
 
+def offer_key(row: OfferRow) -> tuple[int, Decimal, int, Decimal, str, str, int]:
+    """The order of a model's offers: cheapest input first, then output, unpriced last, then
+    the provider's name, the route, the offer's id (unique)."""
+    offer = row.offer
+    inputs, outputs = offer.input_per_mtok, offer.output_per_mtok
+    return (
+        int(inputs is None),
+        inputs if inputs is not None else Decimal(0),
+        int(outputs is None),
+        outputs if outputs is not None else Decimal(0),
+        row.provider_name,
+        offer.route,
+        offer.id,
+    )
+
+
+OFFER_KEY_KINDS = (int, Decimal, int, Decimal, str, str, int)
+
+
 @dataclass(frozen=True)
 class CitationRow:
     field: str
@@ -116,6 +135,8 @@ _MODELS = select(Model.__table__).where(Model.id.in_(_IDS))
 _ORGANIZATIONS = select(Organization.__table__).where(Organization.id.in_(_IDS))
 _LICENSES = select(License.__table__).where(License.id.in_(_IDS))
 _SOURCES = select(Source.__table__).where(Source.id.in_(_IDS))
+_TASKS = select(Task.__table__).where(Task.id.in_(_IDS))
+_COLLECTIONS_BY_ID = select(Collection.__table__).where(Collection.id.in_(_IDS))
 _ALIASES = (
     select(ModelAlias.model_id, ModelAlias.alias)
     .where(ModelAlias.model_id.in_(_IDS))
@@ -264,6 +285,16 @@ async def sources_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Sourc
     return _by_id(rows, ids)
 
 
+async def tasks_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Task | None]:
+    rows = rows_as(Task, (await session.execute(_TASKS, _keys(ids))).all())
+    return _by_id(rows, ids)
+
+
+async def collections_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Collection | None]:
+    rows = rows_as(Collection, (await session.execute(_COLLECTIONS_BY_ID, _keys(ids))).all())
+    return _by_id(rows, ids)
+
+
 async def aliases_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[str]]:
     rows = await session.execute(_ALIASES, _keys(ids))
     return _grouped(rows.all(), ids)  # type: ignore[arg-type]
@@ -341,24 +372,49 @@ async def offers_by_model(
     return _grouped(pairs, keys)
 
 
+_OFFERS_BY_ID = (
+    select(
+        Offer.__table__,
+        Organization.slug.label("provider_slug"),
+        Organization.name.label("provider_name"),
+    )
+    .join(Organization, Organization.id == Offer.provider_id)
+    .where(Offer.id.in_(_IDS))
+)
+
+
+async def offers_by_id(session: AsyncSession, ids: Sequence[int]) -> list[OfferRow | None]:
+    """Offers by id, in force or not (a global id names one offer for good)."""
+    found = {
+        row.id: OfferRow(cast(Offer, row), row.provider_slug, row.provider_name)
+        for row in await session.execute(_OFFERS_BY_ID, _keys(ids))
+    }
+    return [found.get(key) for key in ids]
+
+
 @dataclass(frozen=True)
 class ProviderRow:
     organization: Organization
     model_count: int
 
 
-async def providers(session: AsyncSession, on: date) -> list[ProviderRow]:
-    """Every organization with an offer in force on a date, with how many models it offers,
-    most models first (then by name)."""
+async def providers_by_id(
+    session: AsyncSession, keys: Sequence[tuple[int, date]]
+) -> list[ProviderRow | None]:
+    """Each (organization id, day) key's provider row: None when it offers nothing that day."""
     count = func.count(func.distinct(Offer.model_id)).label("model_count")
-    rows = await session.execute(
-        select(Organization.__table__, count)
-        .join(Offer, Offer.provider_id == Organization.id)
-        .where(offer_in_force(on))
-        .group_by(Organization.id)
-        .order_by(count.desc(), Organization.name, Organization.id)
-    )
-    return [ProviderRow(cast(Organization, row), row.model_count) for row in rows]
+    found: dict[tuple[int, date], ProviderRow] = {}
+    for day in sorted({day for _, day in keys}):
+        ids = sorted({org_id for org_id, d in keys if d == day})
+        rows = await session.execute(
+            select(Organization.__table__, count)
+            .join(Offer, Offer.provider_id == Organization.id)
+            .where(Organization.id.in_(ids), offer_in_force(day))
+            .group_by(Organization.id)
+        )
+        for row in rows:
+            found[(row.id, day)] = ProviderRow(cast(Organization, row), row.model_count)
+    return [found.get(key) for key in keys]
 
 
 MAX_PROVIDERS = 50
@@ -473,25 +529,3 @@ async def listing(session: AsyncSession, cls: type[Any]) -> list[Any]:
 
 async def by_slug(session: AsyncSession, cls: type[Any], slug: str) -> Any:
     return await session.scalar(select(cls).where(cls.slug == slug.lower()))
-
-
-async def audit_entries(
-    session: AsyncSession,
-    *,
-    first: int,
-    entity: str | None,
-    entity_key: str | None,
-    actor: str | None,
-    before_id: int | None,
-) -> list[AuditEntry]:
-    """Newest first; `before_id` pages back through older entries."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(first)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    if entity_key:
-        query = query.where(AuditEntry.entity_key == entity_key)
-    if actor:
-        query = query.where(AuditEntry.actor == actor)
-    if before_id:
-        query = query.where(AuditEntry.id < before_id)
-    return list((await session.scalars(query)).all())

@@ -289,12 +289,17 @@ def _encode_cursor(value: Any, model_id: int) -> str:
 def _decode_cursor(cursor: str, order: OrderField, argument: str) -> tuple[Any, int]:
     try:
         text, model_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(model_id, int) or not -(2**31) <= model_id < 2**31:
+            raise ValueError("a model id is an INTEGER")
         if order == "name":
             return str(text), int(model_id)
         if order == "release_date":
             return date.fromisoformat(text), int(model_id)
-        return Decimal(text), int(model_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        value = Decimal(str(text)[:40])
+        if not value.is_finite() or abs(value.adjusted()) > 40:
+            raise ValueError("a sort value is a modest finite number")
+        return value, int(model_id)
+    except (ValueError, TypeError, ArithmeticError, binascii.Error, json.JSONDecodeError):
         raise UserInputError(
             f"{argument} is not a cursor from this listing and ordering; pass a cursor "
             "returned by the same query",

@@ -29,6 +29,8 @@ PUBLIC_ROOT_FIELDS = frozenset(
         "task",
         "collections",
         "collection",
+        "node",
+        "nodes",
         "sources",
         "__typename",
     }

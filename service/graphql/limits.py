@@ -29,6 +29,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
+    NullValueNode,
     ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
@@ -40,19 +41,14 @@ from graphql import (
     get_named_type,
 )
 
-MAX_PAGE_SIZE = 100  # the largest `first`/`last` any connection takes
-# Lists that grow with the catalog and take no page size (type, field): each counts as a full
-# page. Every other list without a page size is bounded by its parent (a model's aliases or
-# prices, the 2 to 10 models of a comparison) and counts once.
-UNPAGED_GROWING_LISTS = frozenset(
-    {
-        ("Query", "organizations"),
-        ("Query", "licenses"),
-        ("Query", "tasks"),
-        ("Query", "collections"),
-        ("Query", "sources"),
-    }
-)
+from service.catalog.pages import DEFAULT_PAGE, MAX_PAGE
+
+MAX_PAGE_SIZE = MAX_PAGE  # the largest `first`/`last` any connection takes
+# Every list that grows with the catalog is a connection taking `first`/`last`; every other
+# list without a page size is bounded by its parent (a model's aliases or prices, the 2 to 10
+# models of a comparison) and counts once, except lists sized by an argument's list of keys
+# (type, field): argument.
+LISTS_SIZED_BY_KEYS = {("Query", "nodes"): "ids"}
 PAGE_ARGUMENTS = ("last", "first")  # `last` pages backward and wins when both are given
 
 MAX_SEARCH_LENGTH = 200
@@ -122,6 +118,12 @@ class _CostMeter:
 def page_size(parent: str, node: FieldNode, field: GraphQLField) -> int:
     """How many items a field may answer: its page size, a full page, or 1."""
     given = {a.name.value: a.value for a in node.arguments or ()}
+    keys = LISTS_SIZED_BY_KEYS.get((parent, node.name.value))
+    if keys is not None:
+        value = given.get(keys)
+        if isinstance(value, ListValueNode):
+            return max(1, min(len(value.values), MAX_PAGE_SIZE))
+        return MAX_PAGE_SIZE  # a variable: its largest allowed length
     for name in PAGE_ARGUMENTS:
         argument = field.args.get(name)
         if argument is None:
@@ -131,10 +133,10 @@ def page_size(parent: str, node: FieldNode, field: GraphQLField) -> int:
             return max(1, min(int(value.value), MAX_PAGE_SIZE))
         if isinstance(value, VariableNode):  # unknown until run: its largest allowed value
             return MAX_PAGE_SIZE
-        if value is None and isinstance(argument.default_value, int):
-            return max(1, min(argument.default_value, MAX_PAGE_SIZE))
-    if (parent, node.name.value) in UNPAGED_GROWING_LISTS:
-        return MAX_PAGE_SIZE
+        if (value is None or isinstance(value, NullValueNode)) and name == "first":
+            # Not given or null: the default page (a connection always answers a page).
+            default = argument.default_value
+            return max(1, min(default if isinstance(default, int) else DEFAULT_PAGE, MAX_PAGE_SIZE))
     return 1
 
 

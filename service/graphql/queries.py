@@ -1,5 +1,6 @@
 """The Query root: catalog lookups, the filtered listing and comparisons."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -8,9 +9,11 @@ from typing import Annotated, Any
 import strawberry
 
 from service.catalog import compare as comparison
-from service.catalog import reads, search
+from service.catalog import listings, reads, search
 from service.catalog.errors import UserInputError, suggest
 from service.catalog.model_pages import Parent
+from service.catalog.pages import DEFAULT_PAGE, PageRequest, check_request
+from service.graphql import nodes as global_ids
 from service.graphql.auth import admin_actor
 from service.graphql.context import Context, LoaderReads
 from service.graphql.inputs import sent
@@ -26,6 +29,17 @@ from service.graphql.types.common import (
 )
 from service.graphql.types.comparison import Comparison, WorkloadInput, from_logic
 from service.graphql.types.model import CtxInfo, LicenseType, ModelType, ProviderType
+from service.graphql.types.relay import (
+    AfterArgument,
+    BeforeArgument,
+    Connection,
+    FirstArgument,
+    LastArgument,
+    Node,
+    PageInfo,
+    connection,
+    page_info,
+)
 from service.models import Collection, License, Model, Organization, Source, Task
 
 
@@ -90,21 +104,13 @@ class ModelFilter:
     )
 
 
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
+@strawberry.type(description="A model of a page and its cursor.")
 class ModelEdge:
-    cursor: str
+    cursor: str = strawberry.field(description="This model's position, for `after` or `before`.")
     node: ModelType
 
 
-@strawberry.type
+@strawberry.type(description="A page of models (Relay's connection), with how many match.")
 class ModelConnection:
     edges: list[ModelEdge]
     page_info: PageInfo
@@ -112,7 +118,7 @@ class ModelConnection:
     # A parent's models (organization, license, task or collection), counted by its loader.
     parent: strawberry.Private[tuple[Parent, int] | None] = None
 
-    @strawberry.field
+    @strawberry.field(description="The page's models (the edges' nodes), without cursors.")
     def nodes(self) -> list[ModelType]:
         return [edge.node for edge in self.edges]
 
@@ -132,6 +138,14 @@ def _to_search_filter(given: ModelFilter | None) -> search.ModelFilter:
 async def resolve_models(ctx: Context, names: list[str]) -> list[Model]:
     """Models by slug or alias, any case; unknown names answer with suggestions."""
     return await comparison.find_models(LoaderReads(ctx), names)
+
+
+async def _taxonomy(ctx: Context, cls: listings.Taxonomy, request: PageRequest) -> Any:
+    return await ctx.run(listings.taxonomy_page, cls, check_request(request))
+
+
+def _counter(info: CtxInfo, cls: listings.Taxonomy) -> Callable[[], Awaitable[int]]:
+    return lambda: info.context.run(listings.count_taxonomy, cls)
 
 
 async def _one(ctx: Context, cls: type[Any], slug: str, kind: str) -> Any:
@@ -158,15 +172,13 @@ class Query:
         info: CtxInfo,
         filter: ModelFilter | None = None,
         order_by: ModelOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(description="Page backward: the last N before `before`."),
-        ] = None,
-        before: str | None = None,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
     ) -> ModelConnection:
         ctx = info.context
+        request = check_request(PageRequest(first, after, last, before))
         order = order_by or NEWEST_FIRST
         criteria = _to_search_filter(filter)
         if criteria.provider:
@@ -176,10 +188,10 @@ class Query:
             criteria,
             order=order.field.value,
             descending=order.direction == SortDirection.DESC,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            first=request.size,
+            after=request.after,
+            last=request.last,
+            before=request.before,
             on=ctx.today,
         )
         for model in page.models:
@@ -188,42 +200,83 @@ class Query:
             ModelEdge(cursor=c, node=ModelType(row=m))
             for m, c in zip(page.models, page.cursors, strict=True)
         ]
-        page_info = PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        )
-        return ModelConnection(edges=edges, page_info=page_info, filter=criteria)
+        return ModelConnection(edges=edges, page_info=page_info(page), filter=criteria)
 
-    @strawberry.field
-    async def organizations(self, info: CtxInfo) -> list[OrganizationType]:
-        rows = await info.context.run(reads.listing, Organization)
-        return [OrganizationType(row=r) for r in rows]
+    @strawberry.field(
+        description="Organizations by name, a page at a time; `search` keeps those whose name, "
+        "slug or an alias holds the text (any case)."
+    )
+    async def organizations(
+        self,
+        info: CtxInfo,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Text within the name, slug or an alias (≤ 200)."),
+        ] = None,
+    ) -> Connection[OrganizationType]:
+        ctx = info.context
+        request = check_request(PageRequest(first, after, last, before))
+        page = await ctx.run(listings.organizations_page, request, search)
+        for row in page.rows:
+            ctx.loaders.organization.prime(row.id, row)
+        return connection(
+            page,
+            [OrganizationType(row=r) for r in page.rows],
+            lambda: ctx.run(listings.count_organizations, search),
+        )
 
     @strawberry.field
     async def organization(self, info: CtxInfo, slug: str) -> OrganizationType:
         return OrganizationType(row=await _one(info.context, Organization, slug, "organization"))
 
-    @strawberry.field
-    async def licenses(self, info: CtxInfo) -> list[LicenseType]:
-        return [LicenseType(row=r) for r in await info.context.run(reads.listing, License)]
+    @strawberry.field(description="Licenses by slug, a page at a time.")
+    async def licenses(
+        self,
+        info: CtxInfo,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+    ) -> Connection[LicenseType]:
+        page = await _taxonomy(info.context, License, PageRequest(first, after, last, before))
+        return connection(page, [LicenseType(row=r) for r in page.rows], _counter(info, License))
 
     @strawberry.field
     async def license(self, info: CtxInfo, slug: str) -> LicenseType:
         return LicenseType(row=await _one(info.context, License, slug, "license"))
 
-    @strawberry.field
-    async def tasks(self, info: CtxInfo) -> list[TaskType]:
-        return [TaskType(row=r) for r in await info.context.run(reads.listing, Task)]
+    @strawberry.field(description="Tasks in display order, a page at a time.")
+    async def tasks(
+        self,
+        info: CtxInfo,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+    ) -> Connection[TaskType]:
+        page = await _taxonomy(info.context, Task, PageRequest(first, after, last, before))
+        return connection(page, [TaskType(row=r) for r in page.rows], _counter(info, Task))
 
     @strawberry.field
     async def task(self, info: CtxInfo, slug: str) -> TaskType:
         return TaskType(row=await _one(info.context, Task, slug, "task"))
 
-    @strawberry.field
-    async def collections(self, info: CtxInfo) -> list[CollectionType]:
-        return [CollectionType(row=r) for r in await info.context.run(reads.listing, Collection)]
+    @strawberry.field(description="Collections in display order, a page at a time.")
+    async def collections(
+        self,
+        info: CtxInfo,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+    ) -> Connection[CollectionType]:
+        page = await _taxonomy(info.context, Collection, PageRequest(first, after, last, before))
+        nodes = [CollectionType(row=r) for r in page.rows]
+        return connection(page, nodes, _counter(info, Collection))
 
     @strawberry.field
     async def collection(self, info: CtxInfo, slug: str) -> CollectionType:
@@ -231,41 +284,75 @@ class Query:
 
     @strawberry.field(
         description="Organizations with an offer in force today, with how many models each "
-        "offers, most first."
+        "offers, most first (then by name), a page at a time."
     )
-    async def providers(self, info: CtxInfo) -> list[ProviderType]:
-        rows = await info.context.run(reads.providers, info.context.today)
-        return [ProviderType(row=r) for r in rows]
+    async def providers(
+        self,
+        info: CtxInfo,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+    ) -> Connection[ProviderType]:
+        ctx = info.context
+        request = check_request(PageRequest(first, after, last, before))
+        page = await ctx.run(listings.providers_page, ctx.today, request)
+        return connection(
+            page,
+            [ProviderType(row=r) for r in page.rows],
+            lambda: ctx.run(listings.count_providers, ctx.today),
+        )
 
-    @strawberry.field
-    async def sources(self, info: CtxInfo) -> list[SourceType]:
-        return [SourceType(row=r) for r in await info.context.run(reads.listing, Source)]
+    @strawberry.field(description="The sources facts are cited from, by slug, a page at a time.")
+    async def sources(
+        self,
+        info: CtxInfo,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+    ) -> Connection[SourceType]:
+        page = await _taxonomy(info.context, Source, PageRequest(first, after, last, before))
+        return connection(page, [SourceType(row=r) for r in page.rows], _counter(info, Source))
 
     @strawberry.field(description="The audit trail, newest first. Needs an admin token.")
     async def audit_log(
         self,
         info: CtxInfo,
-        first: int = 50,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
         entity: str | None = None,
         entity_key: str | None = None,
         actor: str | None = None,
-        before_id: int | None = None,
-    ) -> list[AuditEntryType]:
+    ) -> Connection[AuditEntryType]:
         ctx = info.context
         await admin_actor(
             ctx.engine, ctx.settings, ctx.request.headers.get("authorization"), write=False
         )
-        if not 1 <= first <= search.MAX_PAGE:
-            raise UserInputError(f"first must be between 1 and {search.MAX_PAGE}", "first")
-        rows = await ctx.run(
-            reads.audit_entries,
-            first=first,
-            entity=entity,
-            entity_key=entity_key,
-            actor=actor,
-            before_id=before_id,
+        request = check_request(PageRequest(first, after, last, before))
+        criteria = listings.AuditFilter(entity=entity, entity_key=entity_key, actor=actor)
+        page = await ctx.run(listings.audit_page, criteria, request)
+        return connection(
+            page,
+            [AuditEntryType(row=r) for r in page.rows],
+            lambda: ctx.run(listings.count_audit, criteria),
         )
-        return [AuditEntryType(row=r) for r in rows]
+
+    @strawberry.field(
+        description="The object a global id names (any type implementing Node), or null when "
+        "it names nothing."
+    )
+    async def node(self, info: CtxInfo, id: strawberry.ID) -> Node | None:
+        return await global_ids.node(info.context, id)
+
+    @strawberry.field(
+        description=f"The objects the global ids name, in order, null where one names nothing "
+        f"(at most {global_ids.MAX_NODES} ids)."
+    )
+    async def nodes(self, info: CtxInfo, ids: list[strawberry.ID]) -> list[Node | None]:
+        return await global_ids.nodes(info.context, ids)
 
     @strawberry.field(
         description="Compare 2 to 10 models (slugs or aliases, any case): the table by "

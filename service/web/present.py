@@ -7,9 +7,9 @@ from jinja2 import Environment
 
 from service.web.api_client import (
     CatalogPage,
-    CatalogPageOrganizations,
-    CatalogPageProviders,
-    CatalogPageTasks,
+    CatalogPageOrganizationsNodes,
+    CatalogPageProvidersNodes,
+    CatalogPageTasksNodes,
     ComparePageCompare,
     ComparePageCompareSectionsRows,
     ModelPageModel,
@@ -174,12 +174,14 @@ def model_page(model: ModelPageModel) -> ModelView:
 class FilterChoices:
     """The catalog form's choices, read from the root lists the CatalogPage document asks for."""
 
-    organizations: list[CatalogPageOrganizations]
-    providers: list[CatalogPageProviders]
-    tasks: list[CatalogPageTasks]
+    organizations: list[CatalogPageOrganizationsNodes]
+    providers: list[CatalogPageProvidersNodes]
+    tasks: list[CatalogPageTasksNodes]
 
 
 def filter_choices(page: CatalogPage) -> FilterChoices:
     return FilterChoices(
-        organizations=page.organizations, providers=page.providers, tasks=page.tasks
+        organizations=page.organizations.nodes,
+        providers=page.providers.nodes,
+        tasks=page.tasks.nodes,
     )

@@ -273,6 +273,8 @@ def web_router() -> APIRouter:
     @router.get("/models")
     async def catalog(request: Request, api: Api) -> Response:
         wanted = read_catalog_query(request.query_params)
+        # The organization picker lists those matching what was typed (at most 200 characters).
+        organization_search = wanted.typed["organization"][:200] or None
         if wanted.before:  # the page before a cursor
             asked = api.catalog_page(
                 filter_=wanted.filter,
@@ -280,9 +282,15 @@ def web_router() -> APIRouter:
                 after=wanted.after,
                 last=PAGE_SIZE,
                 before=wanted.before,
+                organization_search=organization_search,
             )
         else:
-            asked = api.catalog_page(filter_=wanted.filter, first=PAGE_SIZE, after=wanted.after)
+            asked = api.catalog_page(
+                filter_=wanted.filter,
+                first=PAGE_SIZE,
+                after=wanted.after,
+                organization_search=organization_search,
+            )
         data, picker = await asyncio.gather(asked, picker_models(api))
         listing = data.models
         kept = {k: v for k, v in wanted.typed.items() if v}

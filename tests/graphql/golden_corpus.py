@@ -91,11 +91,11 @@ query Page($first: Int) {
 
 TAXONOMY = f"""
 {{
-  organizations {{ slug name website {SOURCE} models {{ nodes {{ slug name }} }} }}
-  licenses {{ slug name kind spdxId commercialUse commercialTerms url {SOURCE} models {{ nodes {{ slug }} }} }}
-  tasks {{ slug name group description models {{ nodes {{ slug }} }} }}
-  collections {{ slug name description models {{ nodes {{ slug }} }} }}
-  sources {{ slug title url document version retrievedOn }}
+  organizations {{ nodes {{ slug name website {SOURCE} models {{ nodes {{ slug name }} }} }} }}
+  licenses {{ nodes {{ slug name kind spdxId commercialUse commercialTerms url {SOURCE} models {{ nodes {{ slug }} }} }} }}
+  tasks {{ nodes {{ slug name group description models {{ nodes {{ slug }} }} }} }}
+  collections {{ nodes {{ slug name description models {{ nodes {{ slug }} }} }} }}
+  sources {{ nodes {{ slug title url document version retrievedOn }} }}
 }}
 """
 

@@ -250,17 +250,17 @@ def test_paging_arguments_are_checked(gql: GraphQL) -> None:
 
 TAXONOMY = """
 {
-  organizations { slug models { nodes { slug } } }
-  licenses { slug kind models { nodes { slug } } }
-  tasks { slug group models { nodes { slug } } }
-  collections { slug name models { nodes { slug } } }
-  sources { slug document }
+  organizations { nodes { slug models { nodes { slug } } } }
+  licenses { nodes { slug kind models { nodes { slug } } } }
+  tasks { nodes { slug group models { nodes { slug } } } }
+  collections { nodes { slug name models { nodes { slug } } } }
+  sources { nodes { slug document } }
 }
 """
 
 
 def test_taxonomy_with_models(gql: GraphQL) -> None:
-    data = gql.data(TAXONOMY)
+    data = {field: page["nodes"] for field, page in gql.data(TAXONOMY).items()}
     orgs = {o["slug"]: [m["slug"] for m in o["models"]["nodes"]] for o in data["organizations"]}
     assert orgs == {"google": ["pali-3", "paligemma"], "openai": ["gpt-5.1", "gpt-5.2"]}
     assert [(lic["slug"], lic["kind"]) for lic in data["licenses"]] == [

@@ -5,7 +5,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from service.catalog import reads
+from service.catalog import listings
 from tests.graphql.conftest import GraphQL
 
 COMPARE = "query($m: [String!]!) { compare(models: $m) { models { slug } } }"
@@ -93,13 +93,13 @@ def test_query_depth_is_limited(gql: GraphQL) -> None:
 
 
 def test_token_count_is_limited(gql: GraphQL) -> None:
-    huge = "{ " + " ".join(f"a{i}: tasks {{ slug }}" for i in range(600)) + " }"
+    huge = "{ " + " ".join(f"a{i}: tasks {{ nodes {{ slug }} }}" for i in range(600)) + " }"
     error = gql.error(huge)
     assert "token" in error["message"].lower()
 
 
 def test_alias_count_is_limited(gql: GraphQL) -> None:
-    many = "{ " + " ".join(f"a{i}: tasks {{ slug }}" for i in range(31)) + " }"
+    many = "{ " + " ".join(f"a{i}: tasks {{ nodes {{ slug }} }}" for i in range(31)) + " }"
     error = gql.error(many)
     assert "aliases" in error["message"]
 
@@ -110,7 +110,7 @@ def test_syntax_errors_are_shown(gql: GraphQL) -> None:
 
 
 def test_batched_requests_are_refused(app_client: TestClient) -> None:
-    response = app_client.post("/graphql", json=[{"query": "{ tasks { slug } }"}] * 2)
+    response = app_client.post("/graphql", json=[{"query": "{ tasks { nodes { slug } } }"}] * 2)
     assert response.status_code == 400
 
 
@@ -120,9 +120,9 @@ def test_unexpected_errors_are_masked_and_logged(
     async def broken(*args: object) -> list[object]:
         raise RuntimeError("secret connection detail")
 
-    monkeypatch.setattr(reads, "listing", broken)
+    monkeypatch.setattr(listings, "taxonomy_page", broken)
     with caplog.at_level(logging.ERROR):
-        error = gql.error("{ tasks { slug } }")
+        error = gql.error("{ tasks { nodes { slug } } }")
     assert (
         error["message"] == "Unexpected error. It has been logged; please try again or report it."
     )

@@ -86,9 +86,9 @@ def test_parents_pages_are_read_in_a_constant_number_of_statements(
     gql: GraphQL, statements: StatementCounter
 ) -> None:
     one = '{ task(slug: "ocr") { models(first: 2) { totalCount nodes { slug } } } }'
-    every = "{ tasks { slug models(first: 2) { totalCount nodes { slug } } } }"
+    every = "{ tasks { nodes { slug models(first: 2) { totalCount nodes { slug } } } } }"
     before = statements.count
-    tasks = gql.data(every)["tasks"]
+    tasks = gql.data(every)["tasks"]["nodes"]
     for_every = statements.count - before
     before = statements.count
     gql.data(one)
@@ -107,29 +107,31 @@ def test_the_issues_nested_query_is_refused_before_any_sql(
     gql: GraphQL, statements: StatementCounter
 ) -> None:
     before = statements.count
-    nested = "{ organizations { models { nodes { organization { models { nodes { organization {"
-    nested += " models { nodes { slug } } } } } } } } } }"
+    nested = "{ organizations { nodes { models { nodes { organization { models { nodes {"
+    nested += " organization { models { nodes { slug } } } } } } } } } } }"
     error = gql.error(nested)
     assert error["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
-    # organizations(100) > models(20) > nodes > organization > models(20) > nodes > ...
-    expected = 1 + 100 * (1 + 20 * (1 + 1 + (1 + 20 * (1 + 1 + (1 + 20 * (1 + 1))))))
+    # organizations(20) > nodes > models(20) > nodes > organization > models(20) > nodes > ...
+    inner = 1 + 20 * (1 + 1 + (1 + 20 * (1 + 1 + (1 + 20 * (1 + 1)))))
+    expected = 1 + 20 * (1 + inner)
     assert error["extensions"]["cost"] == expected
     assert error["extensions"]["limit"] == DEFAULT_MAX_QUERY_COST
     assert f"costs {expected:,} and the limit is {DEFAULT_MAX_QUERY_COST:,}" in error["message"]
     # Written as the issue wrote it (lists of models), it is not a query of this schema.
-    literal = "{ organizations { models { organization { models { organization { models {"
-    literal += " slug } } } } } } }"
+    literal = "{ organizations { nodes { models { organization { models { organization {"
+    literal += " models { slug } } } } } } } }"
     assert (
         "Cannot query field 'organization' on type 'ModelConnection'"
         in (gql.error(literal)["message"])
     )
     # Through fragments and inline fragments, and with a page size given by a variable.
     fragments = (
-        "query Q { organizations { ...O } } fragment O on Organization { models { nodes { ...M } } }"
+        "query Q { organizations(first: 100) { nodes { ...O } } }"
+        " fragment O on Organization { models { nodes { ...M } } }"
         " fragment M on Model { ... on Model { organization { models { nodes { slug } } } } }"
     )
     assert gql.error(fragments)["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
-    variable = "query($n: Int!) { tasks { models(first: $n) { nodes { slug name } } } }"
+    variable = "query($n: Int!) { tasks(first: 100) { nodes { models(first: $n) { nodes { slug name } } } } }"
     assert gql.error(variable, {"n": 1})["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
     assert statements.count == before
 
@@ -143,9 +145,12 @@ def test_the_issues_nested_query_is_refused_before_any_sql(
         ("{ models { nodes { slug } } }", 1 + 20 * 2),
         ("{ models(last: 5) { edges { cursor node { slug } } } }", 1 + 5 * (1 + 1 + 2)),
         ("query($n: Int) { models(first: $n) { nodes { slug } } }", 1 + 100 * 2),
-        # Root lists that grow with the catalog count as a full page (100).
-        ("{ organizations { slug name } }", 1 + 100 * 2),
-        ("{ tasks { models(first: 2) { nodes { slug } } } }", 1 + 100 * (1 + 2 * 2)),
+        # Root lists that grow with the catalog are connections too (default page 20).
+        ("{ organizations { nodes { slug name } } }", 1 + 20 * (1 + 2)),
+        (
+            "{ tasks(first: 100) { nodes { models(first: 2) { nodes { slug } } } } }",
+            1 + 100 * (1 + 1 + 2 * 2),
+        ),
         # Lists bounded by their parent (a model's aliases) count once.
         ('{ model(slug: "x") { aliases variants { slug } } }', 1 + 1 + 2),
         # Fragments count where they are spread, as often as they are spread.

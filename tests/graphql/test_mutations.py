@@ -104,9 +104,10 @@ def test_set_price_changes_compare_after_the_date_only(admin: Admin) -> None:
         "new": {"inputPerMtok": "2", "cachedInputPerMtok": "0.2"},
     }
     audit = admin.ok(
-        '{ auditLog(entity: "price", actor: "token:alice") { actor operation action entityKey before after } }'
+        '{ auditLog(entity: "price", actor: "token:alice") {'
+        " nodes { actor operation action entityKey before after } } }"
     )
-    entries = audit["auditLog"]
+    entries = audit["auditLog"]["nodes"]
     assert [(e["action"], e["entityKey"]) for e in entries] == [
         ("create", "gpt-5.2 from 2026-12-01"),
         ("update", "gpt-5.2 from the start"),
@@ -188,7 +189,7 @@ def test_wrong_scheme_is_refused(admin: Admin) -> None:
 
 
 def test_reading_the_audit_trail_needs_a_token(admin: Admin) -> None:
-    body = admin.post("{ auditLog { actor } }", token=None)
+    body = admin.post("{ auditLog { nodes { actor } } }", token=None)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
@@ -458,8 +459,8 @@ def test_every_mutation_writes_and_is_audited(admin: Admin) -> None:
     )["compare"]
     status = next(r for s in compare["sections"] for r in s["rows"] if r["key"] == "status")
     assert [c["display"] for c in status["cells"]] == ["Retired", "Active"]
-    audit = admin.ok('{ auditLog(first: 100, actor: "token:alice") { operation } }')["auditLog"]
-    operations = {entry["operation"] for entry in audit}
+    audit = admin.ok('{ auditLog(first: 100, actor: "token:alice") { nodes { operation } } }')
+    operations = {entry["operation"] for entry in audit["auditLog"]["nodes"]}
     assert operations == {query.split("{")[1].split("(")[0].strip() for query, _ in steps}
 
 
@@ -476,7 +477,7 @@ def test_writes_can_be_switched_off(seeded_db_url: str) -> None:
         assert "WRITES_ENABLED=true" in body["errors"][0]["message"]
         assert snapshot(engine) == before
         # Reading the audit trail is still open to admins.
-        assert "errors" not in admin.post("{ auditLog(first: 1) { actor } }")
+        assert "errors" not in admin.post("{ auditLog(first: 1) { nodes { actor } } }")
     engine.dispose()
 
 
@@ -488,8 +489,10 @@ def test_the_environment_admin_token_is_accepted(seeded_db_url: str) -> None:
         admin = Admin(client, engine, secret)
         result = admin.ok(WRITES["retireModel"])["retireModel"]
         assert result["model"]["status"] == "RETIRED"
-        audit = admin.ok('{ auditLog(first: 1, entity: "model") { actor operation } }')
-        assert audit["auditLog"] == [{"actor": "env:ADMIN_TOKEN", "operation": "retireModel"}]
+        audit = admin.ok('{ auditLog(first: 1, entity: "model") { nodes { actor operation } } }')
+        assert audit["auditLog"]["nodes"] == [
+            {"actor": "env:ADMIN_TOKEN", "operation": "retireModel"}
+        ]
         assert "errors" in admin.post(WRITES["retireModel"], token="s" * 39)
     engine.dispose()
 

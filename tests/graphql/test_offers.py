@@ -108,9 +108,11 @@ OFFERS = """
 query($slug: String!, $asOf: Date) {
   model(slug: $slug) {
     offers(asOf: $asOf) {
-      provider { slug name }
-      route currency inputPerMtok outputPerMtok cachedInputPerMtok
-      contextWindow maxOutputTokens status effectiveFrom effectiveTo
+      nodes {
+        provider { slug name }
+        route currency inputPerMtok outputPerMtok cachedInputPerMtok
+        contextWindow maxOutputTokens status effectiveFrom effectiveTo
+      }
     }
   }
 }
@@ -118,7 +120,7 @@ query($slug: String!, $asOf: Date) {
 
 
 def test_a_models_offers_cheapest_first_unpriced_last(ogql: GraphQL) -> None:
-    offers = ogql.data(OFFERS, {"slug": "GPT-5.2"})["model"]["offers"]
+    offers = ogql.data(OFFERS, {"slug": "GPT-5.2"})["model"]["offers"]["nodes"]
     assert [(o["provider"]["slug"], o["route"]) for o in offers] == [
         ("openrouter", "openai/gpt-5.2"),
         ("openai", "gpt-5.2"),
@@ -134,18 +136,20 @@ def test_a_models_offers_cheapest_first_unpriced_last(ogql: GraphQL) -> None:
 
 
 def test_offers_follow_their_dates(ogql: GraphQL) -> None:
-    assert ogql.data(OFFERS, {"slug": "gpt-5.1"})["model"]["offers"] == []
+    assert ogql.data(OFFERS, {"slug": "gpt-5.1"})["model"]["offers"]["nodes"] == []
     week_ago = (TODAY - timedelta(days=7)).isoformat()
-    ended = ogql.data(OFFERS, {"slug": "gpt-5.1", "asOf": week_ago})["model"]["offers"]
+    ended = ogql.data(OFFERS, {"slug": "gpt-5.1", "asOf": week_ago})["model"]["offers"]["nodes"]
     assert [o["route"] for o in ended] == ["gpt-51"]
     assert ended[0]["effectiveTo"] == (TODAY - timedelta(days=1)).isoformat()
     before = (TODAY - timedelta(days=31)).isoformat()
-    assert ogql.data(OFFERS, {"slug": "paligemma", "asOf": before})["model"]["offers"] == []
+    assert (
+        ogql.data(OFFERS, {"slug": "paligemma", "asOf": before})["model"]["offers"]["nodes"] == []
+    )
 
 
 def test_providers_at_the_root_with_their_model_counts(ogql: GraphQL) -> None:
-    providers = ogql.data("{ providers { slug name modelCount organization { slug } } }")
-    assert providers["providers"] == [
+    providers = ogql.data("{ providers { nodes { slug name modelCount organization { slug } } } }")
+    assert providers["providers"]["nodes"] == [
         {
             "slug": "openrouter",
             "name": "OpenRouter",
@@ -165,7 +169,7 @@ def test_providers_at_the_root_with_their_model_counts(ogql: GraphQL) -> None:
 PAGE_OFFERS = """
 query($first: Int) {
   models(first: $first, orderBy: {field: NAME}) {
-    nodes { slug offers { route inputPerMtok provider { name } source { slug } } }
+    nodes { slug offers { nodes { route inputPerMtok provider { name } source { slug } } } }
   }
 }
 """
@@ -181,7 +185,7 @@ def test_offers_on_a_page_cost_a_constant_number_of_statements(
     every = ogql.data(PAGE_OFFERS, {"first": SEED_MODELS})
     large = ostatements.count - before
     assert len(three["models"]["nodes"]) == 3 and len(every["models"]["nodes"]) == SEED_MODELS
-    assert sum(len(n["offers"]) for n in every["models"]["nodes"]) == 4
+    assert sum(len(n["offers"]["nodes"]) for n in every["models"]["nodes"]) == 4
     # page, offers, providers (organizations); sources only when an offer names one
     assert small == large <= 4
 

@@ -175,7 +175,7 @@ def cached_app_client(engine: Engine) -> Iterator[TestClient]:
 
 def test_get_answers_carry_an_etag_and_revalidate_with_304(cached_app_client: TestClient) -> None:
     app_client = cached_app_client
-    params = {"query": "query Tasks { tasks { slug name } }"}
+    params = {"query": "query Tasks { tasks { nodes { slug name } } }"}
     first = app_client.get("/graphql", params=params)
     assert first.status_code == 200
     etag = first.headers["etag"]

@@ -28,10 +28,13 @@ def gql(client: TestClient, query: str, variables: dict[str, Any] | None = None)
         (b'"x"', "JSON object"),
         (b"null", "JSON object"),
         (b"[1, 2]", "JSON object"),
-        (b'{"query": "{ tasks { slug } }"', "not valid JSON"),
+        (b'{"query": "{ tasks { nodes { slug } } }"', "not valid JSON"),
         (b'{"query": "\xff\xfe"}', "UTF-8"),
         (b'{"query": 42}', "query must be a string"),
-        (b'{"query": "{ tasks { slug } }", "variables": "x"}', "variables must be a JSON object"),
+        (
+            b'{"query": "{ tasks { nodes { slug } } }", "variables": "x"}',
+            "variables must be a JSON object",
+        ),
         (
             b'{"query": "{ __typename }", "variables": {"a": '
             + b"[" * 100_000
@@ -142,7 +145,7 @@ def test_decimal_variables_out_of_range_are_bad_user_input(client: TestClient) -
 
 
 def test_a_document_with_two_operations_needs_an_operation_name(client: TestClient) -> None:
-    document = "query A { tasks { slug } } query B { licenses { slug } }"
+    document = "query A { tasks { nodes { slug } } } query B { licenses { nodes { slug } } }"
     error = errors_of(gql(client, document))[0]
     assert error["extensions"]["code"] == "OPERATION_NAME_REQUIRED"
     chosen = client.post("/graphql", json={"query": document, "operationName": "B"}).json()
@@ -151,15 +154,16 @@ def test_a_document_with_two_operations_needs_an_operation_name(client: TestClie
 
 def test_the_nested_memory_bomb_is_refused_before_it_runs(client: TestClient) -> None:
     bomb = (
-        "{ organizations { models { nodes { organization { models { nodes { organization {"
-        " models { nodes { slug } } } } } } } } } }"
+        "{ organizations { nodes { models { nodes { organization { models { nodes { organization {"
+        " models { nodes { slug } } } } } } } } } } }"
     )
     error = errors_of(gql(client, bomb))[0]
     assert error["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
     assert "the limit is 25,000" in error["message"]
     # Through fragments, and through a page of models, the same.
     fragments = (
-        "query Q { organizations { ...O } } fragment O on Organization { models { nodes { ...M } } }"
+        "query Q { organizations(first: 100) { nodes { ...O } } }"
+        " fragment O on Organization { models { nodes { ...M } } }"
         " fragment M on Model { organization { models { nodes { slug } } } }"
     )
     assert errors_of(gql(client, fragments))[0]["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
@@ -169,7 +173,9 @@ def test_the_nested_memory_bomb_is_refused_before_it_runs(client: TestClient) ->
     )
     assert errors_of(gql(client, paged))[0]["extensions"]["code"] == "QUERY_TOO_EXPENSIVE"
     # Two levels stay fine: every organization with a page of its models.
-    assert "errors" not in gql(client, "{ organizations { slug models { nodes { slug } } } }")
+    assert "errors" not in gql(
+        client, "{ organizations { nodes { slug models { nodes { slug } } } } }"
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,11 @@ from tests.web.live import serving
 
 pytestmark = pytest.mark.slow
 COMPARE = '{ compare(models: ["gpt-5.2", "paligemma"]) { sections { title } } }'
-QUERIES = [COMPARE, "{ organizations { slug models { nodes { slug } } } }", "{ tasks { slug } }"]
+QUERIES = [
+    COMPARE,
+    "{ organizations { nodes { slug models { nodes { slug } } } } }",
+    "{ tasks { nodes { slug } } }",
+]
 
 
 @pytest.fixture
@@ -128,7 +132,7 @@ def test_an_exhausted_pool_is_service_unavailable_and_unready(
 
     def read_tasks() -> None:
         with httpx.Client(base_url=base, timeout=30) as c:
-            stuck.append(c.post("/graphql", json={"query": "{ tasks { slug } }"}))
+            stuck.append(c.post("/graphql", json={"query": "{ tasks { nodes { slug } } }"}))
 
     first = threading.Thread(target=read_tasks)
     first.start()

@@ -245,6 +245,21 @@ def test_the_catalog_filters(
         assert f'<tr data-model="{slug}">' not in html, slug
 
 
+def test_the_organization_picker_offers_the_organizations_matching_what_was_typed(
+    web: TestClient,
+) -> None:
+    html = web.get("/models").text
+    picker = html[html.index('<datalist id="f-org-choices">') :]
+    picker = picker[: picker.index("</datalist>")]
+    assert '<option value="google">Google</option>' in picker
+    assert '<option value="openai">OpenAI</option>' in picker
+    typed = web.get("/models", params={"organization": "goo"}).text
+    picker = typed[typed.index('<datalist id="f-org-choices">') :]
+    picker = picker[: picker.index("</datalist>")]
+    assert '<option value="google">Google</option>' in picker and "openai" not in picker
+    assert 'name="organization" list="f-org-choices" value="goo"' in typed
+
+
 def test_the_catalog_refuses_a_price_that_is_not_one(web: TestClient) -> None:
     response = web.get("/models", params={"max_input": "cheap"})
     assert response.status_code == 400

@@ -9,6 +9,7 @@ from typing import Any, NewType
 import strawberry
 
 from service.catalog.errors import UserInputError
+from service.graphql.types.relay import Node
 from service.models import Source
 from service.models import base as vocab
 
@@ -90,22 +91,24 @@ class SortDirection(Enum):
 
 
 @strawberry.type(name="Source", description="Where facts come from.")
-class SourceType:
+class SourceType(Node):
     row: strawberry.Private[Source]
 
-    @strawberry.field
+    @strawberry.field(description="Lowercase unique slug; lookups by slug take any case.")
     def slug(self) -> str:
         return self.row.slug
 
-    @strawberry.field
+    @strawberry.field(description="What the source is called.")
     def title(self) -> str:
         return self.row.title
 
-    @strawberry.field
+    @strawberry.field(description="Where it is published, when online.")
     def url(self) -> str | None:
         return self.row.url
 
-    @strawberry.field
+    @strawberry.field(
+        description="The copy kept with the catalog (a path under shared/), when one is."
+    )
     def document(self) -> str | None:
         return self.row.document
 
@@ -113,7 +116,7 @@ class SourceType:
     def version(self) -> str | None:
         return self.row.version
 
-    @strawberry.field
+    @strawberry.field(description="When the catalog read it.")
     def retrieved_on(self) -> date | None:
         return self.row.retrieved_on
 

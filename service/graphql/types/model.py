@@ -9,11 +9,14 @@ import strawberry
 from strawberry.types import Info
 
 from service import display
+from service.catalog.pages import DEFAULT_PAGE, PageRequest, check_request, list_page
 from service.catalog.reads import (
+    OFFER_KEY_KINDS,
     CapabilityRow,
     LineageRow,
     OfferRow,
     ProviderRow,
+    offer_key,
     price_in_force,
 )
 from service.graphql.context import Context
@@ -36,6 +39,15 @@ from service.graphql.types.facts import (
     TextFact,
     citation,
 )
+from service.graphql.types.relay import (
+    AfterArgument,
+    BeforeArgument,
+    Connection,
+    FirstArgument,
+    LastArgument,
+    Node,
+    connection,
+)
 from service.models import FactConflict, License, Model, ModelVariant, Price
 from service.models import base as vocab
 
@@ -56,19 +68,19 @@ async def _source(info: CtxInfo, source_id: int | None) -> SourceType | None:
     return SourceType(row=row) if row else None
 
 
-@strawberry.type(name="License")
-class LicenseType:
+@strawberry.type(name="License", description="The terms a model is released under.")
+class LicenseType(Node):
     row: strawberry.Private[License]
 
-    @strawberry.field
+    @strawberry.field(description="Lowercase unique slug; lookups by slug take any case.")
     def slug(self) -> str:
         return self.row.slug
 
-    @strawberry.field
+    @strawberry.field(description="Display name.")
     def name(self) -> str:
         return self.row.name
 
-    @strawberry.field
+    @strawberry.field(description="Open source, custom (its own terms) or proprietary.")
     def kind(self) -> LicenseKind:
         return vocab.LicenseKind(self.row.kind)
 
@@ -76,27 +88,33 @@ class LicenseType:
     def spdx_id(self) -> str | None:
         return self.row.spdx_id
 
-    @strawberry.field
+    @strawberry.field(description="Whether the license allows commercial use.")
     def commercial_use(self) -> CommercialUse:
         return vocab.CommercialUse(self.row.commercial_use)
 
-    @strawberry.field
+    @strawberry.field(description="The conditions on commercial use, when there are any.")
     def commercial_terms(self) -> str | None:
         return self.row.commercial_terms
 
-    @strawberry.field
+    @strawberry.field(description="The license text.")
     def url(self) -> str | None:
         return self.row.url
 
-    @strawberry.field
+    @strawberry.field(description="Where the license's facts come from.")
     async def source(self, info: CtxInfo) -> SourceType | None:
         return await _source(info, self.row.source_id)
 
     @strawberry.field(description=model_pages.DESCRIPTION)
     async def models(
-        self, info: CtxInfo, first: int = 20, after: str | None = None
+        self,
+        info: CtxInfo,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
     ) -> model_pages.Connection:
-        return await model_pages.models_of(info.context, "license", self.row.id, first, after)
+        request = PageRequest(first, after, last, before)
+        return await model_pages.models_of(info.context, "license", self.row.id, request)
 
 
 @strawberry.type(name="Variant", description="A released form of a model and what differs in it.")
@@ -160,17 +178,25 @@ class PriceType:
     description="A provider serving the model under a route, at its prices per 1M tokens and "
     "with its own limits (a reseller's limits and prices live here, never on the model).",
 )
-class OfferType:
+class OfferType(Node):
     row: strawberry.Private[OfferRow]
     route: str = strawberry.field(default="", description="The provider's id for the model.")
-    currency: str = strawberry.field(default="")
-    input_per_mtok: Decimal | None = strawberry.field(default=None)
-    output_per_mtok: Decimal | None = strawberry.field(default=None)
-    cached_input_per_mtok: Decimal | None = strawberry.field(default=None)
+    currency: str = strawberry.field(default="", description="ISO 4217 code of the prices.")
+    input_per_mtok: Decimal | None = strawberry.field(
+        default=None, description="Price per 1M input tokens (null: not stated)."
+    )
+    output_per_mtok: Decimal | None = strawberry.field(
+        default=None, description="Price per 1M output tokens (null: not stated)."
+    )
+    cached_input_per_mtok: Decimal | None = strawberry.field(
+        default=None, description="Price per 1M cached input tokens (null: not stated)."
+    )
     context_window: int | None = strawberry.field(
         default=None, description="The provider's context window in tokens (null: not stated)."
     )
-    max_output_tokens: int | None = strawberry.field(default=None)
+    max_output_tokens: int | None = strawberry.field(
+        default=None, description="The provider's output limit in tokens (null: not stated)."
+    )
     status: ModelStatus | None = strawberry.field(
         default=None, description="The provider's status for the route, when it states one."
     )
@@ -192,6 +218,9 @@ class OfferType:
         self.effective_from = offer.effective_from
         self.effective_to = offer.effective_to
 
+    def node_key(self) -> int:
+        return int(self.row.offer.id)
+
     @strawberry.field(description="The organization that makes the offer.")
     async def provider(self, info: CtxInfo) -> OrganizationRef:
         from service.graphql.types.catalog import OrganizationType
@@ -205,10 +234,10 @@ class OfferType:
 
 
 @strawberry.type(name="Provider", description="An organization that offers models.")
-class ProviderType:
+class ProviderType(Node):
     row: strawberry.Private[ProviderRow]
     slug: str = strawberry.field(default="", description="Pass to `models(filter: {provider})`.")
-    name: str = strawberry.field(default="")
+    name: str = strawberry.field(default="", description="The organization's display name.")
     model_count: int = strawberry.field(default=0, description="Models it offers today.")
 
     def __post_init__(self) -> None:
@@ -216,7 +245,10 @@ class ProviderType:
         self.name = self.row.organization.name
         self.model_count = self.row.model_count
 
-    @strawberry.field
+    def node_key(self) -> int:
+        return int(self.row.organization.id)
+
+    @strawberry.field(description="The organization behind the provider (its own global id).")
     def organization(self) -> OrganizationRef:
         from service.graphql.types.catalog import OrganizationType
 
@@ -322,8 +354,8 @@ class FactConflictType:
         return self.row.chosen_by
 
 
-@strawberry.type(name="Model")
-class ModelType:
+@strawberry.type(name="Model", description="An AI model and its facts, each with its state.")
+class ModelType(Node):
     row: strawberry.Private[Model]
     # Plain values are copied from the row once: a field without a resolver is served by
     # attribute lookup, far cheaper than a resolver call per field per node.
@@ -478,11 +510,29 @@ class ModelType:
 
     @strawberry.field(
         description="Where the model runs: each provider's offer in force on a date (default: "
-        "today), cheapest input price first (unpriced last). One statement for a page of models."
+        "today), cheapest input price first (unpriced last), a page at a time. One statement "
+        "for a page of models."
     )
-    async def offers(self, info: CtxInfo, as_of: date | None = None) -> list[OfferType]:
+    async def offers(
+        self,
+        info: CtxInfo,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="Offers in force on this date (default: today)."),
+        ] = None,
+        first: FirstArgument = DEFAULT_PAGE,
+        after: AfterArgument = None,
+        last: LastArgument = None,
+        before: BeforeArgument = None,
+    ) -> Connection[OfferType]:
+        request = check_request(PageRequest(first, after, last, before))
         rows = await info.context.loaders.offers.load((self.row.id, as_of or info.context.today))
-        return [OfferType(row=r) for r in rows]
+        page = list_page("offers", rows, offer_key, OFFER_KEY_KINDS, request)
+
+        async def count() -> int:
+            return len(rows)
+
+        return connection(page, [OfferType(row=r) for r in page.rows], count)
 
     @strawberry.field(
         description="The priced offer in force on a date (default: today) with the lowest input "

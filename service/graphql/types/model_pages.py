@@ -1,29 +1,35 @@
-"""`models(first:, after:)` on an organization, license, task or collection: a ModelConnection."""
+"""`models(first:, after:, last:, before:)` on an organization, license, task or collection: a
+ModelConnection."""
 
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from service.catalog import search
-from service.catalog.model_pages import PageKey, Parent, check_page
+from service.catalog.model_pages import Parent, page_key
+from service.catalog.pages import PageRequest
 from service.graphql.context import Context
 
 if TYPE_CHECKING:
     from service.graphql.queries import ModelConnection
 
 Connection = Annotated["ModelConnection", strawberry.lazy("service.graphql.queries")]
-DESCRIPTION = "Its models by name, a page at a time (first ≤ 100)."
+DESCRIPTION = (
+    "Its models by name, a page at a time: `first` (default 20, at most 100) after a cursor, "
+    "or `last` before one."
+)
 
 
 async def models_of(
-    context: Context, parent: Parent, parent_id: int, first: int, after: str | None
+    context: Context, parent: Parent, parent_id: int, request: PageRequest
 ) -> "ModelConnection":
     """One page of a parent's models, read with the other parents' pages in one statement."""
-    from service.graphql.queries import ModelConnection, ModelEdge, PageInfo
+    from service.graphql.queries import ModelConnection, ModelEdge
     from service.graphql.types.model import ModelType
+    from service.graphql.types.relay import PageInfo
 
-    check_page(first, after)
-    page = await context.loaders.model_pages[parent].load(PageKey(parent_id, first, after))
+    key = page_key(parent_id, request)
+    page = await context.loaders.model_pages[parent].load(key)
     for model in page.models:
         context.loaders.model.prime(model.id, model)
     return ModelConnection(

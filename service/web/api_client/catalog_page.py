@@ -12,9 +12,9 @@ from .enums import FactState
 
 class CatalogPage(BaseModel):
     models: "CatalogPageModels"
-    organizations: list["CatalogPageOrganizations"]
-    providers: list["CatalogPageProviders"]
-    tasks: list["CatalogPageTasks"]
+    organizations: "CatalogPageOrganizations"
+    providers: "CatalogPageProviders"
+    tasks: "CatalogPageTasks"
 
 
 class CatalogPageModels(BaseModel):
@@ -82,17 +82,29 @@ class CatalogPageModelsNodesCheapestOfferProvider(BaseModel):
 
 
 class CatalogPageOrganizations(BaseModel):
+    nodes: list["CatalogPageOrganizationsNodes"]
+
+
+class CatalogPageOrganizationsNodes(BaseModel):
     slug: str
     name: str
 
 
 class CatalogPageProviders(BaseModel):
+    nodes: list["CatalogPageProvidersNodes"]
+
+
+class CatalogPageProvidersNodes(BaseModel):
     slug: str
     name: str
     model_count: int = Field(alias="modelCount")
 
 
 class CatalogPageTasks(BaseModel):
+    nodes: list["CatalogPageTasksNodes"]
+
+
+class CatalogPageTasksNodes(BaseModel):
     slug: str
     name: str
     group: str
@@ -102,3 +114,6 @@ CatalogPage.model_rebuild()
 CatalogPageModels.model_rebuild()
 CatalogPageModelsNodes.model_rebuild()
 CatalogPageModelsNodesCheapestOffer.model_rebuild()
+CatalogPageOrganizations.model_rebuild()
+CatalogPageProviders.model_rebuild()
+CatalogPageTasks.model_rebuild()

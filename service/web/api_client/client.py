@@ -24,10 +24,11 @@ class CatalogClient(CatalogBaseClient):
         after: Union[Optional[str], UnsetType] = UNSET,
         last: Union[Optional[int], UnsetType] = UNSET,
         before: Union[Optional[str], UnsetType] = UNSET,
+        organization_search: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> CatalogPage:
         query = gql("""
-            query CatalogPage($filter: ModelFilter, $first: Int!, $after: String, $last: Int, $before: String) {
+            query CatalogPage($filter: ModelFilter, $first: Int!, $after: String, $last: Int, $before: String, $organizationSearch: String) {
               models(
                 filter: $filter
                 first: $first
@@ -77,19 +78,25 @@ class CatalogClient(CatalogBaseClient):
                   }
                 }
               }
-              organizations {
-                slug
-                name
+              organizations(first: 100, search: $organizationSearch) {
+                nodes {
+                  slug
+                  name
+                }
               }
-              providers {
-                slug
-                name
-                modelCount
+              providers(first: 100) {
+                nodes {
+                  slug
+                  name
+                  modelCount
+                }
               }
-              tasks {
-                slug
-                name
-                group
+              tasks(first: 100) {
+                nodes {
+                  slug
+                  name
+                  group
+                }
               }
             }
             """)
@@ -99,6 +106,7 @@ class CatalogClient(CatalogBaseClient):
             "after": after,
             "last": last,
             "before": before,
+            "organizationSearch": organization_search,
         }
         response = await self.execute(
             query=query, operation_name="CatalogPage", variables=variables, **kwargs
@@ -266,23 +274,25 @@ class CatalogClient(CatalogBaseClient):
                   }
                 }
                 researchOnly
-                offers {
-                  provider {
-                    slug
-                    name
-                  }
-                  route
-                  currency
-                  inputPerMtok
-                  outputPerMtok
-                  cachedInputPerMtok
-                  contextWindow
-                  maxOutputTokens
-                  status
-                  effectiveFrom
-                  source {
-                    title
-                    url
+                offers(first: 100) {
+                  nodes {
+                    provider {
+                      slug
+                      name
+                    }
+                    route
+                    currency
+                    inputPerMtok
+                    outputPerMtok
+                    cachedInputPerMtok
+                    contextWindow
+                    maxOutputTokens
+                    status
+                    effectiveFrom
+                    source {
+                      title
+                      url
+                    }
                   }
                 }
                 capabilities {

@@ -45,7 +45,7 @@ class ModelPageModel(BaseModel):
     variants: list["ModelPageModelVariants"]
     price_history: list["ModelPageModelPriceHistory"] = Field(alias="priceHistory")
     research_only: bool = Field(alias="researchOnly")
-    offers: list["ModelPageModelOffers"]
+    offers: "ModelPageModelOffers"
     capabilities: list["ModelPageModelCapabilities"]
     collections: list["ModelPageModelCollections"]
     lineage: list["ModelPageModelLineage"]
@@ -130,7 +130,11 @@ class ModelPageModelPriceHistorySource(BaseModel):
 
 
 class ModelPageModelOffers(BaseModel):
-    provider: "ModelPageModelOffersProvider"
+    nodes: list["ModelPageModelOffersNodes"]
+
+
+class ModelPageModelOffersNodes(BaseModel):
+    provider: "ModelPageModelOffersNodesProvider"
     route: str
     currency: str
     input_per_mtok: Optional[Decimal] = Field(alias="inputPerMtok")
@@ -140,15 +144,15 @@ class ModelPageModelOffers(BaseModel):
     max_output_tokens: Optional[int] = Field(alias="maxOutputTokens")
     status: Optional[ModelStatus]
     effective_from: Optional[date] = Field(alias="effectiveFrom")
-    source: Optional["ModelPageModelOffersSource"]
+    source: Optional["ModelPageModelOffersNodesSource"]
 
 
-class ModelPageModelOffersProvider(BaseModel):
+class ModelPageModelOffersNodesProvider(BaseModel):
     slug: str
     name: str
 
 
-class ModelPageModelOffersSource(BaseModel):
+class ModelPageModelOffersNodesSource(BaseModel):
     title: str
     url: Optional[str]
 
@@ -200,6 +204,7 @@ ModelPage.model_rebuild()
 ModelPageModel.model_rebuild()
 ModelPageModelPriceHistory.model_rebuild()
 ModelPageModelOffers.model_rebuild()
+ModelPageModelOffersNodes.model_rebuild()
 ModelPageModelCapabilities.model_rebuild()
 ModelPageModelLineage.model_rebuild()
 ModelPageModelCitations.model_rebuild()

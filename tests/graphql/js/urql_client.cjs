@@ -3,11 +3,6 @@
 const { Client, fetchExchange, gql } = require('@urql/core');
 const { persistedExchange } = require('@urql/exchange-persisted');
 
-// >>> Enable after merging branch h-relay (Relay global object identification): the root
-// `node(id:)` field and `Model.id`. Until then the step is skipped and reports nothing.
-const NODE_FIELD_MERGED = false;
-// <<<
-
 const COMPARE = gql`
   query JsCompare($models: [String!]!) {
     compare(models: $models) {
@@ -114,11 +109,9 @@ async function main() {
     tasks: hit.tasks.length,
   };
 
-  if (NODE_FIELD_MERGED) {
-    const { model } = await run(plain, MODEL_ID, { slug: 'paligemma' });
-    const { node } = await run(plain, NODE, { id: model.id });
-    seen.node = { id: model.id, typename: node.__typename, slug: node.slug };
-  }
+  const { model } = await run(plain, MODEL_ID, { slug: 'paligemma' });
+  const { node } = await run(plain, NODE, { id: model.id });
+  seen.node = { id: model.id, typename: node.__typename, slug: node.slug };
 
   console.log(JSON.stringify(seen));
 }
