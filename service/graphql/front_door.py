@@ -359,6 +359,8 @@ class GraphQLFrontDoor:
                     headers.append((b"set-cookie", version_cookie(written)))
             if status == 503:
                 headers.append((b"retry-after", b"5"))
+            if request.method == "GET":  # the answer's type follows Accept, cached or not
+                headers.append(GET_VARY)
             await _respond(send, status, body, headers, media=request.media)
         except _Unavailable:
             note_graphql_operation(request.operation_name, error=True)

@@ -31,6 +31,8 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from graphql import GraphQLError, parse, print_ast
+
 from service.config import PersistedQueryMode, Settings
 
 WEB_QUERIES = Path(__file__).resolve().parent.parent / "web" / "queries"
@@ -125,7 +127,16 @@ class PersistedQueries:
     ):
         self.mode = mode
         self.max_bytes = max_bytes
+        registered = list(registered)
         self.registered = {document.sha256: document.text for document in registered}
+        # A registered document sent in full in another layout (a generated client prints
+        # the file's operations again, without its comments) is still that document: it is
+        # known by the hash of its canonical print too.
+        self.registered_canonical = {
+            digest: document.text
+            for document in registered
+            if (digest := _canonical_hash(document.text)) is not None
+        }
         self._learnt: OrderedDict[str, str] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()
@@ -142,7 +153,7 @@ class PersistedQueries:
         persisted = (extensions or {}).get("persistedQuery")
         if persisted is None:
             if query is not None and self.mode is PersistedQueryMode.REGISTERED:
-                self._require_registered(sha256_hex(query))
+                self._require_registered(sha256_hex(query), query)
             return query
         digest = _persisted_hash(persisted)
         if self.mode is PersistedQueryMode.OFF:
@@ -161,19 +172,22 @@ class PersistedQueries:
                 malformed=True,
             )
         if self.mode is PersistedQueryMode.REGISTERED:
-            self._require_registered(digest)
+            self._require_registered(digest, query)
         elif digest not in self.registered:
             self._learn(digest, query)
         return query
 
-    def _require_registered(self, digest: str) -> None:
-        if digest not in self.registered:
-            raise PersistedQueryError(
-                "This server runs only registered documents (PERSISTED_QUERIES=registered), "
-                f"and none has the SHA-256 {digest}; register the document's file with "
-                "PERSISTED_QUERY_FILES, and `modelcat persisted-queries` lists the hashes",
-                "QUERY_NOT_REGISTERED",
-            )
+    def _require_registered(self, digest: str, query: str | None = None) -> None:
+        if digest in self.registered:
+            return
+        if query is not None and _canonical_hash(query) in self.registered_canonical:
+            return
+        raise PersistedQueryError(
+            "This server runs only registered documents (PERSISTED_QUERIES=registered), "
+            f"and none has the SHA-256 {digest}; register the document's file with "
+            "PERSISTED_QUERY_FILES, and `modelcat persisted-queries` lists the hashes",
+            "QUERY_NOT_REGISTERED",
+        )
 
     def _recall(self, digest: str) -> str | None:
         with self._lock:
@@ -195,6 +209,15 @@ class PersistedQueries:
             while self._bytes > self.max_bytes:
                 _, evicted = self._learnt.popitem(last=False)
                 self._bytes -= _cost(evicted)
+
+
+def _canonical_hash(document: str) -> str | None:
+    """The SHA-256 of the document as graphql-core prints it (layout and comments gone);
+    None for text that does not parse (it is then no registered document)."""
+    try:
+        return sha256_hex(print_ast(parse(document, no_location=True)))
+    except GraphQLError:
+        return None
 
 
 def _cost(document: str) -> int:

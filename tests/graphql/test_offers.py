@@ -354,7 +354,7 @@ query($first: Int) {
     nodes {
       slug
       price { inputPerMtok }
-      offers { inputPerMtok outputPerMtok }
+      offers { nodes { inputPerMtok outputPerMtok } }
       cheapestOffer { inputPerMtok outputPerMtok provider { name } }
     }
   }
@@ -379,7 +379,9 @@ def test_the_cheapest_offer_is_read_with_the_offers_and_never_as_the_list_price(
         "provider": {"name": "OpenRouter"},
     }
     for node in nodes.values():
-        priced = [o["inputPerMtok"] for o in node["offers"] if o["inputPerMtok"] is not None]
+        priced = [
+            o["inputPerMtok"] for o in node["offers"]["nodes"] if o["inputPerMtok"] is not None
+        ]
         if priced:
             assert node["cheapestOffer"]["inputPerMtok"] == min(priced, key=float)
         else:

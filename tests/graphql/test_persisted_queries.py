@@ -21,7 +21,7 @@ from service.graphql.persisted import (
 )
 
 NEW = "application/graphql-response+json"
-TASKS = "query PersistedTasks { tasks { slug } }"
+TASKS = "query PersistedTasks { tasks { nodes { slug } } }"
 MODEL_PAGE = (WEB_QUERIES / "model.graphql").read_text(encoding="utf-8")
 
 
@@ -72,17 +72,19 @@ def test_the_apq_round_trip_over_post(automatic: TestClient) -> None:
 
     full = automatic.post("/graphql", json={"query": TASKS, "extensions": extensions})
     assert full.status_code == 200
-    slugs = [task["slug"] for task in full.json()["data"]["tasks"]]
+    slugs = [task["slug"] for task in full.json()["data"]["tasks"]["nodes"]]
     assert slugs
 
     hit = automatic.post("/graphql", json={"extensions": extensions})
     assert hit.status_code == 200
-    assert [task["slug"] for task in hit.json()["data"]["tasks"]] == slugs
+    assert [task["slug"] for task in hit.json()["data"]["tasks"]["nodes"]] == slugs
 
 
 def test_a_miss_is_a_400_for_the_new_media_type(automatic: TestClient) -> None:
     response = automatic.post(
-        "/graphql", json={"extensions": _persisted("{ tasks { name } }")}, headers={"Accept": NEW}
+        "/graphql",
+        json={"extensions": _persisted("{ tasks { nodes { name } } }")},
+        headers={"Accept": NEW},
     )
     assert response.status_code == 400
     assert response.headers["content-type"] == NEW
@@ -168,7 +170,7 @@ def test_registered_only_runs_registered_documents(registered_only: TestClient) 
     assert in_full.json() == by_hash.json()
     # So is the file PERSISTED_QUERY_FILES names.
     tasks = registered_only.get("/graphql", params={"extensions": json.dumps(_persisted(TASKS))})
-    assert tasks.status_code == 200 and tasks.json()["data"]["tasks"]
+    assert tasks.status_code == 200 and tasks.json()["data"]["tasks"]["nodes"]
     # And the web pages, which send their documents, still work.
     assert registered_only.get("/models/paligemma").status_code == 200
 
@@ -177,7 +179,7 @@ def test_registered_only_runs_registered_documents(registered_only: TestClient) 
 def test_registered_only_refuses_any_other_document(
     registered_only: TestClient, with_hash: bool
 ) -> None:
-    document = "{ tasks { name } }"
+    document = "{ tasks { nodes { name } } }"
     body: dict[str, Any] = {"query": document}
     if with_hash:
         body["extensions"] = _persisted(document)
@@ -196,13 +198,13 @@ def test_persisted_queries_off_says_so(engine: Engine) -> None:
     for client in _client(engine, persisted_queries="off"):
         response = client.post("/graphql", json={"extensions": _persisted(TASKS)})
         assert response.json()["errors"][0]["message"] == "PersistedQueryNotSupported"
-        assert client.post("/graphql", json={"query": TASKS}).json()["data"]["tasks"]
+        assert client.post("/graphql", json={"query": TASKS}).json()["data"]["tasks"]["nodes"]
 
 
 def test_the_learnt_store_is_bounded_in_bytes_and_keeps_registered_documents() -> None:
     registered = read_documents([WEB_QUERIES])
     store = PersistedQueries(PersistedQueryMode.AUTOMATIC, 2_000, registered)
-    documents = [f"query Q{i} {{ tasks {{ slug {' ' * 300} }} }}" for i in range(20)]
+    documents = [f"query Q{i} {{ tasks {{ nodes {{ slug {' ' * 300} }} }}" for i in range(20)]
     for document in documents:
         store.resolve(document, _persisted(document))
         assert store.size_bytes <= 2_000

@@ -334,7 +334,7 @@ def test_an_answer_is_one_version_while_writes_land_and_standby_sessions_are_cut
                 # A new text every time: no cached answer, every request reads.
                 query = (
                     f'{{ one{worker}x{turn}: organization(slug: "openai") {{ name }}'
-                    " organizations { slug name } }"
+                    " organizations { nodes { slug name } } }"
                 )
                 response = client.post("/graphql", json={"query": query})
                 body = response.json()
@@ -343,7 +343,9 @@ def test_an_answer_is_one_version_while_writes_land_and_standby_sessions_are_cut
                     continue
                 data = body["data"]
                 one = data[f"one{worker}x{turn}"]["name"]
-                listed = next(o["name"] for o in data["organizations"] if o["slug"] == "openai")
+                listed = next(
+                    o["name"] for o in data["organizations"]["nodes"] if o["slug"] == "openai"
+                )
                 outcomes.append("ok" if one == listed else f"mixed: {one!r} vs {listed!r}")
 
     threads = [threading.Thread(target=writer)]

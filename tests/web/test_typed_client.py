@@ -65,7 +65,10 @@ def test_a_document_the_schema_cannot_answer_is_refused_with_the_reason(tmp_path
     root = _checkout(tmp_path)
     catalog = root / "service/web/queries/catalog.graphql"
     catalog.write_text(
-        catalog.read_text().replace("organizations { slug name }", "organizations { slug nam }")
+        catalog.read_text().replace(
+            "organizations(first: 100, search: $organizationSearch) { nodes { slug name } }",
+            "organizations(first: 100, search: $organizationSearch) { nodes { slug nam } }",
+        )
     )
 
     result = CliRunner().invoke(app, ["codegen", "--check", "--root", str(root)])

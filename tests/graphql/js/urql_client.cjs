@@ -28,7 +28,7 @@ const BACKWARD = gql`
   }
 `;
 const PERSISTED = gql`
-  query JsPersistedTasks { tasks { slug } }
+  query JsPersistedTasks { tasks { nodes { slug } } }
 `;
 const MODEL_ID = gql`
   query JsModelId($slug: String!) { model(slug: $slug) { id slug } }
@@ -106,7 +106,7 @@ async function main() {
     teaching,
     hitting: requests.slice(before + teaching.length),
     sameAnswer: JSON.stringify(taught) === JSON.stringify(hit),
-    tasks: hit.tasks.length,
+    tasks: hit.tasks.nodes.length,
   };
 
   const { model } = await run(plain, MODEL_ID, { slug: 'paligemma' });
