@@ -183,3 +183,9 @@ def run_cli(*args: str, database_url: str | None, **env: str) -> subprocess.Comp
         timeout=120,
         check=False,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the files marked slow first (stable otherwise): pytest-xdist hands out whole files
+    in this order, so the long ones run beside the many short ones instead of last and alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
