@@ -10,8 +10,8 @@ from hypothesis_graphql import nodes
 
 from tests.hardening.conftest import LEAK_MARKERS
 
-# CI runs 900 per test (2,400 documents in all); FUZZ_EXAMPLES=100000 runs a long local campaign.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "900"))
+# CI runs 500 per test (1,333 documents in all); FUZZ_EXAMPLES=100000 runs a long local campaign.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))
 
 _text = st.text(max_size=30) | st.sampled_from(["gpt-5.2", "paligemma", "openai", "", "\x00"])
 CUSTOM_SCALARS: dict[str, Any] = {
