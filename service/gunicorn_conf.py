@@ -50,52 +50,8 @@ def child_exit(server: Any, worker: Any) -> None:
 
 
 # Spread connections over the workers. With one listening socket shared by all workers, the
-# first idle worker accepts every connection a client opens at once (16 keep-alive
-# connections end up on one worker while the other idles). Each worker instead listens on
-# its own SO_REUSEPORT socket, and the kernel balances new connections over them.
+# first worker to wake accepts every connection waiting (16 keep-alive connections a load
+# generator opens at once end up on one worker while the other idles). With reuse_port,
+# gunicorn (24 and later) opens no shared socket: each worker binds its own SO_REUSEPORT
+# socket, and the kernel balances new connections over them.
 reuse_port = True
-
-
-def when_ready(server: Any) -> None:
-    """The master's shared socket would take a share of connections nobody accepts: close it
-    (the workers bind their own)."""
-    if not _reuse_port_available():
-        return
-    for listener in server.LISTENERS:
-        listener.close()
-    server.LISTENERS = []
-
-
-def post_fork(server: Any, worker: Any) -> None:
-    """Bind this worker's own SO_REUSEPORT socket on the configured address."""
-    if not _reuse_port_available():
-        return
-    worker.sockets = [
-        _reuse_port_socket(address, server.cfg.backlog) for address in server.cfg.address
-    ]
-
-
-def _reuse_port_available() -> bool:
-    import socket
-
-    tcp_only = all(isinstance(address, tuple) for address in _settings_addresses())
-    return hasattr(socket, "SO_REUSEPORT") and tcp_only
-
-
-def _settings_addresses() -> list[Any]:
-    from gunicorn.util import parse_address
-
-    return [parse_address(bind)]
-
-
-def _reuse_port_socket(address: Any, backlog: int) -> Any:
-    import socket
-
-    family = socket.AF_INET6 if ":" in str(address[0]) else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(address)
-    sock.listen(backlog)
-    sock.setblocking(False)
-    return sock

@@ -1,6 +1,7 @@
 """The response cache follows the catalog version: a write anywhere makes every worker fresh."""
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,10 +12,14 @@ from sqlalchemy import Engine, text
 
 from service.app import create_app
 from service.db import make_engine
-from tests.conftest import isolated_settings
+from tests.conftest import eventually, isolated_settings
 
 TOKEN = "t" * 40
 NAME = '{ model(slug: "paligemma") { name } }'
+AUDIT = (
+    "INSERT INTO audit_log (actor, operation, action, entity, entity_key) "
+    "VALUES ('test', :op, 'update', 'model', :slug)"
+)
 
 CACHE_ON = 256  # the shared test apps run without the cache; these tests turn it on
 
@@ -119,6 +124,72 @@ def test_versions_follow_commit_order(private_engine: Engine) -> None:
     finally:
         first.close()
         second.close()
+
+
+def _waits_for_a_lock(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return bool(
+            connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        )
+
+
+def test_a_transaction_that_commits_late_leaves_no_stale_answer(
+    two_workers: tuple[TestClient, TestClient], private_engine: Engine
+) -> None:
+    """Writer A takes the lower audit ids and holds its transaction open; writer B starts later
+    (higher ids) on another model; a reader caches an answer meanwhile. Once both commit, both
+    changes are served. A version of max(audit.id) fails this: B commits first, the reader
+    caches under B's id, and A's commit adds no higher id, so the old name stays cached."""
+    one, _ = two_workers
+    before = _version(private_engine)
+    assert _name(one) == "PaliGemma"
+    late = private_engine.connect()
+    try:
+        late_transaction = late.begin()
+        late.execute(text("UPDATE models SET name = 'PaliGemma late' WHERE slug = 'paligemma'"))
+        late.execute(text(AUDIT), {"op": "late", "slug": "paligemma"})
+        other_done = threading.Event()
+
+        def other_writer() -> None:
+            with private_engine.begin() as connection:
+                connection.execute(
+                    text("UPDATE models SET name = 'Gemma other' WHERE slug = 'gemma-2b'")
+                )
+                connection.execute(text(AUDIT), {"op": "other", "slug": "gemma-2b"})
+            other_done.set()
+
+        other = threading.Thread(target=other_writer)
+        other.start()
+        # B has either committed or waits behind A (the version row's lock): either way it
+        # has taken its audit id, after A's.
+        eventually(
+            lambda: other_done.is_set() or _waits_for_a_lock(private_engine),
+            "the second writer neither committed nor waited",
+            seconds=10,
+        )
+        assert _name(one) == "PaliGemma"  # cached while A is still open
+        late_transaction.commit()
+        other.join(timeout=30)
+        assert other_done.is_set()
+    finally:
+        late.close()
+    eventually(lambda: _name(one) == "PaliGemma late", "the late commit stayed unseen", 5)
+    gemma = '{ model(slug: "gemma-2b") { name } }'
+    answer = one.post("/graphql", json={"query": gemma}).json()
+    assert answer == {"data": {"model": {"name": "Gemma other"}}}
+    with private_engine.connect() as connection:
+        ids = dict(
+            connection.execute(
+                text("SELECT operation, id FROM audit_log WHERE actor = 'test'")
+            ).all()
+        )
+    assert ids["late"] < ids["other"]
+    assert _version(private_engine) == before + 2
 
 
 def test_a_hit_is_served_from_memory_and_a_write_in_one_worker_refreshes_the_other(
