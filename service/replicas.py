@@ -282,15 +282,15 @@ class ReplicaSet:
             standby, version = await self._ask(replica, standby_and_version)
         except (DBAPIError, OSError, TimeoutError) as exc:
             if isinstance(exc, DBAPIError) and not is_unavailable(exc):
-                problem = f"cannot read its catalog version: {_reason(exc, self.check_timeout)}"
-                self._set_up(replica, None, problem)
+                reason = _reason(exc, self.check_timeout)
+                self._set_up(replica, None, f"cannot read its catalog version: {reason}")
                 return
             if replica.up is not False:
                 await replica.engine.dispose()  # its pooled connections died with it
             self._set_down(replica, _reason(exc, self.check_timeout))
             return
         replica.lag_seconds = self._lag(version)
-        problem = None
+        problem: str | None = None
         if not standby:
             problem = "not a standby (pg_is_in_recovery() is false): it was promoted?"
         elif replica.lag_seconds > self.max_lag_seconds:

@@ -6,10 +6,12 @@ standard library and ariadne-codegen itself.
 
 import ast
 
+# ariadne-codegen is installed only in the environment `modelcat codegen` makes (it pins a
+# graphql-core Strawberry cannot run with), so mypy cannot find it here: its base class is Any.
 from ariadne_codegen.plugins.base import Plugin  # type: ignore[import-not-found]
 
 
-class StrEnums(Plugin):  # type: ignore[misc]
+class StrEnums(Plugin):  # type: ignore[misc]  # subclassing Any: see the import above
     """GraphQL enums as `StrEnum`: a value prints as its GraphQL name ("KNOWN"), not
     "FactState.KNOWN", so a template shows and compares it like the string the API sent."""
 

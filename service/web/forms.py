@@ -25,10 +25,11 @@ class Workload:
     errors: list[str] = field(default_factory=list)
 
     def as_input(self) -> WorkloadInput:
+        # By the fields' GraphQL names (their aliases): the names the type checker knows.
         return WorkloadInput(
-            input_tokens=self.counts["input"],
-            output_tokens=self.counts["output"],
-            cached_input_tokens=self.counts["cached"],
+            inputTokens=self.counts["input"],
+            outputTokens=self.counts["output"],
+            cachedInputTokens=self.counts["cached"],
         )
 
 
