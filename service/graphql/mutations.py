@@ -342,7 +342,7 @@ class ModelInput:
     context_window_state: str | None = strawberry.field(
         default=None, description="known, undisclosed, unknown or not_applicable"
     )
-    parameter_count: BigInt | None = None  # type: ignore[valid-type]
+    parameter_count: BigInt | None = None
     parameters_state: str | None = strawberry.field(
         default=None, description="disclosed, estimated, undisclosed or unknown"
     )
@@ -363,7 +363,7 @@ class ModelPatch:
     release_date: str | None = UNSET
     context_window: int | None = UNSET
     context_window_state: str | None = UNSET
-    parameter_count: BigInt | None = UNSET  # type: ignore[valid-type]
+    parameter_count: BigInt | None = UNSET
     parameters_state: str | None = UNSET
     license: str | None = UNSET
     overview: str | None = UNSET

@@ -18,8 +18,9 @@ Either all of it is written, or nothing.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, exists, func, select
+from sqlalchemy import CursorResult, Engine, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from service.catalog import audit
@@ -96,14 +97,17 @@ def _forget(session: Session, slugs: list[str], log: ChangeLog) -> None:
         (Offer, Offer.source_id),
         (Capability, Capability.source_id),
     ):
-        result = session.execute(
-            delete(table).where(column.in_(ids)).execution_options(synchronize_session=False)
+        result = cast(
+            "CursorResult[Any]",  # a DELETE's result is a cursor result: it has a rowcount
+            session.execute(
+                delete(table).where(column.in_(ids)).execution_options(synchronize_session=False)
+            ),
         )
         log.add(
             Change(
                 "delete",
                 table.__tablename__,
-                f"{result.rowcount} rows of {', '.join(slugs)} (imported again)",  # type: ignore[attr-defined]
+                f"{result.rowcount} rows of {', '.join(slugs)} (imported again)",
             )
         )
     session.expire_all()

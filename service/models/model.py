@@ -23,6 +23,7 @@ from service.models.base import (
     CitedField,
     DatePrecision,
     Disclosure,
+    EnumText,
     FactState,
     Modality,
     ModelStatus,
@@ -88,19 +89,27 @@ class Model(Timestamped, Base):
     name: Mapped[str] = mapped_column(Text)
     family: Mapped[str | None] = mapped_column(Text)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
-    category: Mapped[str | None] = mapped_column(String(10), index=True)
+    category: Mapped[Category | None] = mapped_column(EnumText(Category, 10), index=True)
     open_weights: Mapped[bool | None] = mapped_column(Boolean)
-    input_modalities: Mapped[list[str] | None] = mapped_column(ARRAY(String(10)))
-    output_modalities: Mapped[list[str] | None] = mapped_column(ARRAY(String(10)))
+    input_modalities: Mapped[list[Modality] | None] = mapped_column(ARRAY(EnumText(Modality, 10)))
+    output_modalities: Mapped[list[Modality] | None] = mapped_column(ARRAY(EnumText(Modality, 10)))
     release_date: Mapped[date | None] = mapped_column(Date)
-    release_date_precision: Mapped[str | None] = mapped_column(String(10))
+    release_date_precision: Mapped[DatePrecision | None] = mapped_column(
+        EnumText(DatePrecision, 10)
+    )
     context_window: Mapped[int | None] = mapped_column(Integer)
-    context_window_state: Mapped[str] = mapped_column(String(20), default=FactState.UNKNOWN)
+    context_window_state: Mapped[FactState] = mapped_column(
+        EnumText(FactState, 20), default=FactState.UNKNOWN
+    )
     parameter_count: Mapped[int | None] = mapped_column(BigInteger)
-    parameters_state: Mapped[str] = mapped_column(String(20), default=Disclosure.UNKNOWN)
+    parameters_state: Mapped[Disclosure] = mapped_column(
+        EnumText(Disclosure, 20), default=Disclosure.UNKNOWN
+    )
     license_id: Mapped[int | None] = mapped_column(ForeignKey("licenses.id"), index=True)
     overview: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=ModelStatus.ACTIVE)
+    status: Mapped[ModelStatus] = mapped_column(
+        EnumText(ModelStatus, 20), default=ModelStatus.ACTIVE
+    )
     version: Mapped[int] = mapped_column(
         Integer, default=1, server_default="1", comment="bumped by every write; guards edits"
     )
@@ -110,8 +119,8 @@ class Model(Timestamped, Base):
         server_default="false",
         comment="neither an API nor open weights: a research result (Epoch), hidden by default",
     )
-    origin: Mapped[str] = mapped_column(
-        String(10),
+    origin: Mapped[Origin] = mapped_column(
+        EnumText(Origin, 10),
         default=Origin.CURATED,
         server_default=Origin.CURATED.value,
         comment="curated rows are never overwritten by an import",
@@ -178,7 +187,7 @@ class ModelLineage(Base):
     related_model_id: Mapped[int] = mapped_column(
         ForeignKey("models.id", ondelete="CASCADE"), index=True
     )
-    relation: Mapped[str] = mapped_column(String(20))
+    relation: Mapped[Relation] = mapped_column(EnumText(Relation, 20))
     role: Mapped[str | None] = mapped_column(Text, comment="for built_from: the part's role")
     note: Mapped[str | None] = mapped_column(Text)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
@@ -194,6 +203,6 @@ class ModelCitation(Base):
     )
 
     model_id: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"))
-    field: Mapped[str] = mapped_column(String(30))
+    field: Mapped[CitedField] = mapped_column(EnumText(CitedField, 30))
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     quote: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base, ModelStatus, Timestamped, one_of
+from service.models.base import Base, EnumText, ModelStatus, Timestamped, one_of
 from service.models.pricing import PRICE
 
 
@@ -62,7 +62,7 @@ class Offer(Timestamped, Base):
     cached_input_per_mtok: Mapped[Decimal | None] = mapped_column(PRICE)
     context_window: Mapped[int | None] = mapped_column(Integer)
     max_output_tokens: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[ModelStatus | None] = mapped_column(EnumText(ModelStatus, 20))
     effective_from: Mapped[date | None] = mapped_column(Date)
     effective_to: Mapped[date | None] = mapped_column(Date)
     source_id: Mapped[int | None] = mapped_column(

@@ -1,9 +1,9 @@
 """What each imported data set says about a model, and where the data sets disagree."""
 
-from sqlalchemy import ForeignKey, PrimaryKeyConstraint, String, Text
+from sqlalchemy import ForeignKey, PrimaryKeyConstraint, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base, CitedField, Timestamped, one_of
+from service.models.base import Base, CitedField, EnumText, Timestamped, one_of
 
 
 class FactClaim(Timestamped, Base):
@@ -20,7 +20,7 @@ class FactClaim(Timestamped, Base):
     )
 
     model_id: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"))
-    field: Mapped[str] = mapped_column(String(30))
+    field: Mapped[CitedField] = mapped_column(EnumText(CitedField, 30))
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     value: Mapped[str] = mapped_column(Text, comment="canonical text: 2024-05, 128000, true, ...")
     external_id: Mapped[str] = mapped_column(Text, comment="the source's own name for the model")
@@ -36,7 +36,7 @@ class FactConflict(Timestamped, Base):
     )
 
     model_id: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"))
-    field: Mapped[str] = mapped_column(String(30))
+    field: Mapped[CitedField] = mapped_column(EnumText(CitedField, 30))
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     value: Mapped[str] = mapped_column(Text)
     chosen_value: Mapped[str] = mapped_column(Text)

@@ -1,7 +1,7 @@
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base, Support, lowercase_slug, one_of
+from service.models.base import Base, EnumText, Support, lowercase_slug, one_of
 
 
 class Task(Base):
@@ -28,7 +28,7 @@ class Capability(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     model_id: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"), index=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
-    support: Mapped[str] = mapped_column(String(30), default=Support.UNKNOWN)
+    support: Mapped[Support] = mapped_column(EnumText(Support, 30), default=Support.UNKNOWN)
     has_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     demo_url: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)

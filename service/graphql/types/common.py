@@ -45,9 +45,10 @@ def parse_decimal(value: Any) -> Decimal:
         raise UserInputError(f"{text!r} is not a decimal number, e.g. '1.75'") from None
     if not number.is_finite():
         raise UserInputError(f"{text!r} is not a finite decimal number")
+    exponent = number.as_tuple().exponent  # an int: the number is finite
     if number and (
         number.adjusted() > MAX_DECIMAL_ADJUSTED_EXPONENT
-        or number.as_tuple().exponent < MIN_DECIMAL_EXPONENT  # type: ignore[operator]
+        or (isinstance(exponent, int) and exponent < MIN_DECIMAL_EXPONENT)
     ):
         raise UserInputError(
             f"{text!r} is out of range: at most 12 digits before the point and 12 after"

@@ -49,7 +49,7 @@ class IntFact(Fact):
 
 @strawberry.type
 class ParametersFact(Fact):
-    value: BigInt | None  # type: ignore[valid-type]
+    value: BigInt | None
     disclosure: Disclosure
 
 

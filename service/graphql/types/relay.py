@@ -80,6 +80,8 @@ class Node:
         return str(definition.name) if definition else type(self).__name__
 
     def node_key(self) -> int:
+        # Every Node type holds its row; not declared here, where an annotation would become
+        # a GraphQL field of the interface.
         return int(self.row.id)  # type: ignore[attr-defined]
 
 
