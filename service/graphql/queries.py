@@ -183,6 +183,8 @@ class Query:
         criteria = _to_search_filter(filter)
         if criteria.provider:
             await ctx.run(reads.check_providers, criteria.provider)
+        if criteria.organizations:
+            await ctx.run(search.check_organizations, criteria.organizations)
         page = await ctx.run(
             search.search_models,
             criteria,

@@ -37,11 +37,18 @@ class UnknownName:
 class ApiError(Exception):
     """The API answered with an error a user can act on (code NOT_FOUND or BAD_USER_INPUT)."""
 
-    def __init__(self, message: str, code: str, unknown: list[UnknownName] | None = None):
+    def __init__(
+        self,
+        message: str,
+        code: str,
+        unknown: list[UnknownName] | None = None,
+        argument: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
         self.unknown = unknown or []
+        self.argument = argument  # the argument at fault, as the API names it ("filter.provider")
 
     @property
     def not_found(self) -> bool:
@@ -63,6 +70,7 @@ class ErrorExtensions(BaseModel):
     model_config = ConfigDict(coerce_numbers_to_str=True)
 
     code: str | None = None
+    argument: str | None = None
     unknown: list[str] = Field(default_factory=list)
     suggestions: dict[str, list[str]] | list[str] | None = None
 
@@ -170,7 +178,9 @@ def _error(operation: str, errors: list[GraphQLError]) -> Exception:
     if any(x.code == UNAVAILABLE_CODE for x in said):
         return ApiUnavailable(f"{operation}: the API is unavailable")
     if said[0].code in USER_ERROR_CODES:
-        return ApiError(errors[0].message, said[0].code or "", unknown_names(said[0]))
+        return ApiError(
+            errors[0].message, said[0].code or "", unknown_names(said[0]), said[0].argument
+        )
     return ApiFailure(f"{operation}: {[e.message for e in errors]}")
 
 

@@ -5,6 +5,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -18,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.web import charts, present
-from service.web.api_client import CatalogClient, PickerModelsNodes
+from service.web.api_client import CatalogClient, ModelFilter, PickerModelsNodes
 from service.web.client import (
     ApiError,
     ApiUnavailable,
@@ -190,6 +191,14 @@ def suggestion_links(
     return links
 
 
+# The catalog form's fields that name something the API may not know, by the API's argument,
+# and the filter condition each sets.
+CATALOG_FILTER_FIELDS = {"filter.organizations": "organization", "filter.provider": "provider"}
+CATALOG_FILTERS = {"organization": "organizations", "provider": "provider"}
+# The listing shown when a filter named something unknown: nothing matches.
+NO_LISTING = SimpleNamespace(total_count=0, nodes=[])
+
+
 def compare_url(names: list[str], query: str = "") -> str:
     path = "/compare/" + SEPARATOR.join(quote(n, safe=".") for n in names)
     return f"{path}?{query}" if query else path
@@ -291,19 +300,44 @@ def web_router() -> APIRouter:
                 after=wanted.after,
                 organization_search=organization_search,
             )
-        data, picker = await asyncio.gather(asked, picker_models(api))
-        listing = data.models
         kept = {k: v for k, v in wanted.typed.items() if v}
-        pages = listing.page_info
+        hint: tuple[str, list[tuple[str, str]]] | None = None
+        try:
+            data, picker = await asyncio.gather(asked, picker_models(api))
+            listing: Any = data.models
+        except ApiError as exc:
+            # An organization or provider the catalog does not know: the form again, with the
+            # API's message and its suggestions as links to this listing with the suggestion
+            # in place; the choices asked without that condition, no model listed.
+            field = CATALOG_FILTER_FIELDS.get(exc.argument or "")
+            if field is None:
+                raise
+            without = wanted.filter.model_dump(exclude_unset=True, exclude={CATALOG_FILTERS[field]})
+            data, picker = await asyncio.gather(
+                api.catalog_page(
+                    filter_=ModelFilter.model_validate(without),
+                    first=1,
+                    organization_search=organization_search,
+                ),
+                picker_models(api),
+            )
+            listing = NO_LISTING
+
+            def swapped(names: list[str], field: str = field) -> str:
+                return "/models?" + urlencode({**kept, field: names[0]})
+
+            links = suggestion_links(exc.unknown, [wanted.typed[field]], swapped)
+            hint = (exc.message, links[0][1] if links else [])
         next_url = previous_url = None
-        if pages.has_next_page and pages.end_cursor:
+        pages = None if hint else listing.page_info
+        if pages and pages.has_next_page and pages.end_cursor:
             next_url = "/models?" + urlencode({**kept, "after": pages.end_cursor})
-        if pages.has_previous_page and pages.start_cursor:
+        if pages and pages.has_previous_page and pages.start_cursor:
             previous_url = "/models?" + urlencode({**kept, "before": pages.start_cursor})
         return render(
             request,
             "models.html",
-            400 if wanted.errors else 200,
+            404 if hint else 400 if wanted.errors else 200,
             title="Model catalog",
             listing=listing,
             choices=present.filter_choices(data),
@@ -314,6 +348,7 @@ def web_router() -> APIRouter:
             ),
             typed=wanted.typed,
             errors=wanted.errors,
+            hint=hint,
             first_url="/models?" + urlencode(kept) if previous_url else None,
             previous_url=previous_url,
             next_url=next_url,

@@ -168,6 +168,23 @@ def test_filters(gql: GraphQL, model_filter: dict[str, Any], expected: list[str]
     assert _slugs(gql, filter=model_filter, order={"field": "NAME"}, first=100) == expected
 
 
+def test_an_unknown_organization_is_an_error_with_a_suggestion(gql: GraphQL) -> None:
+    """Like the provider filter: a typo is NOT_FOUND with suggestions, not an empty list."""
+    error = gql.error(LIST, {"filter": {"organizations": ["openai", "goo"]}})
+    assert error["message"] == "unknown organization 'goo'; did you mean 'google'?"
+    assert error["extensions"] == {
+        "code": "NOT_FOUND",
+        "argument": "filter.organizations",
+        "unknown": ["goo"],
+        "suggestions": ["google"],
+    }
+    far = gql.error(LIST, {"filter": {"organizations": ["zzzz"]}})
+    assert far["message"] == "unknown organization 'zzzz'"
+    assert far["extensions"]["suggestions"] == []
+    many = gql.error(LIST, {"filter": {"organizations": [f"o{i}" for i in range(51)]}})
+    assert "at most 50" in many["message"]
+
+
 def test_ordering_puts_unknown_values_last(gql: GraphQL) -> None:
     newest = _slugs(gql, order={"field": "RELEASE_DATE", "direction": "DESC"}, first=3)
     assert newest == ["gpt-5.2", "paligemma-2", "paligemma"]

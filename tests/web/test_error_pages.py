@@ -85,6 +85,28 @@ def test_the_picker_keeps_what_was_typed_on_the_not_found_page(web: TestClient) 
     assert Inputs(model.text).values["pick-a"] == "paligema"
 
 
+def test_an_unknown_organization_in_the_catalog_filter_suggests_one(web: TestClient) -> None:
+    """The catalog form again, what was typed kept, the API's hint with the suggestion as a
+    link, and no model listed (not a silent "0 models match")."""
+    response = web.get("/models", params={"organization": "goo", "q": "gemma"}, headers=BROWSER)
+    assert response.status_code == 404
+    html = response.text
+    assert "unknown organization &#39;goo&#39;; did you mean &#39;google&#39;?" in html
+    # The suggestion links to the same listing with it in place of the typo.
+    assert '<a href="/models?q=gemma&amp;organization=google">google</a>' in html
+    assert Inputs(html).values["f-org"] == "goo" and Inputs(html).values["f-q"] == "gemma"
+    assert "<tr data-model=" not in html
+    listing = web.get("/models?q=gemma&organization=google")
+    assert listing.status_code == 200 and 'data-model="paligemma"' in listing.text
+
+
+def test_an_unknown_provider_in_the_catalog_filter_says_so_on_the_form(web: TestClient) -> None:
+    response = web.get("/models", params={"provider": "openruter"}, headers=BROWSER)
+    assert response.status_code == 404
+    assert 'class="form-error" role="alert">unknown provider &#39;openruter&#39;' in response.text
+    assert 'id="f-provider"' in response.text and "<tr data-model=" not in response.text
+
+
 def test_the_api_unavailable_is_a_503_page(
     web: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
