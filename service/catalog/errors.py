@@ -71,13 +71,25 @@ class UserInputError(Exception):
 
 
 class NotFoundError(UserInputError):
-    def __init__(self, kind: str, name: str, known: Iterable[str], argument: str | None = None):
-        known = list(known)
-        close = closest(name, known)
-        if kind == "model":  # an undated id naming several releases suggests the releases
-            from service.catalog.identity import dated_releases
+    """`known`: the names to suggest from; or each name with its owner (a model's slug and
+    aliases), so one owner is suggested once, by its closest name."""
 
-            close = dated_releases(name, known)[:3] or close
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        known: Iterable[str] | Mapping[str, Hashable],
+        argument: str | None = None,
+    ):
+        if isinstance(known, Mapping):
+            close = closest_per_owner(name, known)
+        else:
+            names = list(known)
+            close = closest(name, names)
+            if kind == "model":  # an undated id naming several releases suggests the releases
+                from service.catalog.identity import dated_releases
+
+                close = dated_releases(name, names)[:3] or close
         super().__init__(f"unknown {kind} {name!r}{did_you_mean(close)}", argument, "NOT_FOUND")
         self.kind = kind
         self.name = name

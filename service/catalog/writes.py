@@ -135,8 +135,15 @@ def find_model(
         query = query.with_for_update(of=Model)
     model = session.scalar(query)
     if model is None:
-        names = [*session.scalars(select(Model.slug)), *session.scalars(select(ModelAlias.alias))]
-        raise NotFoundError("model", name, [n.lower() for n in names], argument)
+        # Each name with its model: a model is suggested once, not also by its alias.
+        owners = {
+            known.lower(): model_id
+            for known, model_id in [
+                *session.execute(select(Model.slug, Model.id)).tuples(),
+                *session.execute(select(ModelAlias.alias, ModelAlias.model_id)).tuples(),
+            ]
+        }
+        raise NotFoundError("model", name, owners, argument)
     return model
 
 
