@@ -27,8 +27,9 @@ from service.catalog.write_schema import ModelFields
 from service.catalog.writes import Writer, validate
 from service.db import unit_of_work
 from service.graphql.auth import admin_actor
+from service.graphql.info import CtxInfo
 from service.graphql.inputs import sent
-from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
+from service.graphql.types.collection import CollectionType
 from service.graphql.types.common import (
     BigInt,
     Category,
@@ -37,11 +38,15 @@ from service.graphql.types.common import (
     Modality,
     ModelStatus,
     Relation,
-    SourceType,
     Support,
 )
-from service.graphql.types.model import CtxInfo, LicenseType, ModelType, PriceType
+from service.graphql.types.license import LicenseType
+from service.graphql.types.model import ModelType
+from service.graphql.types.organization import OrganizationType
+from service.graphql.types.price import PriceType
 from service.graphql.types.results import Conflict, InvalidInput, NotFound, error_result
+from service.graphql.types.source import SourceType
+from service.graphql.types.task import TaskType
 from service.models import Collection, License, Model, Organization, Source, Task
 from service.models import base as vocab
 from service.replicas import NoDatabaseAvailable
