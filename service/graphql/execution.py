@@ -188,6 +188,8 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
                     value = getattr(source, attribute)
                 except Exception:
                     raise _GiveUp from None
+                # A step with an attribute always has its completion (None only for
+                # __typename, handled above): mypy does not link the two tuple members.
                 answer[response_name] = completion(value)  # type: ignore[misc]
             return answer
 

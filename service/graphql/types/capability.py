@@ -15,7 +15,7 @@ from service.models import base as vocab
 class CapabilityType:
     row: strawberry.Private[CapabilityRow]
 
-    @field(description="The task.")
+    @field(description="The task the model handles.")
     def task(self) -> TaskType:
         return TaskType(row=self.row.task)
 

@@ -45,6 +45,8 @@ def parse_decimal(value: Any) -> Decimal:
         raise UserInputError(f"{text!r} is not a finite decimal number")
     if number and (
         number.adjusted() > MAX_DECIMAL_ADJUSTED_EXPONENT
+        # A finite number's exponent is an int; typeshed also allows the 'n', 'N', 'F' of NaN
+        # and infinity, refused above.
         or number.as_tuple().exponent < MIN_DECIMAL_EXPONENT  # type: ignore[operator]
     ):
         raise UserInputError(

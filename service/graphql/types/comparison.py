@@ -61,7 +61,7 @@ class ComparisonSection:
 
 @strawberry.type(description="A task only some of the compared models handle.")
 class TaskCoverage:
-    task: TaskType = strawberry.field(description="The task.")
+    task: TaskType = strawberry.field(description="The task only some models handle.")
     models: list[str] = strawberry.field(description="Slugs of the models that handle the task.")
 
 

@@ -16,7 +16,7 @@ from service.models import Model
 @strawberry.type(description="A model of a page and its cursor.")
 class ModelEdge:
     cursor: str = strawberry.field(description="This model's position, for `after` or `before`.")
-    node: ModelType = strawberry.field(description="The model.")
+    node: ModelType = strawberry.field(description="The model at this place in the list.")
 
 
 @strawberry.type(description="A page of models (Relay's connection), with how many match.")

@@ -116,7 +116,7 @@ T = TypeVar("T")
 @strawberry.type(description="An item of a page and its cursor.")
 class Edge(Generic[T]):
     cursor: str = strawberry.field(description="This item's position, for `after` or `before`.")
-    node: T = strawberry.field(description="The item.")
+    node: T = strawberry.field(description="The item at this place in the list.")
 
 
 @strawberry.type(description="A page of a list (Relay's connection), with the list's size.")
