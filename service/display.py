@@ -1,5 +1,6 @@
 """How values read on a comparison page: "400K", "3B", "Dec 2025", "$1.75"."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -106,7 +107,7 @@ def release_fact(value: date | None, precision: str | None) -> Shown:
     return _known(release(value, precision))
 
 
-def modalities_fact(values: list[str] | None) -> Shown:
+def modalities_fact(values: Sequence[str] | None) -> Shown:
     """In one fixed order (text, image, audio, video, file), so two models that take the same
     modalities read the same and a comparison does not mark them as different."""
     if not values:

@@ -48,6 +48,12 @@ def test_the_import_contracts_are_kept() -> None:
         ("models/task.py", "import service.catalog.reads", "service.models.task ->"),
         ("catalog/search.py", "import service.graphql.inputs", "service.catalog.search ->"),
         ("web/charts.py", "import service.graphql.inputs", "service.web.charts ->"),
+        # a model's parent never imports the model type back (the cycle issue 13 broke)
+        (
+            "graphql/types/organization.py",
+            "import service.graphql.types.model",
+            "service.graphql.types.organization ->",
+        ),
         # the catalog's own modules never reach for compare
         ("catalog/reads.py", "import service.catalog.compare", "service.catalog.reads ->"),
     ],

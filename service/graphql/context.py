@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,13 +35,21 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+class Run(Protocol):
+    """`Context.run`: one read on the request's session, answering what the read answers."""
+
+    def __call__(
+        self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+    ) -> Awaitable[T]: ...
+
+
 class Batch(Generic[K, V]):
     """A set-based read (one statement for any number of keys) run on the request's session."""
 
     def __init__(
         self,
         read: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]],
-        run: Callable[..., Awaitable[list[V]]],
+        run: Run,
     ):
         self._read = read
         self._run = run
@@ -52,7 +60,7 @@ class Batch(Generic[K, V]):
 
 def _loader(
     read: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]],
-    run: Callable[..., Awaitable[list[V]]],
+    run: Run,
 ) -> DataLoader[K, V]:
     return DataLoader(load_fn=Batch(read, run))
 
@@ -73,7 +81,7 @@ def _bound(
 class Loaders:
     """One DataLoader per set-based read; each batch is one SQL statement."""
 
-    def __init__(self, run: Callable[..., Awaitable[Any]]):
+    def __init__(self, run: Run):
         self.model = _loader(reads.models_by_id, run)
         self.organization = _loader(reads.organizations_by_id, run)
         self.license = _loader(reads.licenses_by_id, run)

@@ -26,12 +26,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from graphql import ExecutionResult
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.requests import Request
 from strawberry import Schema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from service.catalog.version import VersionFollower, read_version

@@ -2,14 +2,21 @@
 any number of ids costs one statement per type named."""
 
 import asyncio
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from strawberry.dataloader import DataLoader
 
 from service.catalog.errors import UserInputError
 from service.graphql.context import Context
-from service.graphql.types.catalog import CollectionType, OrganizationType, TaskType
-from service.graphql.types.common import SourceType
-from service.graphql.types.model import LicenseType, ModelType, OfferType, ProviderType
+from service.graphql.types.collection import CollectionType
+from service.graphql.types.license import LicenseType
+from service.graphql.types.model import ModelType
+from service.graphql.types.offer import OfferType, ProviderType
+from service.graphql.types.organization import OrganizationType
 from service.graphql.types.relay import Node, parse_global_id
+from service.graphql.types.source import SourceType
+from service.graphql.types.task import TaskType
 
 MAX_NODES = 100
 # Every Node type's primary key is an INTEGER column: a larger key names nothing (and is not
@@ -25,7 +32,8 @@ async def _load(context: Context, type_name: str, key: int) -> Node | None:
     if type_name == "Provider":
         row = await loaders.provider.load((key, context.today))
         return ProviderType(row=row) if row is not None else None
-    loader, wrap = {
+    # The rows differ by type (Any); each loader's rows are what its wrapper takes.
+    by_type: dict[str, tuple[DataLoader[int, Any], Callable[..., Node]]] = {
         "Model": (loaders.model, ModelType),
         "Organization": (loaders.organization, OrganizationType),
         "License": (loaders.license, LicenseType),
@@ -33,7 +41,8 @@ async def _load(context: Context, type_name: str, key: int) -> Node | None:
         "Collection": (loaders.collection, CollectionType),
         "Offer": (loaders.offer, OfferType),
         "Source": (loaders.source, SourceType),
-    }[type_name]
+    }
+    loader, wrap = by_type[type_name]
     row = await loader.load(key)
     return wrap(row=row) if row is not None else None
 
@@ -44,7 +53,7 @@ async def node(context: Context, global_id: str) -> Node | None:
     return await _load(context, type_name, key)
 
 
-async def nodes(context: Context, global_ids: list[str]) -> list[Node | None]:
+async def nodes(context: Context, global_ids: Sequence[str]) -> list[Node | None]:
     """The objects the ids name, in order (None where one names nothing); every id is checked
     before anything is read."""
     if len(global_ids) > MAX_NODES:

@@ -14,6 +14,10 @@ SCRATCH = Path.home() / ".cache" / "model-catalog-npm" / "schema-linter"
 LINTER = SCRATCH / "node_modules" / ".bin" / "graphql-schema-linter"
 PACKAGES = ("graphql-schema-linter@3", "graphql@16")
 RELAY_RULES = "relay-connection-types-spec,relay-connection-arguments-spec,relay-page-info-spec"
+DESCRIPTION_RULES = (
+    "types-have-descriptions,fields-have-descriptions,arguments-have-descriptions,"
+    "enum-values-have-descriptions,input-object-values-have-descriptions"
+)
 
 
 def _linter() -> Path:
@@ -38,9 +42,9 @@ def _linter() -> Path:
     return LINTER
 
 
-def _lint(schema: Path) -> subprocess.CompletedProcess[str]:
+def _lint(schema: Path, rules: str = RELAY_RULES) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(_linter()), "--format", "compact", "--rules", RELAY_RULES, str(schema)],
+        [str(_linter()), "--format", "compact", "--rules", rules, str(schema)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -49,6 +53,11 @@ def _lint(schema: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_schema_keeps_relays_connection_conventions() -> None:
     result = _lint(SCHEMA)
+    assert result.returncode == 0, f"schema linter findings:\n{result.stdout}{result.stderr}"
+
+
+def test_the_schema_describes_every_type_field_argument_and_value() -> None:
+    result = _lint(SCHEMA, DESCRIPTION_RULES)
     assert result.returncode == 0, f"schema linter findings:\n{result.stdout}{result.stderr}"
 
 
@@ -66,3 +75,15 @@ def test_the_linter_does_find_a_broken_connection(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "relay-connection-arguments-spec" in result.stdout
     assert "relay-connection-types-spec" in result.stdout
+
+
+def test_the_linter_does_find_an_undescribed_field(tmp_path: Path) -> None:
+    undescribed = tmp_path / "undescribed.graphql"
+    undescribed.write_text(
+        '"Reads."\ntype Query {\n  "A thing by name."\n  thing: Thing\n}\n'
+        '"A thing."\ntype Thing { name: String }\n'
+    )
+    result = _lint(undescribed, DESCRIPTION_RULES)
+    assert result.returncode != 0
+    assert "fields-have-descriptions" in result.stdout
+    assert "Thing.name" in result.stdout

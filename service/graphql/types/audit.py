@@ -1,8 +1,12 @@
+"""The audit log: every change to the catalog, who made it and what it was."""
+
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
+from service.graphql.fields import field
 from service.models import AuditEntry
 
 
@@ -10,42 +14,42 @@ from service.models import AuditEntry
 class AuditEntryType:
     row: strawberry.Private[AuditEntry]
 
-    @strawberry.field(description="Pass as beforeId to page back to older entries.")
+    @field(description="Pass as beforeId to page back to older entries.")
     def id(self) -> int:
         return self.row.id
 
-    @strawberry.field
+    @field(description="When the change was committed (UTC).")
     def at(self) -> datetime:
         return self.row.at
 
-    @strawberry.field(description="'token:NAME' for the API, 'cli:USER' for the command line.")
+    @field(description="'token:NAME' for the API, 'cli:USER' for the command line.")
     def actor(self) -> str:
         return self.row.actor
 
-    @strawberry.field(description="The mutation, 'seed', or the import that made the change.")
+    @field(description="The mutation, 'seed', or the import that made the change.")
     def operation(self) -> str:
         return self.row.operation
 
-    @strawberry.field(description="create, update or delete.")
+    @field(description="create, update or delete.")
     def action(self) -> str:
         return self.row.action
 
-    @strawberry.field
+    @field(description="The kind of record changed: 'model', 'organization', 'price'…")
     def entity(self) -> str:
         return self.row.entity
 
-    @strawberry.field
+    @field(description="Which record: its slug, or the key that names it within its model.")
     def entity_key(self) -> str:
         return self.row.entity_key
 
-    @strawberry.field
+    @field(description="The record's fields before the change; null for a create.")
     def before(self) -> JSON | None:
-        return self.row.before
+        return cast(JSON | None, self.row.before)
 
-    @strawberry.field
+    @field(description="The record's fields after the change; null for a delete.")
     def after(self) -> JSON | None:
-        return self.row.after
+        return cast(JSON | None, self.row.after)
 
-    @strawberry.field(description="Changes made in one transaction share this id.")
+    @field(description="Changes made in one transaction share this id.")
     def transaction_id(self) -> str:
         return str(self.row.transaction_id)

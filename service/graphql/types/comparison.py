@@ -9,32 +9,41 @@ from strawberry.scalars import JSON
 
 from service import display
 from service.catalog import compare as logic
-from service.graphql.types.catalog import TaskType
 from service.graphql.types.common import FactState
-from service.graphql.types.model import ModelType, OfferType, PriceType
+from service.graphql.types.model import ModelType
+from service.graphql.types.offer import OfferType
+from service.graphql.types.price import PriceType
+from service.graphql.types.task import TaskType
 from service.models import base as vocab
 
 
 @strawberry.enum(description="Which way a row is ordered when it names leaders.")
 class Better(Enum):
-    HIGHER = "higher"
-    LOWER = "lower"
+    HIGHER = strawberry.enum_value("higher", description="More is better (context window).")
+    LOWER = strawberry.enum_value("lower", description="Less is better (price).")
 
 
-@strawberry.type
+@strawberry.type(description="One model's value on a row of the comparison.")
 class ComparisonCell:
     model: str = strawberry.field(description="Slug of the model this cell is about.")
     display: str = strawberry.field(description="The value as the page prints it.")
-    state: FactState
-    value: JSON | None = strawberry.field(description="The typed value (number, text, object).")
+    state: FactState = strawberry.field(
+        description="Whether the value is known and, if not, why (undisclosed, unknown, not "
+        "applicable)."
+    )
+    value: JSON | None = strawberry.field(
+        description="The typed value (number, text, object); null unless KNOWN."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One fact compared across the models: a cell per model, in order.")
 class ComparisonRow:
     key: str = strawberry.field(description="Stable key, e.g. 'context_window' or 'task:ocr'.")
-    label: str
+    label: str = strawberry.field(description="The row's heading as the page prints it.")
     group: str | None = strawberry.field(description="Sub-heading within the section.")
-    cells: list[ComparisonCell]
+    cells: list[ComparisonCell] = strawberry.field(
+        description="One cell per model, in the order of `Comparison.models`."
+    )
     differs: bool = strawberry.field(description="Whether the models' cells differ.")
     better: Better | None = strawberry.field(description="Set where the row has an order.")
     leaders: list[str] = strawberry.field(
@@ -43,25 +52,32 @@ class ComparisonRow:
     )
 
 
-@strawberry.type
+@strawberry.type(description="A part of the comparison table (overview, pricing, tasks…).")
 class ComparisonSection:
-    key: str
-    title: str
-    rows: list[ComparisonRow]
+    key: str = strawberry.field(description="Stable key of the section, e.g. 'pricing'.")
+    title: str = strawberry.field(description="The section's heading as the page prints it.")
+    rows: list[ComparisonRow] = strawberry.field(description="The section's rows, in order.")
 
 
-@strawberry.type
+@strawberry.type(description="A task only some of the compared models handle.")
 class TaskCoverage:
-    task: TaskType
+    task: TaskType = strawberry.field(description="The task only some models handle.")
     models: list[str] = strawberry.field(description="Slugs of the models that handle the task.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="Whether the models can be compared side by side in live demos: they need "
+    "enough tasks that every one of them can demo."
+)
 class DemoVerdict:
-    available: bool
+    available: bool = strawberry.field(
+        description="True when the models share at least `minimumSharedTasks` demo tasks."
+    )
     shared_tasks: list[TaskType] = strawberry.field(description="Tasks all models can demo live.")
-    minimum_shared_tasks: int
-    reason: str
+    minimum_shared_tasks: int = strawberry.field(
+        description="How many shared demo tasks a live comparison needs (a server setting)."
+    )
+    reason: str = strawberry.field(description="Why the verdict is what it is, in words.")
 
 
 @strawberry.enum(description="What a cost estimate was priced at.")
@@ -74,16 +90,28 @@ class CostBasis(Enum):
     )
 
 
-@strawberry.type
+@strawberry.type(description="What the workload costs on one model, part by part.")
 class CostEstimate:
-    model: str
-    state: FactState
-    display: str
-    currency: str | None
-    total: Decimal | None
-    input_cost: Decimal | None
-    output_cost: Decimal | None
-    cached_input_cost: Decimal | None
+    model: str = strawberry.field(description="Slug of the model priced.")
+    state: FactState = strawberry.field(
+        description="KNOWN when every part of the workload could be priced; UNKNOWN when a "
+        "price is missing (see `missing`)."
+    )
+    display: str = strawberry.field(description="The total as the page prints it.")
+    currency: str | None = strawberry.field(description="ISO 4217 code of the amounts.")
+    total: Decimal | None = strawberry.field(
+        description="The workload's cost: the sum of the parts; null unless KNOWN."
+    )
+    input_cost: Decimal | None = strawberry.field(
+        description="Input tokens × input price per 1M ÷ 1M; null when that price is missing."
+    )
+    output_cost: Decimal | None = strawberry.field(
+        description="Output tokens × output price per 1M ÷ 1M; null when that price is missing."
+    )
+    cached_input_cost: Decimal | None = strawberry.field(
+        description="Cached input tokens × cached input price per 1M ÷ 1M; null when that "
+        "price is missing."
+    )
     price: PriceType | None = strawberry.field(description="The price the estimate used.")
     missing: list[str] = strawberry.field(description="Prices the estimate lacked.")
     basis: CostBasis | None = strawberry.field(
@@ -97,21 +125,21 @@ class CostEstimate:
     )
 
 
-@strawberry.input(description="A workload to price: token counts, each 0 or more.")
-class WorkloadInput:
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-
-
-@strawberry.type
+@strawberry.type(
+    description="Models side by side: a table by section, the tasks they share, whether a "
+    "live-demo comparison is possible and, given a workload, what it costs on each."
+)
 class Comparison:
-    models: list[ModelType]
+    models: list[ModelType] = strawberry.field(
+        description="The models compared, in the order asked (aliases resolved)."
+    )
     as_of: date = strawberry.field(description="The date prices were taken at.")
-    sections: list[ComparisonSection]
+    sections: list[ComparisonSection] = strawberry.field(
+        description="The comparison table, section by section."
+    )
     shared_tasks: list[TaskType] = strawberry.field(description="Tasks every model handles.")
     partial_tasks: list[TaskCoverage] = strawberry.field(description="Tasks only some handle.")
-    demo: DemoVerdict
+    demo: DemoVerdict = strawberry.field(description="Whether a live-demo comparison works.")
     costs: list[CostEstimate] = strawberry.field(description="Empty without a workload.")
 
 

@@ -15,6 +15,7 @@ import strawberry
 
 from service.catalog.errors import UserInputError
 from service.catalog.pages import DEFAULT_PAGE, MAX_PAGE, KeysetPage
+from service.graphql.fields import field
 
 NODE_TYPES = (
     "Model",
@@ -68,7 +69,7 @@ def parse_global_id(value: str, argument: str) -> tuple[str, int]:
     description="An object with a global id: fetch it again with `node(id:)` or `nodes(ids:)`.",
 )
 class Node:
-    @strawberry.field(
+    @field(
         description="Opaque, stable global id (unique across types). Do not parse it; "
         "use `slug` for a readable name."
     )
@@ -80,8 +81,9 @@ class Node:
         return str(definition.name) if definition else type(self).__name__
 
     def node_key(self) -> int:
-        # Every Node type holds its row; not declared here, where an annotation would become
-        # a GraphQL field of the interface.
+        """The row's primary key; a type whose key lies elsewhere overrides this."""
+        # Every Node type keeps its row as a Private `row`, each of its own class, so the
+        # interface cannot declare it.
         return int(self.row.id)  # type: ignore[attr-defined]
 
 
@@ -98,6 +100,7 @@ class PageInfo:
 
 
 def page_info(page: KeysetPage | Any) -> PageInfo:
+    """Where a page (a keyset page, or any object with its cursors and flags) lies."""
     cursors = page.cursors
     return PageInfo(
         has_next_page=page.has_next_page,
@@ -113,20 +116,24 @@ T = TypeVar("T")
 @strawberry.type(description="An item of a page and its cursor.")
 class Edge(Generic[T]):
     cursor: str = strawberry.field(description="This item's position, for `after` or `before`.")
-    node: T
+    node: T = strawberry.field(description="The item at this place in the list.")
 
 
 @strawberry.type(description="A page of a list (Relay's connection), with the list's size.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(
+        description="The page's items with their cursors, in the list's order."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more items follow or precede, and the cursors to get them."
+    )
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field(description="The page's items (the edges' nodes), without cursors.")
+    @field(description="The page's items (the edges' nodes), without cursors.")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="How many items the list holds over all pages.")
+    @field(description="How many items the list holds over all pages.")
     async def total_count(self) -> int:
         return await self.count()
 

@@ -15,27 +15,41 @@ class ModelFilter(BaseModel):
     """Every given condition must hold. Prices are per 1M tokens, today."""
 
     organizations: Optional[list[str]] = None
-    "Slugs."
+    "Made by any of these organizations (slugs)."
     category: Optional[Category] = None
+    "OPEN or CLOSED."
     open_weights: Optional[bool] = Field(alias="openWeights", default=None)
+    "True: weights downloadable; false: not. Unknown never matches."
     input_modality: Optional[Modality] = Field(alias="inputModality", default=None)
+    "Reads this kind of data."
     output_modality: Optional[Modality] = Field(alias="outputModality", default=None)
+    "Writes this kind of data."
     task: Optional[str] = None
     "Handles this task (slug)."
     has_demo_for: Optional[str] = Field(alias="hasDemoFor", default=None)
     "Has a live demo for this task (slug)."
     collection: Optional[str] = None
+    "Belongs to this collection (slug)."
     license_kind: Optional[LicenseKind] = Field(alias="licenseKind", default=None)
+    "Released under a license of this kind."
     commercial_use: Optional[bool] = Field(alias="commercialUse", default=None)
     "True: allowed (with or without conditions); false: not allowed."
     min_input_price: Optional[Decimal] = Field(alias="minInputPrice", default=None)
+    "List price per 1M input tokens today at least this; unpriced never matches."
     max_input_price: Optional[Decimal] = Field(alias="maxInputPrice", default=None)
+    "List price per 1M input tokens today at most this; unpriced never matches."
     min_output_price: Optional[Decimal] = Field(alias="minOutputPrice", default=None)
+    "List price per 1M output tokens today at least this; unpriced never matches."
     max_output_price: Optional[Decimal] = Field(alias="maxOutputPrice", default=None)
+    "List price per 1M output tokens today at most this; unpriced never matches."
     min_context_window: Optional[int] = Field(alias="minContextWindow", default=None)
+    "A known context window of at least this many tokens."
     released_after: Optional[date] = Field(alias="releasedAfter", default=None)
+    "Released on or after this date (a known release date)."
     released_before: Optional[date] = Field(alias="releasedBefore", default=None)
+    "Released on or before this date (a known release date)."
     status: Optional[list[ModelStatus]] = None
+    "In any of these statuses."
     search: Optional[str] = None
     "Case-insensitive text within names, slugs and aliases."
     provider: Optional[list[str]] = None
@@ -48,5 +62,8 @@ class WorkloadInput(BaseModel):
     """A workload to price: token counts, each 0 or more."""
 
     input_tokens: int = Field(alias="inputTokens", default=0)
+    "Input (prompt) tokens, priced at the input price per 1M."
     output_tokens: int = Field(alias="outputTokens", default=0)
+    "Output (generated) tokens, priced at the output price per 1M."
     cached_input_tokens: int = Field(alias="cachedInputTokens", default=0)
+    "Input tokens read from the prompt cache, priced at the cached input price per 1M."

@@ -10,28 +10,34 @@ from service.catalog.errors import (
 )
 
 
-@strawberry.type
+@strawberry.type(description="One thing wrong with the input, and where.")
 class FieldProblem:
     field: str = strawberry.field(description="The input field at fault, e.g. 'contextWindow'.")
-    message: str
+    message: str = strawberry.field(description="What is wrong with it and what is expected.")
 
 
 @strawberry.type(description="The input breaks the catalog's rules; nothing was written.")
 class InvalidInput:
-    message: str
-    problems: list[FieldProblem]
+    message: str = strawberry.field(description="All the problems, in one sentence.")
+    problems: list[FieldProblem] = strawberry.field(
+        description="Each problem with the field it concerns, to show beside that field."
+    )
 
 
 @strawberry.type(description="A named object does not exist; nothing was written.")
 class NotFound:
-    message: str
-    kind: str
-    name: str
+    message: str = strawberry.field(
+        description="What was not found, with the closest names as suggestions."
+    )
+    kind: str = strawberry.field(
+        description="The kind of object looked for: 'model', 'source', 'task'…"
+    )
+    name: str = strawberry.field(description="The slug or alias that names nothing.")
 
 
 @strawberry.type(description="Someone changed the object first, or it already exists.")
 class Conflict:
-    message: str
+    message: str = strawberry.field(description="What conflicts, in words.")
     current_version: int | None = strawberry.field(
         description="The model's version now: read it again, then retry with this version."
     )

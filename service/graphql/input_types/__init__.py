@@ -1,0 +1,1 @@
+"""GraphQL input objects, one module per concern."""
