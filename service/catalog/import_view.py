@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.catalog.precedence import PRECEDENCE
 from service.catalog.reads import model_price_in_force
-from service.importers.provenance import PRECEDENCE
 from service.models import (
     FactClaim,
     FactConflict,
