@@ -181,19 +181,30 @@ def sync_children_many(
             key = tuple(getattr(row, name) for name in key_names)
             existing.setdefault(getattr(row, scope_name), {})[key] = row
     creates: list[M] = []
-    for parent, items in desired.items():
-        have = existing.get(parent, {})
-        wanted = {tuple(item[name] for name in key_names): item for item in items}
+    wanted: dict[Any, dict[Key, dict[str, Any]]] = {
+        parent: {tuple(item[name] for name in key_names): item for item in items}
+        for parent, items in desired.items()
+    }
+    # Deletes are flushed first: an updated row may take the place (a unique key, a price's
+    # time range) of a row that goes.
+    for parent, have in existing.items():
         for key, row in have.items():
-            if key not in wanted:
+            if key not in wanted.get(parent, {}):
                 session.delete(row)
                 key_label = label(parent, dict(zip(key_names, key, strict=True)))
                 log.add(Change("delete", entity, key_label, before=row_values(row)))
-        for key, item in wanted.items():
+    session.flush()
+    for parent, items_by_key in wanted.items():
+        have = existing.get(parent, {})
+        for key, item in items_by_key.items():
             kept = have.get(key)
             if kept is None:
                 creates.append(cls(**{scope_name: parent}, **item))
-                log.add(Change("create", entity, label(parent, item), after=dict(item)))
+                log.add(
+                    Change(
+                        "create", entity, label(parent, item), after={scope_name: parent, **item}
+                    )
+                )
                 continue
             diffs = _differences(kept, item)
             if diffs:
@@ -202,6 +213,6 @@ def sync_children_many(
                 log.add(_update(entity, label(parent, item), diffs))
             else:
                 log.same(entity)
-    session.flush()  # deletes and updates before creates, as sync_children does
+    session.flush()  # updates before creates, as sync_children does
     session.add_all(creates)
     session.flush()
