@@ -84,6 +84,11 @@ def find_model(
     return model
 
 
+def locked_model(session: Session, model_id: int) -> Model:
+    """The model a child row belongs to, locked FOR UPDATE before the child changes."""
+    return session.scalars(select(Model).where(Model.id == model_id).with_for_update()).one()
+
+
 def name_owner(session: Session, name: str) -> str | None:
     """The slug of the model whose slug or alias `name` is, if any."""
     return session.scalars(slug_owner(name)).first()

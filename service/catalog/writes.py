@@ -24,7 +24,7 @@ from service.catalog.errors import (
     Problem,
     UserInputError,
 )
-from service.catalog.lookup import R, by_slug, find_model, id_or_none, name_owner
+from service.catalog.lookup import R, by_slug, find_model, id_or_none, locked_model, name_owner
 from service.catalog.model_writer import (
     CAPABILITIES,
     CITATIONS,
@@ -85,17 +85,6 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-# ---- lookups (service.catalog.lookup) ------------------------------------------------------
-
-_by_slug = by_slug
-_id_or_none = id_or_none
-
-
-def _lock_model(session: Session, model_id: int) -> Model:
-    """The model a child row belongs to, locked FOR UPDATE before the child changes."""
-    return session.scalars(select(Model).where(Model.id == model_id).with_for_update()).one()
-
-
 def _touch(writer: Writer, model: Model, expected_version: int | None) -> None:
     """Check the caller saw the newest version, then bump it: edits never cross silently."""
     if expected_version is not None and model.version != expected_version:
@@ -125,7 +114,7 @@ def create_simple(writer: Writer, cls: type[R], entity: str, values: dict[str, A
 
 
 def update_simple(writer: Writer, cls: type[R], entity: str, slug: str, patch: dict[str, Any]) -> R:
-    row = _by_slug(writer.session, cls, slug, entity, "slug")
+    row = by_slug(writer.session, cls, slug, entity, "slug")
     writer.update(row, _resolve_source(writer.session, dict(patch)), entity, row.slug)
     writer.flush()
     return row
@@ -133,7 +122,7 @@ def update_simple(writer: Writer, cls: type[R], entity: str, slug: str, patch: d
 
 def _resolve_source(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     if "source" in values:
-        values["source_id"] = _id_or_none(session, Source, values.pop("source"), "source", "source")
+        values["source_id"] = id_or_none(session, Source, values.pop("source"), "source", "source")
     return values
 
 
@@ -177,13 +166,11 @@ def model_columns(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
                 else getattr(value, "value", value)
             )
     if "organization" in fields:
-        values["organization_id"] = _id_or_none(
+        values["organization_id"] = id_or_none(
             session, Organization, fields["organization"], "organization", "organization"
         )
     if "license" in fields:
-        values["license_id"] = _id_or_none(
-            session, License, fields["license"], "license", "license"
-        )
+        values["license_id"] = id_or_none(session, License, fields["license"], "license", "license")
     if "release_date" in fields:
         text = fields["release_date"]
         day, precision = parse_release(text) if text else (None, None)
@@ -209,7 +196,7 @@ def _cite(
 ) -> None:
     if source is None:
         return
-    source_id = _id_or_none(writer.session, Source, source, "source", "source")
+    source_id = id_or_none(writer.session, Source, source, "source", "source")
     cited = {f for f in fields if f in {c.value for c in CitedField}}
     for field in sorted(cited):
         writer.put(
@@ -303,7 +290,7 @@ def add_alias(
         raise UserInputError(
             f"the name {alias!r} is already used by model {owner!r}", "alias", "CONFLICT"
         )
-    source_id = _id_or_none(writer.session, Source, source, "source", "source")
+    source_id = id_or_none(writer.session, Source, source, "source", "source")
     writer.create(
         ModelAlias(model_id=model.id, alias=alias, source_id=source_id),
         "alias",
@@ -321,7 +308,7 @@ def remove_alias(writer: Writer, alias: str, *, expected_version: int | None = N
     if row is None:
         names = writer.session.scalars(select(ModelAlias.alias))
         raise NotFoundError("alias", alias, [n.lower() for n in names], "alias")
-    model = _lock_model(writer.session, row.model_id)
+    model = locked_model(writer.session, row.model_id)
     writer.delete(row, "alias", f"{model.slug}/{row.alias}", before={"alias": row.alias})
     _child_change(writer, model, expected_version)
     return model
@@ -342,8 +329,8 @@ def put_variant(
 
 
 def remove_variant(writer: Writer, slug: str, *, expected_version: int | None = None) -> Model:
-    row = _by_slug(writer.session, ModelVariant, slug, "variant", "variant")
-    model = _lock_model(writer.session, row.model_id)
+    row = by_slug(writer.session, ModelVariant, slug, "variant", "variant")
+    model = locked_model(writer.session, row.model_id)
     writer.delete(row, "variant", slug)
     _child_change(writer, model, expected_version)
     return model
@@ -358,7 +345,7 @@ def set_capability(
     expected_version: int | None = None,
 ) -> Model:
     model = find_model(writer.session, name, lock=True)
-    task_row = _by_slug(writer.session, Task, task, "task", "task")
+    task_row = by_slug(writer.session, Task, task, "task", "task")
     values = _resolve_source(writer.session, dict(fields))
     label = f"{model.slug}/{task_row.slug}"
     writer.put(CAPABILITIES, model.id, {"task_id": task_row.id}, values, label, after=values)
@@ -370,7 +357,7 @@ def remove_capability(
     writer: Writer, name: str, task: str, *, expected_version: int | None = None
 ) -> Model:
     model = find_model(writer.session, name, lock=True)
-    task_row = _by_slug(writer.session, Task, task, "task", "task")
+    task_row = by_slug(writer.session, Task, task, "task", "task")
     row = writer.child(CAPABILITIES, model.id, {"task_id": task_row.id})
     if row is None:
         raise UserInputError(
@@ -391,11 +378,11 @@ def set_membership(
     source: str | None = None,
 ) -> Model:
     model = find_model(writer.session, name, lock=True)
-    coll = _by_slug(writer.session, Collection, collection, "collection", "collection")
+    coll = by_slug(writer.session, Collection, collection, "collection", "collection")
     row = writer.child(COLLECTIONS, model.id, {"collection_id": coll.id})
     label = f"{model.slug} in {coll.slug}"
     if member and row is None:
-        source_id = _id_or_none(writer.session, Source, source, "source", "source")
+        source_id = id_or_none(writer.session, Source, source, "source", "source")
         values = {"source_id": source_id}
         writer.put(COLLECTIONS, model.id, {"collection_id": coll.id}, values, label, after=values)
     elif not member and row is not None:
@@ -457,7 +444,7 @@ def set_price(
     model = find_model(session, name, lock=True)
     variant_id = None
     if variant is not None:
-        variant_row = _by_slug(session, ModelVariant, variant, "variant", "variant")
+        variant_row = by_slug(session, ModelVariant, variant, "variant", "variant")
         if variant_row.model_id != model.id:
             raise UserInputError(
                 f"variant {variant!r} is not a variant of {model.slug!r}", "variant"
@@ -491,7 +478,7 @@ def set_price(
         "input_per_mtok": input_per_mtok,
         "output_per_mtok": output_per_mtok,
         "cached_input_per_mtok": cached_input_per_mtok,
-        "source_id": _id_or_none(session, Source, source, "source", "source"),
+        "source_id": id_or_none(session, Source, source, "source", "source"),
     }
     label = f"{variant or model.slug} from {effective_from}"
     if same_day is not None:
