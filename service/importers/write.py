@@ -20,13 +20,9 @@ from service.catalog.errors import CatalogError, Problem
 from service.catalog.fill import best_claims, fill_unknowns
 from service.catalog.identity import (
     known_org,
-    model_key,
-    model_slug,
-    name_key,
     org_display_name,
     org_slug,
     slugify,
-    undated,
 )
 from service.catalog.import_view import CatalogView, Claims
 from service.catalog.imports import (
@@ -36,8 +32,8 @@ from service.catalog.imports import (
     mark_research_only,
     models_claimed_by,
 )
-from service.catalog.model_writer import ALIASES as ALIAS_ROWS
 from service.catalog.model_writer import (
+    ALIASES,
     CAPABILITIES,
     CITATIONS,
     CLAIMS,
@@ -50,6 +46,7 @@ from service.catalog.seed_schema import parse_release
 from service.db import session_factory
 from service.importers.claims import chosen, claims_of
 from service.importers.conflicts import describe_conflicts, write_conflicts
+from service.importers.matching import UNDATED_REASON, Identity, Target, match
 from service.importers.records import ModelRecord, OfferClaim, Parsed, PriceClaim, Skipped
 from service.models import License, Model, Organization, Source
 from service.models.base import (
@@ -68,25 +65,16 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
-__all__ = ["IMPORT_LOCK", "LOCK_WAIT_SECONDS", "import_file", "import_parsed", "write_parsed"]
+__all__ = [
+    "IMPORT_LOCK",
+    "LOCK_WAIT_SECONDS",
+    "UNDATED_REASON",
+    "import_file",
+    "import_parsed",
+    "write_parsed",
+]
 OPEN_LICENSES = {"mit": "MIT", "apache-2.0": "Apache-2.0", "bsd-3-clause": "BSD-3-Clause"}
 SHRINK_LIMIT = 0.5  # a file stating under half the models of the last import is refused
-UNDATED_REASON = (
-    "an undated id naming several dated releases: joined none and made no model of its own "
-    "(looking it up suggests the releases)"
-)
-
-
-@dataclass
-class Identity:
-    """How each record found its model: the identity summary of a run."""
-
-    by_id: int = 0  # an id the data states: a base_model, the maker's id in a route, a slug
-    by_name: int = 0  # no id matched; the name key did, and only one model has it
-    new: int = 0  # nothing matched: a new model
-    ambiguous: list[str] = field(default_factory=list)  # could join two models: joined neither
-    # an undated id naming several dated releases ("claude-3.5-sonnet"): not a model of its own
-    releases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -102,19 +90,6 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)  # standing conflicts of this source
     identity: Identity = field(default_factory=Identity)
     offers: int = 0  # offers this source states, after folding a provider's routes
-
-
-@dataclass
-class _Target:
-    """A catalog model and what this run's records say of it."""
-
-    slug: str
-    model: Model | None
-    records: list[ModelRecord]
-
-    @property
-    def curated(self) -> bool:
-        return self.model is not None and self.model.origin == Origin.CURATED
 
 
 def import_file(
@@ -193,7 +168,7 @@ def import_parsed(
     orgs = _organizations(writer, parsed.records, catalog, source.id)
     licenses = _licenses(writer, parsed.records, catalog, source.id)
     step("matching models")
-    targets = _match(parsed.records, catalog, report.identity)
+    targets = match(parsed.records, catalog, report.identity)
     report.skipped = [
         *parsed.skipped,
         *(Skipped(line, UNDATED_REASON) for line in report.identity.releases),
@@ -204,7 +179,7 @@ def import_parsed(
     # tasks from it go, and their shown values fall back to the other sources.
     matched = {t.model.id for t in targets if t.model is not None}
     gone = sorted(catalog.claimed_by(source.id) - matched)
-    targets += [_Target(catalog.by_id[mid].slug, catalog.by_id[mid], []) for mid in gone]
+    targets += [Target(catalog.by_id[mid].slug, catalog.by_id[mid], []) for mid in gone]
     claims = {t.slug: claims_of(t.records, orgs, licenses) for t in targets}
     external = {t.slug: t.records[0].external_id for t in targets if t.records}
 
@@ -402,148 +377,9 @@ def _licenses(
     return {name: slug for name, slug in wanted.items() if slug}
 
 
-class _Index:
-    """Identity keys -> the models that answer to them, in three tiers."""
-
-    def __init__(self) -> None:
-        self.slugs: dict[str, str] = {}  # a model's own slug: the strongest identity
-        self.ids: dict[str, set[str]] = {}  # a slug, an alias, a route or a base_model id
-        self.dated: dict[str, set[str]] = {}  # an id without its date -> the dated models
-        self.dated_names: dict[str, set[str]] = {}  # the same, by the id's words in any order
-        self.names: dict[str, set[str]] = {}  # a display name's words
-
-    def add_ids(self, keys: Iterable[str], slug: str) -> None:
-        for key in keys:
-            self.ids.setdefault(key, set()).add(slug)
-            if base := undated(key):
-                self.dated.setdefault(base, set()).add(slug)
-                self.dated_names.setdefault(name_key(base), set()).add(slug)
-
-    def add_names(self, keys: Iterable[str], slug: str) -> None:
-        for key in keys:
-            self.names.setdefault(key, set()).add(slug)
-
-    def by_id(self, record: ModelRecord) -> set[str]:
-        """The models the record's ids name: its own id decides when it names one."""
-        keys = record.id_keys
-        for key in keys[: len(record.links) + 1]:  # the links it states, then its own id
-            if key in self.slugs:
-                return {self.slugs[key]}
-            if len(hits := self.ids.get(key, set())) == 1:
-                return hits
-        return set().union(*(self.ids.get(key, set()) for key in keys))
-
-    def releases(self, record: ModelRecord) -> set[str]:
-        """The dated releases an undated id names ("claude-3-5-sonnet": its -20240620 and
-        -20241022 snapshots), by its ids' keys and their words in any order."""
-        hits: set[str] = set()
-        for key in record.id_keys:
-            hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
-        return hits
-
-    def by_name(self, record: ModelRecord, *, names: bool) -> set[str]:
-        """Dated releases of an undated id ("claude-3-5-sonnet"), and models of the same name."""
-        hits: set[str] = set()
-        for key in record.id_keys:
-            hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
-        if names:
-            # a name joins a model only if its id says no more than the name does: "Whisper"
-            # is not "whisper-1", "Command R+" is not "command-r-plus-08-2024"
-            words = {word for key in record.name_keys for word in key.split("-")}
-            for key in record.name_keys:
-                hits |= {
-                    slug
-                    for slug in self.names.get(key, set())
-                    if set(model_key(slug).split("-")) <= words
-                }
-        return hits
-
-
-def _match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) -> list[_Target]:
-    """Each record's model: by the ids the data states, then by name; else a new model.
-
-    A record that could join two models joins neither: it becomes its own model, under its
-    own id, and is reported as ambiguous.
-    """
-    index = _Index()
-    # Only models some source states (or the curated seed) answer to ids and names: an imported
-    # model no source claims any more (one `modelcat import repair` cleared) is a leftover of
-    # older matching; a record whose own slug it holds takes its row over.
-    indexed = {
-        slug: model
-        for slug, model in catalog.models.items()
-        if model.origin == Origin.CURATED or model.id in catalog.claims
-    }
-    for model in indexed.values():
-        index.slugs.setdefault(model_key(model.slug), model.slug)
-        index.add_ids([model_key(model.slug)], model.slug)
-        index.add_names([name_key(model_key(model.name, route=False))], model.slug)
-    aliases = {
-        alias
-        for alias, (model_id, _) in catalog.aliases.items()
-        if catalog.by_id[model_id].slug in indexed
-    }
-    for alias in aliases:
-        index.add_ids([model_key(alias)], catalog.by_id[catalog.aliases[alias][0]].slug)
-    taken = set(indexed) | aliases
-    targets: dict[str, _Target] = {}
-    # The maker's records go first, then those whose id and display name agree, so that a
-    # model's slug comes from the maker's id ("gpt-oss-120b"), not a reseller's.
-    for record in sorted(records, key=_plain_first):
-        hits = index.by_id(record)
-        if len(hits) == 1:
-            identity.by_id += 1
-        elif not hits and len(releases := index.releases(record)) > 1:
-            # "claude-3.5-sonnet" names the June and the October 2024 releases: joining either
-            # is a guess, and a model of its own is a phantom (its route's offer is not kept)
-            identity.releases.append(
-                f"{record.external_id} (could be {' or '.join(sorted(releases))})"
-            )
-            continue
-        elif not hits:
-            # A maker's own id that names no model is a new model, even when another of the
-            # maker's models shares its display name ("command-r" vs "command-r-08-2024").
-            hits = index.by_name(record, names=not (record.first_party and record.routes))
-            if len(hits) == 1:
-                identity.by_name += 1
-        if len(hits) == 1:
-            slug = next(iter(hits))
-        else:
-            if hits:
-                identity.ambiguous.append(
-                    f"{record.external_id}: could be {' or '.join(sorted(hits))}; joined neither"
-                )
-            else:
-                identity.new += 1
-            first = model_slug(record.external_id, route=record.routes)
-            slug = _free_slug(first or slugify(record.name), taken)
-            taken.add(slug)
-            index.slugs.setdefault(model_key(slug), slug)
-        index.add_ids(record.id_keys, slug)
-        index.add_names(record.name_keys, slug)
-        target = targets.setdefault(slug, _Target(slug, catalog.models.get(slug), []))
-        target.records.append(record)
-    return list(targets.values())
-
-
-def _plain_first(record: ModelRecord) -> tuple[bool, bool, str]:
-    """The maker's records first (their ids name the model), then plain ids, then the rest."""
-    plain = model_key(record.external_id, route=record.routes) == model_key(
-        record.name, route=False
-    )
-    return (not record.first_party, not plain, record.external_id)
-
-
-def _free_slug(key: str, taken: set[str]) -> str:
-    slug, n = key or "model", 2
-    while slug in taken:
-        slug, n = f"{key}-{n}", n + 1
-    return slug
-
-
 def _write_models(
     writer: ModelWriter,
-    targets: list[_Target],
+    targets: list[Target],
     claims: dict[str, dict[str, str]],
     catalog: CatalogView,
     source_id: int,
@@ -608,7 +444,7 @@ def _split(text: str | None) -> list[str] | None:
 
 def _write_aliases(
     writer: ModelWriter,
-    targets: list[_Target],
+    targets: list[Target],
     ids: dict[str, int],
     catalog: CatalogView,
     source_id: int,
@@ -650,7 +486,7 @@ def _write_aliases(
                 continue
             claimed.add(lower)
             items.append({"alias": name, "source_id": source_id})
-    writer.children(ALIAS_ROWS, desired, lambda mid, item: item["alias"], source=source_id)
+    writer.children(ALIASES, desired, lambda mid, item: item["alias"], source=source_id)
 
 
 def _aliases_by_model(catalog: CatalogView, source_id: int) -> dict[int, list[str]]:
@@ -696,7 +532,7 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 def _write_offers(
     writer: ModelWriter,
-    targets: list[_Target],
+    targets: list[Target],
     ids: dict[str, int],
     orgs: dict[str, str],
     catalog: CatalogView,
@@ -749,7 +585,7 @@ def _route_rank(route: str) -> tuple[int, int, str]:
 
 def _write_tasks(
     writer: ModelWriter,
-    targets: list[_Target],
+    targets: list[Target],
     ids: dict[str, int],
     catalog: CatalogView,
     source_id: int,
