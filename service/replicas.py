@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 VersionReader = Callable[["AsyncConnection"], Awaitable[int]]
-__all__ = ["is_unavailable", "read_catalog_version"]
 
 CATCH_UP_POLL_S = 0.01
 PRIMARY_VERSIONS_KEPT = 100_000

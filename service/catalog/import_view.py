@@ -22,8 +22,9 @@ from service.models import (
 )
 from service.models.base import Origin
 
+# A conflict's chosen_by when a maker's own entries disagree (service/importers/conflicts.py)
+DISPUTED_PREFIX = "the maker's own entries in "
 # (field, source id) -> (value, source slug): what each source says of one model
-DISPUTED_PREFIX = "the maker's own entries in "  # a conflict's chosen_by: see conflicts.py
 Claims = dict[tuple[str, int], tuple[str, str]]
 
 
