@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, ExceptionContext
@@ -179,6 +180,39 @@ def connection_failure(error: BaseException) -> bool | None:
     if isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
         return type(error.orig).__name__ != "QueryCanceled"
     return None
+
+
+# Database failures as the doors catch them, without naming the driver: any database error,
+# and the driver's own (a DBAPIError wraps the driver's exception as `orig`).
+DatabaseError = sa_exc.SQLAlchemyError
+DriverError = sa_exc.DBAPIError
+
+# SQLSTATE classes that mean "this database cannot serve now", not "this query is wrong":
+# 08 connection exception, 57P operator intervention (shutdown, starting up).
+UNAVAILABLE_SQLSTATES = ("08", "57P")
+# A standby cancels a read whose rows its replay must remove (conflict with recovery).
+RECOVERY_CONFLICT_SQLSTATES = ("40001", "40P01")
+
+
+def sqlstate(exc: sa_exc.DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def is_unavailable(exc: sa_exc.DBAPIError) -> bool:
+    """The database went away or refuses sessions, as opposed to a query that went wrong.
+
+    The write path uses it too: such an error on the primary answers SERVICE_UNAVAILABLE.
+    """
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc.orig, psycopg.OperationalError):
+        return False
+    state = sqlstate(exc)
+    return state is None or state.startswith(UNAVAILABLE_SQLSTATES)
+
+
+def is_recovery_conflict(exc: sa_exc.DBAPIError) -> bool:
+    return (sqlstate(exc) or "") in RECOVERY_CONFLICT_SQLSTATES
 
 
 def is_operational_error(error: BaseException) -> bool:

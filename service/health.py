@@ -7,15 +7,18 @@ import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
+from service.db import DatabaseError
 from service.embedded import pid_alive
 from service.migrate import current_revisions, head_revisions, known_revisions
 from service.replicas import ReplicaSet
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -158,11 +161,11 @@ def readyz(request: Request) -> JSONResponse:
 router.add_api_route("/health", readyz, methods=["GET"])
 
 
-def readiness(engine: Engine) -> JSONResponse:
+def readiness(engine: "Engine") -> JSONResponse:
     try:
         with engine.connect() as connection:
             current = current_revisions(connection)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         log.warning("readiness: the database does not answer: %s", exc.__class__.__name__)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
     heads = head_revisions()
@@ -185,7 +188,7 @@ def readiness(engine: Engine) -> JSONResponse:
     return JSONResponse({"status": "unavailable", "schema": schema, **body}, 503)
 
 
-def replicated_readiness(engine: Engine, replica_set: ReplicaSet) -> JSONResponse:
+def replicated_readiness(engine: "Engine", replica_set: ReplicaSet) -> JSONResponse:
     """With replicas: each database's state; ready (200) while public reads can be served.
 
     A primary that is down leaves the instance ready for reads ("writes": "unavailable");

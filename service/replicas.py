@@ -23,6 +23,8 @@ that knows where it is stored. With no replica configured nothing here runs: eve
 the primary, exactly as before.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import itertools
@@ -32,34 +34,25 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
-import psycopg
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
+from service.catalog.version import in_recovery, read_catalog_version
 from service.config import Settings
+from service.db import DriverError as DBAPIError
+from service.db import is_recovery_conflict as _is_recovery_conflict
+from service.db import is_unavailable
+
+if TYPE_CHECKING:
+    # Annotations only: the statements are service.catalog.version's, the errors service.db's.
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-VersionReader = Callable[[AsyncConnection], Awaitable[int]]
+VersionReader = Callable[["AsyncConnection"], Awaitable[int]]
 
-CATALOG_VERSION = text("SELECT version FROM catalog_state")
-IN_RECOVERY = text("SELECT pg_is_in_recovery()")
 CATCH_UP_POLL_S = 0.01
 PRIMARY_VERSIONS_KEPT = 100_000
-# SQLSTATE classes that mean "this database cannot serve now", not "this query is wrong":
-# 08 connection exception, 57P operator intervention (shutdown, starting up).
-UNAVAILABLE_SQLSTATES = ("08", "57P")
-# A standby cancels a read whose rows its replay must remove (conflict with recovery).
-RECOVERY_CONFLICT_SQLSTATES = ("40001", "40P01")
-
-
-async def read_catalog_version(connection: AsyncConnection) -> int:
-    """The catalog version this database holds (on a standby: the one it has replayed)."""
-    return int((await connection.execute(CATALOG_VERSION)).scalar_one())
 
 
 class NoDatabaseAvailable(RuntimeError):
@@ -108,7 +101,7 @@ class Database:
     # Set (and replaced) each time it is found down: reads in flight on it give up at once.
     gone: asyncio.Event = field(default_factory=asyncio.Event)
     # A question it never answered; while that runs on, it is not asked another.
-    stuck: "asyncio.Task[Any] | None" = None
+    stuck: asyncio.Task[Any] | None = None
 
     @property
     def in_rotation(self) -> bool:
@@ -275,7 +268,7 @@ class ReplicaSet:
 
     async def _check_replica(self, replica: Database) -> None:
         async def standby_and_version(conn: AsyncConnection) -> tuple[bool, int]:
-            standby = bool((await conn.execute(IN_RECOVERY)).scalar_one())
+            standby = await in_recovery(conn)
             return standby, await self.version_reader(conn)
 
         try:
@@ -375,7 +368,7 @@ class ReplicaSet:
 
     async def _finished(
         self,
-        task: "asyncio.Task[Any]",
+        task: asyncio.Task[Any],
         *,
         timeout: float | None = None,
         unless: asyncio.Event | None = None,
@@ -397,12 +390,12 @@ class ReplicaSet:
         self._abandon(task)
         return False
 
-    def _abandon(self, task: "asyncio.Task[Any]") -> None:
+    def _abandon(self, task: asyncio.Task[Any]) -> None:
         task.cancel()
         self._abandoned.add(task)
         task.add_done_callback(self._forget_abandoned)
 
-    def _forget_abandoned(self, task: "asyncio.Task[Any]") -> None:
+    def _forget_abandoned(self, task: asyncio.Task[Any]) -> None:
         self._abandoned.discard(task)
         if not task.cancelled():
             task.exception()  # retrieved: an abandoned read's failure is not news
@@ -471,7 +464,7 @@ class ReplicaSet:
             return Served(value, snapshot.version, database.name, database.role)
         raise AssertionError("unreachable")
 
-    async def snapshot(self, min_version: int = 0, avoid: Collection[str] = ()) -> "Snapshot":
+    async def snapshot(self, min_version: int = 0, avoid: Collection[str] = ()) -> Snapshot:
         """A snapshot on the best database for reads needing `min_version` (see `candidates`).
 
         It opens one connection, begins a REPEATABLE READ, READ ONLY transaction and reads the
@@ -502,7 +495,7 @@ class ReplicaSet:
                 failures.append(f"{database.name}: {_reason(exc, self.check_timeout)}")
         raise NoDatabaseAvailable("no database could serve the read: " + "; ".join(failures))
 
-    async def _open_on(self, database: Database, min_version: int) -> "Snapshot":
+    async def _open_on(self, database: Database, min_version: int) -> Snapshot:
         async def begin() -> tuple[AsyncConnection, int]:
             connection = await database.reads.connect()
             try:
@@ -696,31 +689,10 @@ class Snapshot:
                 await connection.invalidate()
 
 
-async def _discard_after(running: "asyncio.Task[Any]", connection: AsyncConnection) -> None:
+async def _discard_after(running: asyncio.Task[Any], connection: AsyncConnection) -> None:
     await asyncio.wait([running])
     with contextlib.suppress(Exception):
         await connection.invalidate()
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    return getattr(exc.orig, "sqlstate", None)
-
-
-def is_unavailable(exc: DBAPIError) -> bool:
-    """The database went away or refuses sessions, as opposed to a query that went wrong.
-
-    The write path uses it too: such an error on the primary answers SERVICE_UNAVAILABLE.
-    """
-    if exc.connection_invalidated:
-        return True
-    if not isinstance(exc.orig, psycopg.OperationalError):
-        return False
-    state = _sqlstate(exc)
-    return state is None or state.startswith(UNAVAILABLE_SQLSTATES)
-
-
-def _is_recovery_conflict(exc: DBAPIError) -> bool:
-    return (_sqlstate(exc) or "") in RECOVERY_CONFLICT_SQLSTATES
 
 
 def _reason(exc: BaseException, timeout: float) -> str:

@@ -5,13 +5,12 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from service.catalog import audit
 from service.catalog.audit import CLI_ACTOR
 from service.catalog.changes import ChangeLog
 from service.catalog.errors import CatalogError, Problem
+from service.catalog.model_writer import ModelWriter, Policy, integrity_message
 from service.catalog.seed import apply_seed
 from service.catalog.seed_files import load_seed
-from service.catalog.writes import integrity_message
 from service.db import session_factory
 from service.models import Model
 
@@ -31,8 +30,9 @@ def seed_catalog(
     bundle = load_seed(seed_dir)
     with session_factory(engine)() as session:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK})
+        writer = ModelWriter(session, Policy(actor=actor, operation="seed", dry_run=dry_run))
         try:
-            log = apply_seed(session, bundle)  # closing the session uncommitted rolls back
+            log = apply_seed(writer, bundle)  # closing the session uncommitted rolls back
         except IntegrityError as exc:
             # Seed files are valid on their own but clash with what the database now holds
             # (for example a price recorded through the API after the seeded one).
@@ -41,8 +41,8 @@ def seed_catalog(
                 [Problem(str(seed_dir), "", f"{problem}; nothing was written")]
             ) from None
 
+        writer.finish()  # the audit trail (none in a dry run)
         if not dry_run:
-            audit.record(session, actor=actor, operation="seed", log=log)
             session.commit()
     return log
 

@@ -81,15 +81,14 @@ class NotFoundError(UserInputError):
         known: Iterable[str] | Mapping[str, Hashable],
         argument: str | None = None,
     ):
-        if isinstance(known, Mapping):
-            close = closest_per_owner(name, known)
-        else:
-            names = list(known)
-            close = closest(name, names)
-            if kind == "model":  # an undated id naming several releases suggests the releases
-                from service.catalog.identity import dated_releases
+        names = list(known)
+        close = (
+            closest_per_owner(name, known) if isinstance(known, Mapping) else closest(name, names)
+        )
+        if kind == "model":  # an undated id naming several releases suggests the releases
+            from service.catalog.identity import dated_releases
 
-                close = dated_releases(name, names)[:3] or close
+            close = dated_releases(name, names)[:3] or close
         super().__init__(f"unknown {kind} {name!r}{did_you_mean(close)}", argument, "NOT_FOUND")
         self.kind = kind
         self.name = name

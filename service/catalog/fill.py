@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.catalog.precedence import rank
 from service.catalog.seed_schema import parse_release
-from service.importers.provenance import rank
 from service.models import FactClaim, License, Model, Organization, Source
 from service.models.base import Category, Disclosure, FactState
 from service.models.base import CitedField as F

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from service.catalog import lookup
 from service.catalog.errors import UserInputError, suggest
 from service.catalog.offers import offer_in_force
 from service.models import (
@@ -120,14 +121,6 @@ def _by_id(rows: Sequence[Any], keys: Sequence[int]) -> list[Any]:
 # Python time than running it. Each takes the keys as one expanding parameter, `ids`.
 _IDS = bindparam("ids", expanding=True)
 _NAMES = bindparam("names", expanding=True)
-_NAMES_TO_IDS = union_all(
-    # Slugs are lowercase by constraint, so the unique index on slug serves this directly.
-    select(Model.slug.label("name"), Model.id.label("model_id")).where(Model.slug.in_(_NAMES)),
-    select(func.lower(ModelAlias.alias).label("name"), ModelAlias.model_id.label("model_id")).where(
-        func.lower(ModelAlias.alias).in_(_NAMES)
-    ),
-)
-_ALL_NAMES = union_all(select(Model.slug, Model.id), select(ModelAlias.alias, ModelAlias.model_id))
 # The hot reads return Core rows, not ORM instances: a row has the mapped class's attribute
 # names (every column attribute is named as its column) and is only read, so it stands in
 # for the instance without identity-map bookkeeping. `rows_as` records that stand-in.
@@ -225,10 +218,8 @@ def _keys(ids: Sequence[int]) -> dict[str, list[int]]:
 
 
 async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str, int]:
-    """Lower-cased slug or alias -> model id, for the names that exist."""
-    lowered = sorted({name.lower() for name in names})
-    rows = await session.execute(_NAMES_TO_IDS, {"names": lowered})
-    return {name: model_id for name, model_id in rows}
+    """Lower-cased slug or alias -> model id, for the names that exist (service.catalog.lookup)."""
+    return await lookup.names_to_ids_async(session, names)
 
 
 async def names_to_models(session: AsyncSession, names: Sequence[str]) -> dict[str, NamedModel]:
@@ -254,8 +245,7 @@ async def names_to_models(session: AsyncSession, names: Sequence[str]) -> dict[s
 
 async def all_names(session: AsyncSession) -> list[tuple[str, int]]:
     """Every slug and alias with its model's id, for suggestions when a name is unknown."""
-    rows = await session.execute(_ALL_NAMES)
-    return [(name, model_id) for name, model_id in rows]
+    return await lookup.all_names_async(session)
 
 
 def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:
@@ -528,4 +518,4 @@ async def listing(session: AsyncSession, cls: type[Any]) -> list[Any]:
 
 
 async def by_slug(session: AsyncSession, cls: type[Any], slug: str) -> Any:
-    return await session.scalar(select(cls).where(cls.slug == slug.lower()))
+    return await lookup.row_by_slug_async(session, cls, slug)

@@ -1,30 +1,28 @@
-"""Write a validated seed bundle: upsert everything in the caller's transaction."""
+"""Write a validated seed bundle: upsert everything in the caller's transaction.
 
+The seed's adapter over the catalog's one write path (`service.catalog.model_writer`): the
+curated files say what each model and its children are, exactly (a child the files no longer
+list goes); the `ModelWriter` writes them under the caller's policy (audited as `seed`).
+"""
+
+from collections import defaultdict
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from service.catalog.changes import ChangeLog
 from service.catalog.fill import Chosen, fill_unknowns, load_best_claims, lookups
+from service.catalog.model_writer import (
+    ALIASES,
+    CAPABILITIES,
+    CITATIONS,
+    COLLECTIONS,
+    LINEAGE,
+    PRICES,
+    VARIANTS,
+    ModelWriter,
+)
 from service.catalog.seed_files import SeedBundle
 from service.catalog.seed_schema import ModelFile, parse_release
-from service.catalog.upsert import sync_children, upsert
-from service.models import (
-    Capability,
-    Collection,
-    CollectionMember,
-    License,
-    Model,
-    ModelAlias,
-    ModelCitation,
-    ModelLineage,
-    ModelVariant,
-    Organization,
-    Price,
-    Source,
-    Task,
-)
+from service.models import Collection, License, Model, Organization, Source, Task
 from service.models.base import CitedField, Disclosure, FactState, Origin, Relation
 
 
@@ -47,17 +45,16 @@ class _Ids:
         return next((s for s, i in self.by_kind.get(kind, {}).items() if i == row_id), "?")
 
 
-def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
-    """Make the database hold exactly what the bundle says; return what changed."""
-    log = ChangeLog()
+def apply_seed(writer: ModelWriter, bundle: SeedBundle) -> ChangeLog:
+    """Make the database hold exactly what the bundle says; return what changed (audited by
+    the caller: `writer.finish()`)."""
+    session = writer.session
     ids = _Ids()
     for source in bundle.sources:
-        row = upsert(
-            session,
+        row = writer.upsert(
             Source,
             {"slug": source.slug},
             source.model_dump(exclude={"slug"}),
-            log,
             "source",
             source.slug,
         )
@@ -68,14 +65,12 @@ def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
             "website": org.website,
             "source_id": ids.get("source", org.source),
         }
-        org_row = upsert(
-            session, Organization, {"slug": org.slug}, values, log, "organization", org.slug
-        )
+        org_row = writer.upsert(Organization, {"slug": org.slug}, values, "organization", org.slug)
         ids.put("organization", org.slug, org_row.id)
     for lic in bundle.licenses:
         values = lic.model_dump(exclude={"slug", "source"}, mode="json")
         values["source_id"] = ids.get("source", lic.source)
-        lic_row = upsert(session, License, {"slug": lic.slug}, values, log, "license", lic.slug)
+        lic_row = writer.upsert(License, {"slug": lic.slug}, values, "license", lic.slug)
         ids.put("license", lic.slug, lic_row.id)
     for order, task in enumerate(bundle.tasks):
         values = {
@@ -84,13 +79,11 @@ def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
             "description": task.description,
             "sort_order": order,
         }
-        task_row = upsert(session, Task, {"slug": task.slug}, values, log, "task", task.slug)
+        task_row = writer.upsert(Task, {"slug": task.slug}, values, "task", task.slug)
         ids.put("task", task.slug, task_row.id)
     for order, coll in enumerate(bundle.collections):
         values = {"name": coll.name, "description": coll.description, "sort_order": order}
-        coll_row = upsert(
-            session, Collection, {"slug": coll.slug}, values, log, "collection", coll.slug
-        )
+        coll_row = writer.upsert(Collection, {"slug": coll.slug}, values, "collection", coll.slug)
         ids.put("collection", coll.slug, coll_row.id)
     # What the curated files leave unknown, an imported data set may state (service.catalog.fill)
     best = load_best_claims(session, [model.slug for model in bundle.models])
@@ -99,19 +92,10 @@ def apply_seed(session: Session, bundle: SeedBundle) -> ChangeLog:
     for model in bundle.models:
         values = _model_values(model, ids)
         filled[model.slug] = fill_unknowns(values, best.get(model.slug, {}), orgs, licenses)
-        model_row = upsert(session, Model, {"slug": model.slug}, values, log, "model", model.slug)
+        model_row = writer.upsert(Model, {"slug": model.slug}, values, "model", model.slug)
         ids.put("model", model.slug, model_row.id)
-    lineage = _lineage_rows(bundle.models, ids)
-    for model in bundle.models:
-        _sync_model_children(
-            session,
-            model,
-            ids,
-            lineage.get(ids.of("model", model.slug), []),
-            log,
-            filled[model.slug],
-        )
-    return log
+    _write_children(writer, bundle.models, ids, _lineage_rows(bundle.models, ids), filled)
+    return writer.log
 
 
 def _source_id(model: ModelFile, fact: Any, ids: _Ids) -> int | None:
@@ -175,129 +159,123 @@ def _lineage_rows(models: list[ModelFile], ids: _Ids) -> dict[int, list[dict[str
     return rows
 
 
-def _sync_model_children(
-    session: Session,
-    model: ModelFile,
+def _write_children(
+    writer: ModelWriter,
+    models: list[ModelFile],
     ids: _Ids,
-    lineage: list[dict[str, Any]],
-    log: ChangeLog,
-    filled: Chosen,
+    lineage: dict[int, list[dict[str, Any]]],
+    filled: dict[str, Chosen],
 ) -> None:
-    model_id = ids.get("model", model.slug)
-    scope = {"model_id": model_id}
-    slug = model.slug
-    file_source = ids.get("source", model.source)
+    """Every model's children, kind by kind: each becomes exactly what its file lists."""
+    slugs = {ids.of("model", model.slug): model.slug for model in models}
 
-    # Scoped to the seed's own source, so aliases that imports added are left alone.
-    aliases = [{"alias": a} for a in model.aliases]
-    sync_children(
-        session,
-        ModelAlias,
-        {**scope, "source_id": file_source},
-        ["alias"],
-        aliases,
-        log,
-        "alias",
-        lambda k: f"{slug}/{k['alias']}",
+    def by_model(rows: Any) -> dict[int, list[dict[str, Any]]]:
+        return {ids.of("model", model.slug): list(rows(model)) for model in models}
+
+    # Scoped to the file's own source, so aliases that imports added are left alone.
+    by_source: dict[int | None, dict[int, list[dict[str, Any]]]] = defaultdict(dict)
+    for model in models:
+        file_source = ids.get("source", model.source)
+        by_source[file_source][ids.of("model", model.slug)] = [
+            {"alias": alias, "source_id": file_source} for alias in model.aliases
+        ]
+    for file_source, aliases in by_source.items():
+        writer.children(
+            ALIASES, aliases, lambda mid, k: f"{slugs[mid]}/{k['alias']}", source=file_source
+        )
+
+    writer.children(
+        VARIANTS,
+        by_model(
+            lambda model: (
+                {
+                    "slug": v.slug,
+                    "name": v.name,
+                    "axis": v.axis,
+                    "differs": v.differs,
+                    "input_resolution_px": v.input_resolution_px,
+                    "sort_order": order,
+                    "source_id": _source_id(model, v, ids),
+                }
+                for order, v in enumerate(model.variants)
+            )
+        ),
+        lambda mid, k: str(k["slug"]),
     )
+    for slug, variant_id in writer.row_ids(VARIANTS, slugs).items():
+        ids.put("variant", slug, variant_id)
 
-    variants = [
-        {
-            "slug": v.slug,
-            "name": v.name,
-            "axis": v.axis,
-            "differs": v.differs,
-            "input_resolution_px": v.input_resolution_px,
-            "sort_order": order,
-            "source_id": _source_id(model, v, ids),
-        }
-        for order, v in enumerate(model.variants)
-    ]
-    sync_children(
-        session, ModelVariant, scope, ["slug"], variants, log, "variant", lambda k: k["slug"]
-    )
-    for variant in session.scalars(select(ModelVariant).filter_by(model_id=model_id)):
-        ids.put("variant", variant.slug, variant.id)
-
-    prices = [
-        {
-            "variant_id": ids.get("variant", p.variant),
-            "effective_from": p.effective_from,
-            "effective_to": p.effective_to,
-            "currency": p.currency,
-            "input_per_mtok": p.input_per_mtok,
-            "output_per_mtok": p.output_per_mtok,
-            "cached_input_per_mtok": p.cached_input_per_mtok,
-            "source_id": _source_id(model, p, ids),
-        }
-        for p in model.prices
-    ]
-    sync_children(
-        session,
-        Price,
-        scope,
-        ["variant_id", "effective_from"],
-        prices,
-        log,
-        "price",
-        lambda k: (
-            f"{ids.slug('variant', k['variant_id']) if k['variant_id'] else slug}"
+    writer.children(
+        PRICES,
+        by_model(
+            lambda model: (
+                {
+                    "variant_id": ids.get("variant", p.variant),
+                    "effective_from": p.effective_from,
+                    "effective_to": p.effective_to,
+                    "currency": p.currency,
+                    "input_per_mtok": p.input_per_mtok,
+                    "output_per_mtok": p.output_per_mtok,
+                    "cached_input_per_mtok": p.cached_input_per_mtok,
+                    "source_id": _source_id(model, p, ids),
+                }
+                for p in model.prices
+            )
+        ),
+        lambda mid, k: (
+            f"{ids.slug('variant', k['variant_id']) if k['variant_id'] else slugs[mid]}"
             f" from {k['effective_from'] or 'the start'}"
         ),
     )
 
-    sync_children(
-        session,
-        ModelLineage,
-        scope,
-        ["related_model_id", "relation"],
-        lineage,
-        log,
-        "lineage",
-        lambda k: f"{slug} {k['relation']} {ids.slug('model', k['related_model_id'])}",
+    writer.children(
+        LINEAGE,
+        {model_id: lineage.get(model_id, []) for model_id in slugs},
+        lambda mid, k: f"{slugs[mid]} {k['relation']} {ids.slug('model', k['related_model_id'])}",
     )
 
-    capabilities = [
-        {
-            "task_id": ids.get("task", c.task),
-            "support": c.support.value,
-            "has_demo": c.demo,
-            "demo_url": c.demo_url,
-            "note": c.note,
-            "source_id": _source_id(model, c, ids),
-        }
-        for c in model.capabilities
-    ]
-    sync_children(
-        session,
-        Capability,
-        scope,
-        ["task_id"],
-        capabilities,
-        log,
-        "capability",
-        lambda k: f"{slug}/{ids.slug('task', k['task_id'])}",
+    writer.children(
+        CAPABILITIES,
+        by_model(
+            lambda model: (
+                {
+                    "task_id": ids.get("task", c.task),
+                    "support": c.support.value,
+                    "has_demo": c.demo,
+                    "demo_url": c.demo_url,
+                    "note": c.note,
+                    "source_id": _source_id(model, c, ids),
+                }
+                for c in model.capabilities
+            )
+        ),
+        lambda mid, k: f"{slugs[mid]}/{ids.slug('task', k['task_id'])}",
     )
 
-    members = [
-        {
-            "collection_id": ids.get("collection", m.collection),
-            "note": m.note,
-            "source_id": _source_id(model, m, ids),
-        }
-        for m in model.collections
-    ]
-    sync_children(
-        session,
-        CollectionMember,
-        scope,
-        ["collection_id"],
-        members,
-        log,
-        "collection member",
-        lambda k: f"{slug} in {ids.slug('collection', k['collection_id'])}",
+    writer.children(
+        COLLECTIONS,
+        by_model(
+            lambda model: (
+                {
+                    "collection_id": ids.get("collection", m.collection),
+                    "note": m.note,
+                    "source_id": _source_id(model, m, ids),
+                }
+                for m in model.collections
+            )
+        ),
+        lambda mid, k: f"{slugs[mid]} in {ids.slug('collection', k['collection_id'])}",
     )
 
+    writer.children(
+        CITATIONS,
+        by_model(lambda model: _citations(model, ids, filled[model.slug])),
+        lambda mid, k: f"{slugs[mid]}.{k['field']}",
+    )
+
+
+def _citations(model: ModelFile, ids: _Ids, filled: Chosen) -> list[dict[str, Any]]:
+    """The file's quoted sources per fact, and the data set that filled each unknown."""
     citations = [
         {"field": field.value, "source_id": _source_id(model, fact, ids), "quote": fact.quote}
         for field in CitedField
@@ -308,13 +286,4 @@ def _sync_model_children(
         for name, (_, source_id) in filled.items()
         if not any(c["field"] == name and c["source_id"] == source_id for c in citations)
     ]
-    sync_children(
-        session,
-        ModelCitation,
-        scope,
-        ["field", "source_id"],
-        citations,
-        log,
-        "citation",
-        lambda k: f"{slug}.{k['field']}",
-    )
+    return citations

@@ -69,49 +69,6 @@ def _update(entity: str, label: str, diffs: dict[str, tuple[Any, Any]]) -> Chang
     )
 
 
-def sync_children(
-    session: Session,
-    cls: type[M],
-    scope: dict[str, Any],
-    key_names: Sequence[str],
-    desired: Sequence[dict[str, Any]],
-    log: ChangeLog,
-    entity: str,
-    label: Callable[[dict[str, Any]], str],
-) -> None:
-    """Make the rows of `cls` within `scope` exactly `desired`, matching rows on `key_names`.
-
-    Deletes run first, then updates, then creates, so that a replaced row never collides
-    with its replacement on a unique or exclusion constraint.
-    """
-    existing = {
-        tuple(getattr(row, name) for name in key_names): row
-        for row in session.scalars(select(cls).filter_by(**scope))
-    }
-    wanted = {tuple(item[name] for name in key_names): item for item in desired}
-    for key, row in existing.items():
-        if key not in wanted:
-            session.delete(row)
-            key_label = label(dict(zip(key_names, key, strict=True)))
-            log.add(Change("delete", entity, key_label, before=row_values(row)))
-    session.flush()
-    for key, item in wanted.items():
-        kept = existing.get(key)
-        if kept is None:
-            continue
-        diffs = _differences(kept, item)
-        if diffs:
-            for name, (_, new) in diffs.items():
-                setattr(kept, name, new)
-            log.add(_update(entity, label(item), diffs))
-    session.flush()
-    for key, item in wanted.items():
-        if key not in existing:
-            session.add(cls(**scope, **item))
-            log.add(Change("create", entity, label(item), after={**scope, **item}))
-    session.flush()
-
-
 Key = tuple[Any, ...]
 
 
@@ -165,11 +122,12 @@ def sync_children_many(
     label: Callable[[Any, dict[str, Any]], str],
     where: Sequence[Any] = (),
 ) -> None:
-    """`sync_children` for many parents at once: one SELECT for all of them.
+    """Make each parent's child rows exactly its list, for many parents at once (one SELECT).
 
     For each parent id in `desired`, the rows of `cls` whose `scope_name` is that id (and that
-    match `where`) become exactly its list, matched on `key_names`. Deletes run first, then
-    updates, then creates, as in `sync_children`.
+    match `where`) become exactly its list, matched on `key_names`. Deletes reach the database
+    first, then updates, then creates, so that a replaced row never collides with its
+    replacement on a unique or exclusion constraint.
     """
     scope_column = getattr(cls, scope_name)
     existing: dict[Any, dict[Key, M]] = {}
@@ -181,19 +139,30 @@ def sync_children_many(
             key = tuple(getattr(row, name) for name in key_names)
             existing.setdefault(getattr(row, scope_name), {})[key] = row
     creates: list[M] = []
-    for parent, items in desired.items():
-        have = existing.get(parent, {})
-        wanted = {tuple(item[name] for name in key_names): item for item in items}
+    wanted: dict[Any, dict[Key, dict[str, Any]]] = {
+        parent: {tuple(item[name] for name in key_names): item for item in items}
+        for parent, items in desired.items()
+    }
+    # Deletes are flushed first: an updated row may take the place (a unique key, a price's
+    # time range) of a row that goes.
+    for parent, have in existing.items():
         for key, row in have.items():
-            if key not in wanted:
+            if key not in wanted.get(parent, {}):
                 session.delete(row)
                 key_label = label(parent, dict(zip(key_names, key, strict=True)))
                 log.add(Change("delete", entity, key_label, before=row_values(row)))
-        for key, item in wanted.items():
+    session.flush()
+    for parent, items_by_key in wanted.items():
+        have = existing.get(parent, {})
+        for key, item in items_by_key.items():
             kept = have.get(key)
             if kept is None:
                 creates.append(cls(**{scope_name: parent}, **item))
-                log.add(Change("create", entity, label(parent, item), after=dict(item)))
+                log.add(
+                    Change(
+                        "create", entity, label(parent, item), after={scope_name: parent, **item}
+                    )
+                )
                 continue
             diffs = _differences(kept, item)
             if diffs:
@@ -202,6 +171,6 @@ def sync_children_many(
                 log.add(_update(entity, label(parent, item), diffs))
             else:
                 log.same(entity)
-    session.flush()  # deletes and updates before creates, as sync_children does
+    session.flush()  # updates before creates
     session.add_all(creates)
     session.flush()

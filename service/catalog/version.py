@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 
 import psycopg
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 
 from service.models import CatalogState
@@ -23,11 +23,24 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "catalog_version"
 _READ_VERSION = select(CatalogState.version)
+_CATALOG_VERSION = text("SELECT version FROM catalog_state")
+_IN_RECOVERY = text("SELECT pg_is_in_recovery()")
 
 
 async def read_version(session: AsyncSession) -> int:
     """The committed catalog version, one indexed single-row read (works on a standby too)."""
     return (await session.scalar(_READ_VERSION)) or 0
+
+
+async def read_catalog_version(connection: AsyncConnection) -> int:
+    """The catalog version this database holds (on a standby: the one it has replayed); the
+    replica set's probe, on a bare connection."""
+    return int((await connection.execute(_CATALOG_VERSION)).scalar_one())
+
+
+async def in_recovery(connection: AsyncConnection) -> bool:
+    """Whether this database is a standby replaying the primary's changes."""
+    return bool((await connection.execute(_IN_RECOVERY)).scalar_one())
 
 
 def written_version(session: Session) -> int:

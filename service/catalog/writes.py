@@ -1,7 +1,11 @@
-"""The write path behind mutations, the CLI and imports: validate, change, audit, one transaction.
+"""The mutations' adapter over the one write path (`service.catalog.model_writer`): validate,
+change, audit, one transaction.
 
-Every function is keyword-only, takes the caller's session (the caller commits), records its
-changes in the audit trail, and raises a UserInputError subclass for anything a user can fix.
+Each function is one edit a person makes (create a model, add an alias, set a price): it
+checks what the edit may do (names in use, the version the caller read, price history) and
+writes through the `Writer`, a `ModelWriter` audited under the caller's actor. Every function
+takes the caller's session (the caller commits), and raises a UserInputError subclass for
+anything a user can fix. Names are looked up by `service.catalog.lookup`.
 """
 
 from datetime import date
@@ -10,11 +14,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.catalog import audit
-from service.catalog.changes import Change, ChangeLog
+from service.catalog.changes import Change
 from service.catalog.errors import (
     ConflictError,
     InvalidInputError,
@@ -22,17 +24,24 @@ from service.catalog.errors import (
     Problem,
     UserInputError,
 )
+from service.catalog.lookup import R, by_slug, find_model, id_or_none, locked_model, name_owner
+from service.catalog.model_writer import (
+    CAPABILITIES,
+    CITATIONS,
+    COLLECTIONS,
+    LINEAGE,
+    VARIANTS,
+    ModelWriter,
+    Policy,
+    integrity_message,
+)
 from service.catalog.seed_schema import parse_release
-from service.catalog.upsert import apply_changes, row_values
+from service.catalog.upsert import row_values
 from service.models import (
-    Capability,
     Collection,
-    CollectionMember,
     License,
     Model,
     ModelAlias,
-    ModelCitation,
-    ModelLineage,
     ModelVariant,
     Organization,
     Price,
@@ -41,31 +50,18 @@ from service.models import (
 )
 from service.models.base import CitedField, ModelStatus
 
-# The rows found by slug: each kind has `id` and `slug` columns.
-R = TypeVar("R", Collection, License, Model, ModelVariant, Organization, Source, Task)
 P = TypeVar("P", bound=BaseModel)
+__all__ = ["Writer", "find_model", "integrity_message", "validate"]
 
 
-class Writer:
-    """Who is writing, through which door; collects the changes of one transaction."""
+class Writer(ModelWriter):
+    """Who is writing, through which door; collects the changes of one transaction (audited
+    by `finish`)."""
 
     def __init__(self, session: Session, *, actor: str, operation: str):
-        self.session = session
+        super().__init__(session, Policy(actor=actor, operation=operation))
         self.actor = actor
         self.operation = operation
-        self.log = ChangeLog()
-
-    def flush(self) -> None:
-        """Flush, turning a constraint violation into a message a user can act on."""
-        try:
-            with self.session.begin_nested():
-                self.session.flush()
-        except IntegrityError as exc:
-            raise integrity_message(exc) from None
-
-    def finish(self) -> ChangeLog:
-        audit.record(self.session, actor=self.actor, operation=self.operation, log=self.log)
-        return self.log
 
 
 def validate(schema: type[P], data: dict[str, Any]) -> P:
@@ -87,69 +83,6 @@ def validate(schema: type[P], data: dict[str, Any]) -> P:
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)
-
-
-def integrity_message(exc: IntegrityError) -> UserInputError:
-    diag = getattr(exc.orig, "diag", None)
-    constraint = getattr(diag, "constraint_name", None) or ""
-    detail = getattr(diag, "message_detail", None) or getattr(diag, "message_primary", "")
-    if "ex_prices_no_overlap" in constraint:
-        return UserInputError(
-            "this price overlaps another price of the same model or variant in time; "
-            "use setPrice, which closes the price before it",
-            "effectiveFrom",
-            "CONFLICT",
-        )
-    if constraint.startswith("uq_") or "names_unique" in constraint:
-        return UserInputError(f"already exists: {detail}", None, "CONFLICT")
-    return UserInputError(f"refused by the catalog's rules ({constraint}): {detail}", None)
-
-
-# ---- lookups ------------------------------------------------------------------------------
-
-
-def _by_slug(session: Session, cls: type[R], slug: str, kind: str, argument: str) -> R:
-    row = session.scalar(select(cls).where(cls.slug == slug.lower()))
-    if row is None:
-        known = session.scalars(select(cls.slug))
-        raise NotFoundError(kind, slug, list(known), argument)
-    return row
-
-
-def _id_or_none(
-    session: Session, cls: type[R], slug: str | None, kind: str, argument: str
-) -> int | None:
-    if slug is None:
-        return None
-    return _by_slug(session, cls, slug, kind, argument).id
-
-
-def find_model(
-    session: Session, name: str, *, argument: str = "model", lock: bool = False
-) -> Model:
-    """A model by slug or alias, any case; locked FOR UPDATE when about to change it."""
-    lowered = name.lower()
-    alias_owner = select(ModelAlias.model_id).where(func.lower(ModelAlias.alias) == lowered)
-    query = select(Model).where((Model.slug == lowered) | Model.id.in_(alias_owner))
-    if lock:
-        query = query.with_for_update(of=Model)
-    model = session.scalar(query)
-    if model is None:
-        # Each name with its model: a model is suggested once, not also by its alias.
-        owners = {
-            known.lower(): model_id
-            for known, model_id in [
-                *session.execute(select(Model.slug, Model.id)).tuples(),
-                *session.execute(select(ModelAlias.alias, ModelAlias.model_id)).tuples(),
-            ]
-        }
-        raise NotFoundError("model", name, owners, argument)
-    return model
-
-
-def _lock_model(session: Session, model_id: int) -> Model:
-    """The model a child row belongs to, locked FOR UPDATE before the child changes."""
-    return session.scalars(select(Model).where(Model.id == model_id).with_for_update()).one()
 
 
 def _touch(writer: Writer, model: Model, expected_version: int | None) -> None:
@@ -175,28 +108,21 @@ def create_simple(writer: Writer, cls: type[R], entity: str, values: dict[str, A
         )
     row = cls(**values)
     writer.session.add(row)
-    writer.flush()
+    writer.flush()  # the row's defaults, for the audit trail
     writer.log.add(Change("create", entity, slug, after=row_values(row)))
     return row
 
 
 def update_simple(writer: Writer, cls: type[R], entity: str, slug: str, patch: dict[str, Any]) -> R:
-    row = _by_slug(writer.session, cls, slug, entity, "slug")
-    apply_changes(
-        writer.session,
-        row,
-        _resolve_source(writer.session, dict(patch)),
-        writer.log,
-        entity,
-        row.slug,
-    )
+    row = by_slug(writer.session, cls, slug, entity, "slug")
+    writer.update(row, _resolve_source(writer.session, dict(patch)), entity, row.slug)
     writer.flush()
     return row
 
 
 def _resolve_source(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     if "source" in values:
-        values["source_id"] = _id_or_none(session, Source, values.pop("source"), "source", "source")
+        values["source_id"] = id_or_none(session, Source, values.pop("source"), "source", "source")
     return values
 
 
@@ -240,13 +166,11 @@ def model_columns(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
                 else getattr(value, "value", value)
             )
     if "organization" in fields:
-        values["organization_id"] = _id_or_none(
+        values["organization_id"] = id_or_none(
             session, Organization, fields["organization"], "organization", "organization"
         )
     if "license" in fields:
-        values["license_id"] = _id_or_none(
-            session, License, fields["license"], "license", "license"
-        )
+        values["license_id"] = id_or_none(session, License, fields["license"], "license", "license")
     if "release_date" in fields:
         text = fields["release_date"]
         day, precision = parse_release(text) if text else (None, None)
@@ -272,31 +196,17 @@ def _cite(
 ) -> None:
     if source is None:
         return
-    source_id = _id_or_none(writer.session, Source, source, "source", "source")
+    source_id = id_or_none(writer.session, Source, source, "source", "source")
     cited = {f for f in fields if f in {c.value for c in CitedField}}
     for field in sorted(cited):
-        existing = writer.session.get(ModelCitation, (model.id, field, source_id))
-        if existing is None:
-            writer.session.add(
-                ModelCitation(model_id=model.id, field=field, source_id=source_id, quote=quote)
-            )
-            writer.log.add(
-                Change(
-                    "create",
-                    "citation",
-                    f"{model.slug}.{field}",
-                    after={"source_id": source_id, "quote": quote},
-                )
-            )
-        elif existing.quote != quote:
-            apply_changes(
-                writer.session,
-                existing,
-                {"quote": quote},
-                writer.log,
-                "citation",
-                f"{model.slug}.{field}",
-            )
+        writer.put(
+            CITATIONS,
+            model.id,
+            {"field": field, "source_id": source_id},
+            {"quote": quote},
+            f"{model.slug}.{field}",
+            after={"source_id": source_id, "quote": quote},
+        )
 
 
 def _fact_names(fields: dict[str, Any]) -> set[str]:
@@ -313,10 +223,7 @@ def create_model(
 ) -> Model:
     slug = fields["slug"]
     session = writer.session
-    taken = session.scalar(select(Model.slug).where(Model.slug == slug)) or session.scalar(
-        select(ModelAlias.alias).where(func.lower(ModelAlias.alias) == slug)
-    )
-    if taken:
+    if name_owner(session, slug):
         raise UserInputError(f"the name {slug!r} is already used by a model", "slug", "CONFLICT")
     columns = model_columns(session, fields)
     columns.setdefault("context_window_state", "unknown")
@@ -342,7 +249,7 @@ def update_model(
     model = find_model(writer.session, name, lock=True)
     columns = model_columns(writer.session, fields)
     before = len(writer.log)
-    apply_changes(writer.session, model, columns, writer.log, "model", model.slug)
+    writer.update(model, columns, "model", model.slug)
     if len(writer.log) > before:
         _touch(writer, model, expected_version)
     elif expected_version is not None and model.version != expected_version:
@@ -378,18 +285,18 @@ def add_alias(
     alias = alias.strip()
     if not alias:
         raise UserInputError("an alias cannot be empty", "alias")
-    owner = writer.session.scalar(
-        select(Model.slug)
-        .join(ModelAlias, ModelAlias.model_id == Model.id)
-        .where(func.lower(ModelAlias.alias) == alias.lower())
-    ) or writer.session.scalar(select(Model.slug).where(Model.slug == alias.lower()))
+    owner = name_owner(writer.session, alias)
     if owner:
         raise UserInputError(
             f"the name {alias!r} is already used by model {owner!r}", "alias", "CONFLICT"
         )
-    source_id = _id_or_none(writer.session, Source, source, "source", "source")
-    writer.session.add(ModelAlias(model_id=model.id, alias=alias, source_id=source_id))
-    writer.log.add(Change("create", "alias", f"{model.slug}/{alias}", after={"alias": alias}))
+    source_id = id_or_none(writer.session, Source, source, "source", "source")
+    writer.create(
+        ModelAlias(model_id=model.id, alias=alias, source_id=source_id),
+        "alias",
+        f"{model.slug}/{alias}",
+        {"alias": alias},
+    )
     _child_change(writer, model, expected_version)
     return model
 
@@ -401,11 +308,8 @@ def remove_alias(writer: Writer, alias: str, *, expected_version: int | None = N
     if row is None:
         names = writer.session.scalars(select(ModelAlias.alias))
         raise NotFoundError("alias", alias, [n.lower() for n in names], "alias")
-    model = _lock_model(writer.session, row.model_id)
-    writer.session.delete(row)
-    writer.log.add(
-        Change("delete", "alias", f"{model.slug}/{row.alias}", before={"alias": row.alias})
-    )
+    model = locked_model(writer.session, row.model_id)
+    writer.delete(row, "alias", f"{model.slug}/{row.alias}", before={"alias": row.alias})
     _child_change(writer, model, expected_version)
     return model
 
@@ -419,21 +323,15 @@ def put_variant(
     row = writer.session.scalar(select(ModelVariant).where(ModelVariant.slug == slug))
     if row is not None and row.model_id != model.id:
         raise UserInputError(f"variant {slug!r} belongs to another model", "slug", "CONFLICT")
-    if row is None:
-        row = ModelVariant(model_id=model.id, slug=slug, **values)
-        writer.session.add(row)
-        writer.log.add(Change("create", "variant", slug, after={"slug": slug, **values}))
-    else:
-        apply_changes(writer.session, row, values, writer.log, "variant", slug)
+    writer.put(VARIANTS, model.id, {"slug": slug}, values, slug)
     _child_change(writer, model, expected_version)
     return model
 
 
 def remove_variant(writer: Writer, slug: str, *, expected_version: int | None = None) -> Model:
-    row = _by_slug(writer.session, ModelVariant, slug, "variant", "variant")
-    model = _lock_model(writer.session, row.model_id)
-    writer.session.delete(row)
-    writer.log.add(Change("delete", "variant", slug, before=row_values(row)))
+    row = by_slug(writer.session, ModelVariant, slug, "variant", "variant")
+    model = locked_model(writer.session, row.model_id)
+    writer.delete(row, "variant", slug)
     _child_change(writer, model, expected_version)
     return model
 
@@ -447,17 +345,10 @@ def set_capability(
     expected_version: int | None = None,
 ) -> Model:
     model = find_model(writer.session, name, lock=True)
-    task_row = _by_slug(writer.session, Task, task, "task", "task")
+    task_row = by_slug(writer.session, Task, task, "task", "task")
     values = _resolve_source(writer.session, dict(fields))
-    row = writer.session.scalar(
-        select(Capability).where(Capability.model_id == model.id, Capability.task_id == task_row.id)
-    )
     label = f"{model.slug}/{task_row.slug}"
-    if row is None:
-        writer.session.add(Capability(model_id=model.id, task_id=task_row.id, **values))
-        writer.log.add(Change("create", "capability", label, after=values))
-    else:
-        apply_changes(writer.session, row, values, writer.log, "capability", label)
+    writer.put(CAPABILITIES, model.id, {"task_id": task_row.id}, values, label, after=values)
     _child_change(writer, model, expected_version)
     return model
 
@@ -466,18 +357,13 @@ def remove_capability(
     writer: Writer, name: str, task: str, *, expected_version: int | None = None
 ) -> Model:
     model = find_model(writer.session, name, lock=True)
-    task_row = _by_slug(writer.session, Task, task, "task", "task")
-    row = writer.session.scalar(
-        select(Capability).where(Capability.model_id == model.id, Capability.task_id == task_row.id)
-    )
+    task_row = by_slug(writer.session, Task, task, "task", "task")
+    row = writer.child(CAPABILITIES, model.id, {"task_id": task_row.id})
     if row is None:
         raise UserInputError(
             f"model {model.slug!r} has no capability on {task_row.slug!r}", "task", "NOT_FOUND"
         )
-    writer.session.delete(row)
-    writer.log.add(
-        Change("delete", "capability", f"{model.slug}/{task_row.slug}", before=row_values(row))
-    )
+    writer.delete(row, "capability", f"{model.slug}/{task_row.slug}")
     _child_change(writer, model, expected_version)
     return model
 
@@ -492,18 +378,15 @@ def set_membership(
     source: str | None = None,
 ) -> Model:
     model = find_model(writer.session, name, lock=True)
-    coll = _by_slug(writer.session, Collection, collection, "collection", "collection")
-    row = writer.session.get(CollectionMember, (coll.id, model.id))
+    coll = by_slug(writer.session, Collection, collection, "collection", "collection")
+    row = writer.child(COLLECTIONS, model.id, {"collection_id": coll.id})
     label = f"{model.slug} in {coll.slug}"
     if member and row is None:
-        source_id = _id_or_none(writer.session, Source, source, "source", "source")
-        writer.session.add(
-            CollectionMember(collection_id=coll.id, model_id=model.id, source_id=source_id)
-        )
-        writer.log.add(Change("create", "collection member", label, after={"source_id": source_id}))
+        source_id = id_or_none(writer.session, Source, source, "source", "source")
+        values = {"source_id": source_id}
+        writer.put(COLLECTIONS, model.id, {"collection_id": coll.id}, values, label, after=values)
     elif not member and row is not None:
-        writer.session.delete(row)
-        writer.log.add(Change("delete", "collection member", label, before=row_values(row)))
+        writer.delete(row, "collection member", label)
     else:
         return model
     _child_change(writer, model, expected_version)
@@ -526,30 +409,16 @@ def set_lineage(
     other = find_model(writer.session, related, argument="related")
     if other.id == model.id:
         raise UserInputError("a model cannot be related to itself", "related")
-    row = writer.session.scalar(
-        select(ModelLineage).where(
-            ModelLineage.model_id == model.id,
-            ModelLineage.related_model_id == other.id,
-            ModelLineage.relation == relation,
-        )
-    )
+    key = {"related_model_id": other.id, "relation": relation}
     label = f"{model.slug} {relation} {other.slug}"
     if present:
         values = _resolve_source(writer.session, {"role": role, "note": note, "source": source})
-        if row is None:
-            writer.session.add(
-                ModelLineage(
-                    model_id=model.id, related_model_id=other.id, relation=relation, **values
-                )
-            )
-            writer.log.add(Change("create", "lineage", label, after=values))
-        elif not apply_changes(writer.session, row, values, writer.log, "lineage", label):
+        if not writer.put(LINEAGE, model.id, key, values, label, after=values):
             return model
-    elif row is None:
+    elif (row := writer.child(LINEAGE, model.id, key)) is None:
         raise UserInputError(f"there is no link {label!r}", "related", "NOT_FOUND")
     else:
-        writer.session.delete(row)
-        writer.log.add(Change("delete", "lineage", label, before=row_values(row)))
+        writer.delete(row, "lineage", label)
     _child_change(writer, model, expected_version)
     return model
 
@@ -575,7 +444,7 @@ def set_price(
     model = find_model(session, name, lock=True)
     variant_id = None
     if variant is not None:
-        variant_row = _by_slug(session, ModelVariant, variant, "variant", "variant")
+        variant_row = by_slug(session, ModelVariant, variant, "variant", "variant")
         if variant_row.model_id != model.id:
             raise UserInputError(
                 f"variant {variant!r} is not a variant of {model.slug!r}", "variant"
@@ -609,29 +478,28 @@ def set_price(
         "input_per_mtok": input_per_mtok,
         "output_per_mtok": output_per_mtok,
         "cached_input_per_mtok": cached_input_per_mtok,
-        "source_id": _id_or_none(session, Source, source, "source", "source"),
+        "source_id": id_or_none(session, Source, source, "source", "source"),
     }
     label = f"{variant or model.slug} from {effective_from}"
     if same_day is not None:
-        apply_changes(session, same_day, values, writer.log, "price", label)
+        writer.update(same_day, values, "price", label)
         price = same_day
     else:
         open_price = next((p for p in prices if p.effective_to is None), None)
         if open_price is not None:
-            apply_changes(
-                session,
+            writer.update(
                 open_price,
                 {"effective_to": effective_from},
-                writer.log,
                 "price",
                 f"{variant or model.slug} from {open_price.effective_from or 'the start'}",
             )
-        price = Price(
-            model_id=model.id, variant_id=variant_id, effective_from=effective_from, **values
-        )
-        session.add(price)
-        writer.log.add(
-            Change("create", "price", label, after={"effective_from": effective_from, **values})
+        price = writer.create(
+            Price(
+                model_id=model.id, variant_id=variant_id, effective_from=effective_from, **values
+            ),
+            "price",
+            label,
+            {"effective_from": effective_from, **values},
         )
     _child_change(writer, model, expected_version)
     return price

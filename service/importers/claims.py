@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from service.importers.catalog_view import Claims
+from service.catalog.import_view import Claims
 from service.importers.provenance import rank
 from service.importers.records import ModelRecord
 from service.models.base import CitedField as F
@@ -14,7 +14,7 @@ def claims_of(
     """field -> canonical text, for everything the records state (the first record wins)."""
     claims: dict[str, str] = {}
     for record in records:
-        stated: dict[str, Any] = {
+        stated: dict[F, Any] = {
             F.NAME: record.name,
             F.FAMILY: record.family,
             F.ORGANIZATION: orgs.get(record.organization or ""),

@@ -1,19 +1,16 @@
 """Where a source's value differs from the one the catalog shows: kept, with the reason."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from service.catalog.changes import ChangeLog
-from service.catalog.upsert import sync_children_many
-from service.importers.catalog_view import DISPUTED_PREFIX, CatalogView, Claims
+from service.catalog.import_view import DISPUTED_PREFIX, CatalogView, Claims
+from service.catalog.imports import conflicts_of_source
+from service.catalog.model_writer import CONFLICTS, ModelWriter
 from service.importers.claims import bool_text, chosen, int_text
 from service.importers.makers import TOKEN_TOLERANCE, dates_agree, tokens_agree
 from service.importers.provenance import CURATED, PRECEDENCE
 from service.importers.records import PriceClaim
-from service.models import FactConflict, Model
+from service.models import Model
 from service.models.base import CitedField as F
 from service.models.base import DatePrecision, Disclosure, FactState
 
@@ -29,19 +26,28 @@ CONFLICT_FIELDS = (
     F.PRICING,
 )
 ORDER_TEXT = " > ".join([CURATED, *PRECEDENCE])
-__all__ = ["TOKEN_TOLERANCE", "dates_agree", "tokens_agree", "write_conflicts"]
+__all__ = [
+    "TOKEN_TOLERANCE",
+    "dates_agree",
+    "describe_conflicts",
+    "tokens_agree",
+    "write_conflicts",
+]
 API_PRICE = "a price set through the API is never overwritten by an import"
 # A source whose maker's entries disagree states no value (service.importers.makers); the
 # disagreement is kept as this source's conflict, and survives other sources' imports.
 DISPUTED = DISPUTED_PREFIX + "{source} disagree, so {source} states no value"
 
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
 def write_conflicts(
-    session: Session,
+    writer: ModelWriter,
     model_ids: Iterable[int],
     claims: dict[int, Claims],
     catalog: CatalogView,
-    log: ChangeLog,
     source_id: int | None = None,
     disputes: dict[int, dict[str, str]] | None = None,
 ) -> None:
@@ -51,6 +57,7 @@ def write_conflicts(
     desired: dict[int, list[dict[str, Any]]] = {}
     for model_id in model_ids:
         model_claims = claims.get(model_id, {})
+        shown: dict[str, tuple[str | None, int | None]]
         if catalog.is_curated(model_id):
             model = catalog.by_id[model_id]
             shown = {
@@ -90,16 +97,7 @@ def write_conflicts(
                 }
             )
         desired[model_id] = items
-    sync_children_many(
-        session,
-        FactConflict,
-        "model_id",
-        desired,
-        ["field", "source_id"],
-        log,
-        "conflict",
-        lambda mid, item: f"{catalog.slug_of(mid)}.{item['field']}",
-    )
+    writer.children(CONFLICTS, desired, lambda mid, item: f"{catalog.slug_of(mid)}.{item['field']}")
 
 
 def _disputed(
@@ -155,8 +153,11 @@ def _curated_text(model: Model, name: str, catalog: CatalogView) -> str | None:
         if model.release_date is None:
             return None
         text = model.release_date.isoformat()
+        precision = model.release_date_precision
+        if precision is None:
+            return text
         return {DatePrecision.YEAR: text[:4], DatePrecision.MONTH: text[:7]}.get(
-            DatePrecision(model.release_date_precision), text
+            DatePrecision(precision), text
         )
     if name == F.CONTEXT_WINDOW:  # "undisclosed" and "not_applicable" are statements too
         if model.context_window_state in (FactState.UNDISCLOSED, FactState.NOT_APPLICABLE):
@@ -198,14 +199,9 @@ def _agrees(name: str, a: str, b: str) -> bool:
     return a == b
 
 
-def describe_conflicts(session: Session, source_id: int) -> list[str]:
+def describe_conflicts(session: "Session", source_id: int) -> list[str]:
     """The standing conflicts of this source, one line each, for the run's summary."""
-    rows = session.execute(
-        select(Model.slug, FactConflict.field, FactConflict.value, FactConflict.chosen_value)
-        .join(Model, Model.id == FactConflict.model_id)
-        .where(FactConflict.source_id == source_id)
-        .order_by(Model.slug, FactConflict.field)
-    )
+    rows = conflicts_of_source(session, source_id)
     return [
         f"{slug}.{name}: source says {value}, the catalog shows {chosen}"
         for slug, name, value, chosen in rows

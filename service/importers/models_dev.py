@@ -281,7 +281,7 @@ def _record(
     facts: dict[str, Any] = {}
     disputed: dict[str, str] = {}
     for name, (get, agree) in _AGREED.items():
-        facts[name], stated = agreed(tiers, lambda e, get=get: get(e.data), agree)
+        facts[name], stated = agreed(tiers, _of_data(get), agree)
         if stated:
             disputed[name] = dispute_text(stated)
     everyone = sorted(group, key=lambda e: (e.provider is not None, e.route))
@@ -359,11 +359,16 @@ def _modalities(data: dict[str, Any], direction: str) -> list[str] | None:
     return sorted({_MODALITY[v] for v in values})
 
 
+def _of_data(get: Callable[[dict[str, Any]], Any]) -> Callable[[Any], Any]:
+    """A reader of an entry's data, bound now (not to the loop's last `get`)."""
+    return lambda entry: get(entry.data)
+
+
 def _price(data: dict[str, Any]) -> PriceClaim | None:
     cost = data.get("cost")
     if not isinstance(cost, dict):
         return None
-    amounts = {}
+    amounts: dict[str, Decimal | None] = {}
     for ours, theirs in (("input", "input"), ("output", "output"), ("cached_input", "cache_read")):
         value = cost.get(theirs)
         if value is None:

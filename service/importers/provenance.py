@@ -3,22 +3,13 @@
 import re
 from pathlib import Path
 
+from service.catalog.precedence import CURATED, PRECEDENCE, rank
 from service.importers.records import SourceInfo
 
 _COMMIT = re.compile(r"Commit[^\n`]*`([0-9a-f]{40})`")
 
-# Highest first. The curated seed outranks all of these (it is never overwritten).
-PRECEDENCE = [
-    "models-dev",
-    "epoch-ai-all-models",
-    "epoch-ai-notable-models",
-    "litellm",
-]
-CURATED = "the curated seed"
-
-
-def rank(source_slug: str) -> int:
-    return PRECEDENCE.index(source_slug) if source_slug in PRECEDENCE else len(PRECEDENCE)
+# The order itself lives with the catalog's fill rule (service.catalog.precedence).
+__all__ = ["CURATED", "PRECEDENCE", "rank", "source_info", "stated_commit"]
 
 
 def stated_commit(path: Path, default: str) -> str:

@@ -18,30 +18,17 @@ Either all of it is written, or nothing.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, Engine, delete, exists, func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from service.catalog import audit
-from service.catalog.changes import Change, ChangeLog
+from service.catalog.changes import ChangeLog
+from service.catalog.imports import count_models, forget_sources, lock_imports, remove_unstated
 from service.db import session_factory
-from service.importers.provenance import PRECEDENCE
 from service.importers.records import Parsed
-from service.importers.write import ImportReport, _lock, import_parsed
-from service.models import (
-    Capability,
-    CollectionMember,
-    FactClaim,
-    Model,
-    ModelAlias,
-    ModelLineage,
-    ModelVariant,
-    Offer,
-    Price,
-    Source,
-)
-from service.models.base import Origin
+from service.importers.write import ImportReport, import_parsed, import_policy
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass
@@ -54,7 +41,7 @@ class RepairReport:
 
 
 def repair(
-    engine: Engine,
+    engine: "Engine",
     parsed: list[Parsed],
     *,
     step: Callable[[str], None] = lambda s: None,
@@ -64,87 +51,19 @@ def repair(
 ) -> RepairReport:
     """Re-import `parsed` (in order) as into a fresh catalog, in one transaction."""
     with session_factory(engine)() as session:
-        _lock(session, waiting)
-        report = RepairReport(_count(session))
+        lock_imports(session, waiting)
+        report = RepairReport(count_models(session))
         log = ChangeLog()
-        _forget(session, [p.source.slug for p in parsed], log)
+        forget_sources(session, [p.source.slug for p in parsed], log)
         for data in parsed:
-            result = import_parsed(session, data, step, allow_shrink=True)
+            policy = import_policy(data, actor=actor, dry_run=dry_run)
+            result = import_parsed(session, data, step, allow_shrink=True, policy=policy)
             report.reports.append(result)
             log.changes.extend(result.log.changes)
-        report.removed, report.kept = _remove_unstated(session, log)
-        report.models_after = _count(session)
+        report.removed, report.kept = remove_unstated(session, log)
+        report.models_after = count_models(session)
         if not dry_run:
             sources = ", ".join(p.source.slug for p in parsed)
             audit.record(session, actor=actor, operation=f"import repair {sources}", log=log)
             session.commit()
     return report
-
-
-def _count(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(Model)).scalar_one()
-
-
-def _forget(session: Session, slugs: list[str], log: ChangeLog) -> None:
-    """The given sources' statements go: claims, aliases, offers, tasks (they are imported
-    again right after, in the same transaction)."""
-    ids = list(session.scalars(select(Source.id).where(Source.slug.in_(slugs))))
-    if not ids:
-        return
-    for table, column in (
-        (FactClaim, FactClaim.source_id),
-        (ModelAlias, ModelAlias.source_id),
-        (Offer, Offer.source_id),
-        (Capability, Capability.source_id),
-    ):
-        result = cast(
-            "CursorResult[Any]",  # a DELETE's result is a cursor result: it has a rowcount
-            session.execute(
-                delete(table).where(column.in_(ids)).execution_options(synchronize_session=False)
-            ),
-        )
-        log.add(
-            Change(
-                "delete",
-                table.__tablename__,
-                f"{result.rowcount} rows of {', '.join(slugs)} (imported again)",
-            )
-        )
-    session.expire_all()
-
-
-def _remove_unstated(session: Session, log: ChangeLog) -> tuple[list[str], list[str]]:
-    """Imported models no source states: deleted, unless they hold something set by hand
-    (a price, alias, variant, lineage link or collection membership not from an import)."""
-    imports = select(Source.id).where(Source.slug.in_(PRECEDENCE))
-    stated = exists().where(FactClaim.model_id == Model.id)
-    by_hand = [
-        exists().where(
-            Price.model_id == Model.id,
-            Price.source_id.is_(None) | Price.source_id.not_in(imports),
-        ),
-        exists().where(
-            ModelAlias.model_id == Model.id,
-            ModelAlias.source_id.is_(None) | ModelAlias.source_id.not_in(imports),
-        ),
-        exists().where(ModelVariant.model_id == Model.id),
-        exists().where(
-            (ModelLineage.model_id == Model.id) | (ModelLineage.related_model_id == Model.id)
-        ),
-        exists().where(CollectionMember.model_id == Model.id),
-    ]
-    unstated = session.execute(
-        select(Model.id, Model.slug, *by_hand)
-        .where(Model.origin == Origin.IMPORTED.value, ~stated)
-        .order_by(Model.slug)
-    ).all()
-    removed = [row.slug for row in unstated if not any(row[2:])]
-    kept = [row.slug for row in unstated if any(row[2:])]
-    if removed:
-        ids = [row.id for row in unstated if not any(row[2:])]
-        session.execute(
-            delete(Model).where(Model.id.in_(ids)).execution_options(synchronize_session=False)
-        )
-        for slug in removed:
-            log.add(Change("delete", "model", slug, before={"reason": "no source states it"}))
-    return removed, kept

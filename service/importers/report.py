@@ -1,40 +1,13 @@
 """What share of the catalog a person can rely on: organization, price or offer, usability."""
 
 from dataclasses import dataclass
-
-from sqlalchemy import Engine, text
+from typing import TYPE_CHECKING
 
 from service.catalog.identity import synonyms
+from service.catalog.imports import coverage
 
-# One statement; prices and offers are counted as the catalog holds them (any date).
-_SQL = text(
-    """
-    SELECT count(*) AS models,
-           count(*) FILTER (WHERE m.organization_id IS NOT NULL) AS with_organization,
-           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM prices p WHERE p.model_id = m.id))
-               AS with_price,
-           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM offers o WHERE o.model_id = m.id))
-               AS with_offer,
-           count(*) FILTER (
-               WHERE EXISTS (SELECT 1 FROM prices p WHERE p.model_id = m.id)
-                  OR EXISTS (SELECT 1 FROM offers o WHERE o.model_id = m.id
-                             AND (o.input_per_mtok IS NOT NULL OR o.output_per_mtok IS NOT NULL))
-           ) AS with_price_or_priced_offer,
-           count(*) FILTER (WHERE m.context_window_state = 'known') AS with_context_window,
-           count(*) FILTER (WHERE m.context_window = 0) AS context_window_zero,
-           count(*) FILTER (WHERE m.research_only) AS research_only,
-           (SELECT count(*) FROM organizations) AS organizations,
-           (SELECT count(*) FROM offers) AS offers
-    FROM models m
-    """
-)
-
-
-# Organizations first created from a data set that gives providers by id only (LiteLLM)
-_ID_NAMED = text(
-    "SELECT o.slug, o.name FROM organizations o JOIN sources s ON s.id = o.source_id"
-    " WHERE s.slug = 'litellm' ORDER BY o.slug"
-)
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
@@ -71,12 +44,10 @@ class CatalogReport:
         ]
 
 
-def catalog_report(engine: Engine) -> CatalogReport:
-    with engine.connect() as connection:
-        row = connection.execute(_SQL).one()
-        names = connection.execute(_ID_NAMED)
-        raw = tuple(slug for slug, name in names if looks_raw(slug, name))
-    return CatalogReport(**row._mapping, named_after_id=raw)
+def catalog_report(engine: "Engine") -> CatalogReport:
+    counts, named = coverage(engine)
+    raw = tuple(slug for slug, name in named if looks_raw(slug, name))
+    return CatalogReport(**counts, named_after_id=raw)
 
 
 def looks_raw(slug: str, name: str) -> bool:

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.catalog.precedence import PRECEDENCE
 from service.catalog.reads import model_price_in_force
-from service.importers.provenance import PRECEDENCE
 from service.models import (
     FactClaim,
     FactConflict,
@@ -22,8 +22,9 @@ from service.models import (
 )
 from service.models.base import Origin
 
+# A conflict's chosen_by when a maker's own entries disagree (service/importers/conflicts.py)
+DISPUTED_PREFIX = "the maker's own entries in "
 # (field, source id) -> (value, source slug): what each source says of one model
-DISPUTED_PREFIX = "the maker's own entries in "  # a conflict's chosen_by: see conflicts.py
 Claims = dict[tuple[str, int], tuple[str, str]]
 
 

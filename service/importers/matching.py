@@ -1,0 +1,183 @@
+"""Which catalog model each record of a data set is: by the ids the data states, then by name.
+
+The identity rules themselves (keys, undated ids, the synonyms) are `service.catalog.identity`'s;
+this applies them to one run's records against the catalog as it stands.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from service.catalog.identity import model_key, model_slug, name_key, slugify, undated
+from service.catalog.import_view import CatalogView
+from service.importers.records import ModelRecord
+from service.models import Model
+from service.models.base import Origin
+
+UNDATED_REASON = (
+    "an undated id naming several dated releases: joined none and made no model of its own "
+    "(looking it up suggests the releases)"
+)
+
+
+@dataclass
+class Identity:
+    """How each record found its model: the identity summary of a run."""
+
+    by_id: int = 0  # an id the data states: a base_model, the maker's id in a route, a slug
+    by_name: int = 0  # no id matched; the name key did, and only one model has it
+    new: int = 0  # nothing matched: a new model
+    ambiguous: list[str] = field(default_factory=list)  # could join two models: joined neither
+    # an undated id naming several dated releases ("claude-3.5-sonnet"): not a model of its own
+    releases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Target:
+    """A catalog model and what this run's records say of it."""
+
+    slug: str
+    model: Model | None
+    records: list[ModelRecord]
+
+    @property
+    def curated(self) -> bool:
+        return self.model is not None and self.model.origin == Origin.CURATED
+
+
+class Index:
+    """Identity keys -> the models that answer to them, in three tiers."""
+
+    def __init__(self) -> None:
+        self.slugs: dict[str, str] = {}  # a model's own slug: the strongest identity
+        self.ids: dict[str, set[str]] = {}  # a slug, an alias, a route or a base_model id
+        self.dated: dict[str, set[str]] = {}  # an id without its date -> the dated models
+        self.dated_names: dict[str, set[str]] = {}  # the same, by the id's words in any order
+        self.names: dict[str, set[str]] = {}  # a display name's words
+
+    def add_ids(self, keys: Iterable[str], slug: str) -> None:
+        for key in keys:
+            self.ids.setdefault(key, set()).add(slug)
+            if base := undated(key):
+                self.dated.setdefault(base, set()).add(slug)
+                self.dated_names.setdefault(name_key(base), set()).add(slug)
+
+    def add_names(self, keys: Iterable[str], slug: str) -> None:
+        for key in keys:
+            self.names.setdefault(key, set()).add(slug)
+
+    def by_id(self, record: ModelRecord) -> set[str]:
+        """The models the record's ids name: its own id decides when it names one."""
+        keys = record.id_keys
+        for key in keys[: len(record.links) + 1]:  # the links it states, then its own id
+            if key in self.slugs:
+                return {self.slugs[key]}
+            if len(hits := self.ids.get(key, set())) == 1:
+                return hits
+        return set().union(*(self.ids.get(key, set()) for key in keys))
+
+    def releases(self, record: ModelRecord) -> set[str]:
+        """The dated releases an undated id names ("claude-3-5-sonnet": its -20240620 and
+        -20241022 snapshots), by its ids' keys and their words in any order."""
+        hits: set[str] = set()
+        for key in record.id_keys:
+            hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
+        return hits
+
+    def by_name(self, record: ModelRecord, *, names: bool) -> set[str]:
+        """Dated releases of an undated id ("claude-3-5-sonnet"), and models of the same name."""
+        hits: set[str] = set()
+        for key in record.id_keys:
+            hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
+        if names:
+            # a name joins a model only if its id says no more than the name does: "Whisper"
+            # is not "whisper-1", "Command R+" is not "command-r-plus-08-2024"
+            words = {word for key in record.name_keys for word in key.split("-")}
+            for key in record.name_keys:
+                hits |= {
+                    slug
+                    for slug in self.names.get(key, set())
+                    if set(model_key(slug).split("-")) <= words
+                }
+        return hits
+
+
+def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) -> list[Target]:
+    """Each record's model: by the ids the data states, then by name; else a new model.
+
+    A record that could join two models joins neither: it becomes its own model, under its
+    own id, and is reported as ambiguous.
+    """
+    index = Index()
+    # Only models some source states (or the curated seed) answer to ids and names: an imported
+    # model no source claims any more (one `modelcat import repair` cleared) is a leftover of
+    # older matching; a record whose own slug it holds takes its row over.
+    indexed = {
+        slug: model
+        for slug, model in catalog.models.items()
+        if model.origin == Origin.CURATED or model.id in catalog.claims
+    }
+    for model in indexed.values():
+        index.slugs.setdefault(model_key(model.slug), model.slug)
+        index.add_ids([model_key(model.slug)], model.slug)
+        index.add_names([name_key(model_key(model.name, route=False))], model.slug)
+    aliases = {
+        alias
+        for alias, (model_id, _) in catalog.aliases.items()
+        if catalog.by_id[model_id].slug in indexed
+    }
+    for alias in aliases:
+        index.add_ids([model_key(alias)], catalog.by_id[catalog.aliases[alias][0]].slug)
+    taken = set(indexed) | aliases
+    targets: dict[str, Target] = {}
+    # The maker's records go first, then those whose id and display name agree, so that a
+    # model's slug comes from the maker's id ("gpt-oss-120b"), not a reseller's.
+    for record in sorted(records, key=_plain_first):
+        hits = index.by_id(record)
+        if len(hits) == 1:
+            identity.by_id += 1
+        elif not hits and len(releases := index.releases(record)) > 1:
+            # "claude-3.5-sonnet" names the June and the October 2024 releases: joining either
+            # is a guess, and a model of its own is a phantom (its route's offer is not kept)
+            identity.releases.append(
+                f"{record.external_id} (could be {' or '.join(sorted(releases))})"
+            )
+            continue
+        elif not hits:
+            # A maker's own id that names no model is a new model, even when another of the
+            # maker's models shares its display name ("command-r" vs "command-r-08-2024").
+            hits = index.by_name(record, names=not (record.first_party and record.routes))
+            if len(hits) == 1:
+                identity.by_name += 1
+        if len(hits) == 1:
+            slug = next(iter(hits))
+        else:
+            if hits:
+                identity.ambiguous.append(
+                    f"{record.external_id}: could be {' or '.join(sorted(hits))}; joined neither"
+                )
+            else:
+                identity.new += 1
+            first = model_slug(record.external_id, route=record.routes)
+            slug = _free_slug(first or slugify(record.name), taken)
+            taken.add(slug)
+            index.slugs.setdefault(model_key(slug), slug)
+        index.add_ids(record.id_keys, slug)
+        index.add_names(record.name_keys, slug)
+        target = targets.setdefault(slug, Target(slug, catalog.models.get(slug), []))
+        target.records.append(record)
+    return list(targets.values())
+
+
+def _plain_first(record: ModelRecord) -> tuple[bool, bool, str]:
+    """The maker's records first (their ids name the model), then plain ids, then the rest."""
+    plain = model_key(record.external_id, route=record.routes) == model_key(
+        record.name, route=False
+    )
+    return (not record.first_party, not plain, record.external_id)
+
+
+def _free_slug(key: str, taken: set[str]) -> str:
+    slug, n = key or "model", 2
+    while slug in taken:
+        slug, n = f"{key}-{n}", n + 1
+    return slug
