@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from service.catalog.errors import CatalogError, Problem
 from service.catalog.identity import (
+    apart_by_tuning,
+    join_tuning_variants,
     maker_by_name,
     maker_in_route,
     model_key,
@@ -131,19 +133,46 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
             continue
         # the base_model a file names is the link the data states; else its own id's key
         groups.setdefault(model_key(entry.base or entry.route), []).append(entry)
-    makers = {key: _maker(group) for key, group in groups.items()}
-    serving: dict[str, set[str]] = {}
-    for key, group in groups.items():
-        for entry in group:
-            if entry.provider is not None and makers[key] is not None:
-                serving.setdefault(entry.provider, set()).add(str(makers[key]))
-    cloud = clouds(serving)
+    cloud = _clouds(groups)
+    apart = apart_by_tuning(_listings(groups, cloud))
+    groups = join_tuning_variants(groups, apart)
+    cloud = _clouds(groups)
     for key in sorted(groups):
         try:
-            parsed.records.append(_record(groups[key], makers[key], cloud, parsed.skipped))
+            record = _record(groups[key], _maker(groups[key]), cloud, parsed.skipped)
         except (ValueError, ArithmeticError) as exc:
             parsed.skipped.extend(Skipped(e.where, str(exc)) for e in groups[key])
+            continue
+        record.foldable = key not in apart
+        parsed.records.append(record)
     return parsed
+
+
+def _clouds(groups: dict[str, list["_Entry"]]) -> frozenset[str]:
+    """Providers serving more than one maker's models (service.importers.makers.clouds)."""
+    serving: dict[str, set[str]] = {}
+    for group in groups.values():
+        maker = _maker(group)
+        for entry in group:
+            if entry.provider is not None and maker is not None:
+                serving.setdefault(entry.provider, set()).add(maker)
+    return clouds(serving)
+
+
+def _listings(groups: dict[str, list["_Entry"]], cloud: frozenset[str]) -> list[list[str]]:
+    """The keys each listing names: each provider's files, each lab's folder, and the maker's
+    own entries (its lab folder and its own providers) together."""
+    listings: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        maker = _maker(group)
+        for entry in group:
+            listings.setdefault(f"provider {entry.provider or f'models/{entry.lab}'}", []).append(
+                key
+            )
+        for entry in _order(group, maker, cloud):
+            if entry.rank == 0:
+                listings.setdefault(f"maker {maker}", []).append(key)
+    return list(listings.values())
 
 
 def _provider_names(providers: Path) -> dict[str, str]:

@@ -123,6 +123,9 @@ class ModelRecord:
     offers: list[OfferClaim] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # ids the data links it to (base_model)
     first_party: bool = True  # stated by the maker's own entry (else only resellers list it)
+    # its id may join a model named without its tuning suffix ("x-instruct" -> "x"): False when
+    # a listing names both as two models (service.catalog.identity.apart_by_tuning)
+    foldable: bool = True
     # field -> what the maker's entries of equal rank state, when they disagree (the field is
     # then left unknown by this source): "128000 (azure/phi-4); 16000 (github-models/…)"
     disputed: dict[str, str] = field(default_factory=dict)
@@ -134,6 +137,13 @@ class ModelRecord:
         keys.append(model_key(self.external_id, route=self.routes))
         keys += [model_key(name, route=self.routes) for name in self.names]
         return list(dict.fromkeys(k for k in keys if k))
+
+    @cached_property
+    def own_keys(self) -> list[str]:
+        """Keys of the ids the record states as its own: its links, then its own id (not the
+        routes of the providers grouped with it)."""
+        ids = [*self.links, self.external_id]
+        return list(dict.fromkeys(k for i in ids if (k := model_key(i, route=self.routes))))
 
     @cached_property
     def name_keys(self) -> list[str]:

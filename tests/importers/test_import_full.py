@@ -28,6 +28,7 @@ from service.importers.report import catalog_report
 from service.importers.write import ImportReport, import_file
 from service.models import Model
 from tests.conftest import SEED_DIR, Databases, url_text
+from tests.importers.maker_listings import collapsed, maker_listed
 
 
 def shared_data() -> Path | None:
@@ -161,6 +162,61 @@ def test_the_whisper_api_is_not_the_open_weights_whisper(full: Full) -> None:
     assert api.open_weights is not True
 
 
+def test_no_two_ids_a_listing_names_apart_are_one_model(full: Full) -> None:
+    """The invariant behind every split above: a listing (a maker's own entries in one data set,
+    or one provider's) names each model once, so two ids it names are two models unless the
+    data links them (a base_model, a dated snapshot of the id)."""
+    assert SHARED is not None
+    listed, links = maker_listed(SHARED)
+    names = dict(
+        full.rows(
+            "SELECT lower(slug), id FROM models UNION ALL"
+            " SELECT lower(alias), model_id FROM model_aliases"
+        )
+    )
+    assert len(listed) > 4000
+    assert sum(1 for item in listed if item.name.lower() in names) > 3500  # they resolve
+    slugs = dict(full.rows("SELECT id, slug FROM models"))
+    merged = {slugs[model]: ids for model, ids in collapsed(listed, links, names).items()}
+    print(f"{len(listed)} maker-listed ids; models holding two a listing names apart: {merged}")
+    assert merged == {}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("gpt-3.5-turbo-instruct", "gpt-3.5-turbo"),  # OpenAI lists both: a tuning suffix kept
+        ("gemini-3.1-pro-preview-customtools", "gemini-3.1-pro-preview"),  # Google's lab: both
+        ("claude-sonnet-4-20250514", "claude-sonnet-4-0"),  # Anthropic's lab lists both
+        ("grok-4-0709", "grok-4"),  # xAI's own API lists both (a name does not join them)
+        ("gemini-2.0-flash-001", "gemini-2.0-flash"),  # Google's Gemini API lists both
+        # Fireworks serves Mixtral's base weights and the instruct model as two routes
+        (
+            "fireworks_ai/accounts/fireworks/models/mixtral-8x7b",
+            "fireworks_ai/accounts/fireworks/models/mixtral-8x7b-instruct",
+        ),
+    ],
+)
+def test_ids_a_listing_names_apart_are_two_models(full: Full, a: str, b: str) -> None:
+    assert full.model(a).id != full.model(b).id
+
+
+def test_gpt_3_5_turbo_instruct_shows_its_own_facts(full: Full) -> None:
+    instruct, chat = full.model("gpt-3.5-turbo-instruct"), full.model("gpt-3.5-turbo")
+    assert (instruct.context_window, chat.context_window) == (8192, 16385)
+    assert "Instruct" in instruct.name
+
+
+def test_a_tuning_variant_no_listing_names_apart_is_one_model(full: Full) -> None:
+    """Epoch's "Llama 3.1-405B" is the instruct model the APIs serve (no listing names the
+    base weights apart); Epoch's "Qwen2.5-72B" is not: Fireworks serves both weights."""
+    assert full.model("Llama 3.1-405B").id == full.model("llama-3.1-405b-instruct").id
+    qwen_base = full.model("fireworks_ai/accounts/fireworks/models/qwen2p5-72b")
+    assert full.model("Qwen2.5-72B").id == qwen_base.id != full.model("qwen2.5-72b-instruct").id
+    phi = full.model("azure/phi-4-mini")  # Azure's id; GitHub Models says "-instruct"
+    assert phi.id == full.model("github-models/microsoft/phi-4-mini-instruct").id
+
+
 def test_greek_letters_are_kept() -> None:
     from service.catalog.identity import model_key
 
@@ -182,7 +238,7 @@ def test_greek_letters_are_kept() -> None:
         ],
         ["glm-4.5", "glm-4p5", "deepinfra/zai-org/GLM-4.5", "zhipuai/glm-4.5"],
         [
-            "llama-3.1-405b",
+            "llama-3.1-405b-instruct",
             "Meta-Llama-3.1-405B-Instruct",
             "fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct",
             "Llama 3.1-405B",
@@ -439,7 +495,7 @@ def test_a_second_import_changes_nothing(full: Full) -> None:
 def test_research_results_are_marked_and_the_listing_opens_on_usable_models(full: Full) -> None:
     assert full.model("$\\infty$-former (SM)").research_only is True
     assert full.model("gpt-4o").research_only is False
-    assert full.model("llama-3.1-405b").research_only is False  # open weights
+    assert full.model("Llama 3.1-405B").research_only is False  # open weights
     newest = full.rows(
         "SELECT slug, release_date FROM models WHERE NOT research_only"
         " AND release_date IS NOT NULL ORDER BY release_date DESC, id LIMIT 20"
