@@ -72,6 +72,7 @@ def repair(
             report.reports.append(result)
             log.changes.extend(result.log.changes)
         report.removed, report.kept = _remove_unstated(session, log)
+        _restore_blocked_aliases(session, report, log)
         report.models_after = _count(session)
         if not dry_run:
             sources = ", ".join(p.source.slug for p in parsed)
@@ -107,6 +108,33 @@ def _forget(session: Session, slugs: list[str], log: ChangeLog) -> None:
             )
         )
     session.expire_all()
+
+
+def _restore_blocked_aliases(session: Session, report: RepairReport, log: ChangeLog) -> None:
+    """Aliases an import left out because a leftover model's slug was that name: added now
+    that the leftover is gone (the first model of the run to name it gets it)."""
+    removed = {slug.lower() for slug in report.removed}
+    wanted = [
+        item
+        for result in report.reports
+        for item in result.blocked_aliases
+        if item[1].lower() in removed
+    ]
+    if not wanted:
+        return
+    names = {alias.lower() for _, alias, _ in wanted}
+    taken = set(
+        session.scalars(
+            select(func.lower(ModelAlias.alias)).where(func.lower(ModelAlias.alias).in_(names))
+        )
+    ) | set(session.scalars(select(Model.slug).where(Model.slug.in_(names))))
+    for model_id, alias, source_id in wanted:
+        if alias.lower() in taken:
+            continue
+        taken.add(alias.lower())
+        session.add(ModelAlias(model_id=model_id, alias=alias, source_id=source_id))
+        log.add(Change("create", "alias", alias, after={"reason": "its leftover model is gone"}))
+    session.flush()
 
 
 def _remove_unstated(session: Session, log: ChangeLog) -> tuple[list[str], list[str]]:

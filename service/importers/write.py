@@ -98,6 +98,9 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)  # standing conflicts of this source
     identity: Identity = field(default_factory=Identity)
     offers: int = 0  # offers this source states, after folding a provider's routes
+    # (model id, alias, source id): aliases left out only because a model's slug is that name
+    # (a repair adds them once it has removed that model as a leftover)
+    blocked_aliases: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -244,7 +247,7 @@ def import_parsed(
     _fill_curated(session, sorted(touched), all_claims, catalog, log)
 
     step("writing aliases")
-    _write_aliases(session, targets, ids, catalog, source.id, log)
+    report.blocked_aliases = _write_aliases(session, targets, ids, catalog, source.id, log)
     step("writing prices")
     imported = [
         mid
@@ -704,10 +707,12 @@ def _write_aliases(
     catalog: CatalogView,
     source_id: int,
     log: ChangeLog,
-) -> None:
-    """Every name a source uses for a model becomes an alias, unless another model owns it."""
+) -> list[tuple[int, str, int]]:
+    """Every name a source uses for a model becomes an alias, unless another model owns it.
+    Returns those left out only because another model's slug is that name."""
     slugs = {s.lower() for s in catalog.models} | {s.lower() for s in ids}
     claimed: set[str] = set()
+    blocked: list[tuple[int, str, int]] = []
     desired: dict[int, list[dict[str, Any]]] = {
         mid: [] for mid, aliases in _aliases_by_model(catalog, source_id).items() if aliases
     }
@@ -734,6 +739,13 @@ def _write_aliases(
             lower = name.lower()
             owner = catalog.aliases.get(lower)
             if (
+                lower in slugs
+                and lower != target.slug.lower()
+                and name.strip()
+                and len(name) <= 200
+            ):
+                blocked.append((model_id, name, source_id))
+            if (
                 not name.strip()
                 or len(name) > 200
                 or lower in slugs
@@ -754,6 +766,7 @@ def _write_aliases(
         lambda mid, item: item["alias"],
         where=[ModelAlias.source_id == source_id],
     )
+    return blocked
 
 
 def _aliases_by_model(catalog: CatalogView, source_id: int) -> dict[int, list[str]]:
