@@ -27,7 +27,7 @@ from service.catalog.identity import (
 )
 from service.importers.makers import (
     Entry,
-    agreed,
+    agreed_rank,
     clouds,
     company_of,
     dispute_text,
@@ -213,9 +213,15 @@ def _record(
         key=lambda item: ("/" in item[0], item[0]),
     )
     route, primary = makers[0] if makers else sorted(group, key=lambda i: ("/" in i[0], i))[0]
-    context, stated = agreed(ranked(entries), lambda e: _limit(e, "max_input_tokens"), same_tokens)
+    context, stated, rank = agreed_rank(
+        ranked(entries), lambda e: _limit(e, "max_input_tokens"), same_tokens
+    )
     mode = primary.get("mode")
     inputs, outputs = _modalities(makers[0][1]) if makers else (None, None)
+    # facts only a cloud of the maker's company states (azure_ai for Microsoft's Phi-4)
+    cloud_only = {F.CONTEXT_WINDOW} if rank == 1 else set()
+    if makers and {e.route: e.rank for e in entries}[makers[0][0]] == 1:
+        cloud_only |= {F.INPUT_MODALITIES, F.OUTPUT_MODALITIES}
     return ModelRecord(
         external_id=route,
         name=display_name(route),  # the maker's id, formatted; the route stays an alias
@@ -229,6 +235,7 @@ def _record(
         offers=[_offer(r, e) for r, e in sorted(group)],
         first_party=bool(makers),
         disputed={F.CONTEXT_WINDOW: dispute_text(stated)} if stated else {},
+        cloud_only=cloud_only,
     )
 
 

@@ -28,10 +28,11 @@ from service.catalog.identity import (
 from service.catalog.seed_schema import ReleaseDateFact
 from service.importers.makers import (
     Entry,
-    agreed,
+    agreed_rank,
     clouds,
     company_of,
     dispute_text,
+    first_ranked,
     ranked,
     same,
     same_date,
@@ -309,10 +310,23 @@ def _record(
     tiers = ranked(entries)
     facts: dict[str, Any] = {}
     disputed: dict[str, str] = {}
+    cloud_only: set[str] = set()  # facts only a cloud of the maker's company states (rank 1)
     for name, (get, agree) in _AGREED.items():
-        facts[name], stated = agreed(tiers, lambda e, get=get: get(e.data), agree)
+        facts[name], stated, rank = agreed_rank(tiers, lambda e, get=get: get(e.data), agree)
         if stated:
             disputed[name] = dispute_text(stated)
+        if rank == 1:
+            cloud_only.add(name)
+    status, status_rank = first_ranked(entries, lambda e: _STATUS.get(str(e.data.get("status"))))
+    inputs, inputs_rank = first_ranked(entries, lambda e: _modalities(e.data, "input"))
+    outputs, outputs_rank = first_ranked(entries, lambda e: _modalities(e.data, "output"))
+    for name, rank in (
+        (F.STATUS, status_rank),
+        (F.INPUT_MODALITIES, inputs_rank),
+        (F.OUTPUT_MODALITIES, outputs_rank),
+    ):
+        if rank == 1:
+            cloud_only.add(name)
     everyone = sorted(group, key=lambda e: (e.provider is not None, e.route))
     # the model's own id: the maker's own provider's, else the lab file's, else another of the
     # maker's providers (a slug does not move with the ranking of facts)
@@ -323,7 +337,6 @@ def _record(
     primary = named[0] if named else everyone[0]
     own = [e for e in ordered if e.provider is not None and org_slug(e.provider) == maker]
     release = facts[F.RELEASE_DATE]
-    status = _first(ordered, lambda d: d.get("status"))
     license_name = facts[F.LICENSE]
     bases = sorted({e.base for e in group if e.base} | {e.route for e in group if e.lab})
     return ModelRecord(
@@ -333,17 +346,18 @@ def _record(
         organization=maker,
         family=_first(ordered, lambda d: d.get("family")),
         open_weights=facts[F.OPEN_WEIGHTS],
-        input_modalities=_first(ordered, lambda d: _modalities(d, "input")),
-        output_modalities=_first(ordered, lambda d: _modalities(d, "output")),
+        input_modalities=inputs,
+        output_modalities=outputs,
         release_date=str(release) if release is not None else None,
         context_window=facts[F.CONTEXT_WINDOW],
         license=str(license_name) if license_name else None,
-        status=_STATUS.get(str(status)) if status else None,
+        status=status,
         price=_first(own, _price),
         offers=_offers(everyone, skipped),
         links=bases,
         first_party=any(org_slug(e.data.provider or e.data.lab or "") == maker for e in entries),
         disputed=disputed,
+        cloud_only=cloud_only,
     )
 
 

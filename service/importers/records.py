@@ -129,6 +129,9 @@ class ModelRecord:
     # field -> what the maker's entries of equal rank state, when they disagree (the field is
     # then left unknown by this source): "128000 (azure/phi-4); 16000 (github-models/…)"
     disputed: dict[str, str] = field(default_factory=dict)
+    # facts only a cloud of the maker's company states here (Azure for Phi-4): checked against
+    # the other data sets, which they do not outrank (service.importers.claims.chosen)
+    cloud_only: set[str] = field(default_factory=set)
 
     @cached_property
     def id_keys(self) -> list[str]:

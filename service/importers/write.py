@@ -35,8 +35,8 @@ from service.catalog.seed_schema import parse_release
 from service.catalog.upsert import apply_changes, sync_children_many, upsert, upsert_many
 from service.db import session_factory
 from service.importers.catalog_view import CatalogView, Claims
-from service.importers.claims import chosen, claims_of
-from service.importers.conflicts import describe_conflicts, write_conflicts
+from service.importers.claims import chosen, claims_of, cloud_fields
+from service.importers.conflicts import agrees, describe_conflicts, write_conflicts
 from service.importers.organizations import merge_organizations, sync_organization_aliases
 from service.importers.records import ModelRecord, OfferClaim, Parsed, PriceClaim, Skipped
 from service.models import (
@@ -217,10 +217,11 @@ def import_parsed(
     gone = sorted(catalog.claimed_by(source.id) - matched)
     targets += [_Target(catalog.by_id[mid].slug, catalog.by_id[mid], []) for mid in gone]
     claims = {t.slug: claims_of(t.records, orgs, licenses) for t in targets}
+    clouds = {t.slug: cloud_fields(t.records, orgs, licenses) for t in targets}
     external = {t.slug: t.records[0].external_id for t in targets if t.records}
 
     step("writing models")
-    models = _write_models(session, targets, claims, catalog, source.id, log)
+    models = _write_models(session, targets, claims, catalog, source.id, log, clouds)
     ids = {slug: model.id for slug, model in models.items()}
     catalog.by_id.update({model.id: model for model in models.values()})
     touched = set(ids.values())
@@ -229,7 +230,13 @@ def import_parsed(
     desired_claims: dict[int, list[dict[str, Any]]] = {mid: [] for mid in touched}
     for slug, fields in claims.items():
         desired_claims[ids[slug]] = [
-            {"field": name, "source_id": source.id, "value": value, "external_id": external[slug]}
+            {
+                "field": name,
+                "source_id": source.id,
+                "value": value,
+                "external_id": external[slug],
+                "cloud_only": name in clouds[slug],
+            }
             for name, value in fields.items()
         ]
     sync_children_many(
@@ -264,7 +271,8 @@ def import_parsed(
         ids[t.slug]: {k: v for r in reversed(t.records) for k, v in r.disputed.items()}
         for t in targets
     }
-    write_conflicts(session, sorted(touched), all_claims, catalog, log, source.id, disputes)
+    cloud = catalog.cloud_with(source.id, desired_claims)
+    write_conflicts(session, sorted(touched), all_claims, catalog, log, source.id, disputes, cloud)
     step("marking research-only models")
     mark_research_only(session)
     sync_organization_aliases(session, log)
@@ -633,6 +641,7 @@ def _write_models(
     catalog: CatalogView,
     source_id: int,
     log: ChangeLog,
+    clouds: dict[str, set[str]],
 ) -> dict[str, Model]:
     """Create or update every imported model from its chosen claims; curated ones are kept."""
     source_slug = catalog.sources[source_id]
@@ -644,7 +653,11 @@ def _write_models(
         merged = {k: v for k, v in known.items() if k[1] != source_id}
         for name, value in claims[target.slug].items():
             merged[(name, source_id)] = (value, source_slug)
-        values = _model_values(target.slug, {k: v for k, (v, _) in chosen(merged).items()}, catalog)
+        mid = target.model.id if target.model else None
+        cloud = {k for k in catalog.cloud.get(mid or 0, set()) if k[1] != source_id}
+        cloud |= {(name, source_id) for name in clouds[target.slug]}
+        shown = chosen(merged, cloud, agrees)
+        values = _model_values(target.slug, {k: v for k, (v, _) in shown.items()}, catalog)
         desired.append({"slug": target.slug, **values})
     rows = upsert_many(
         session,

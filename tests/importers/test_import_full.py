@@ -452,11 +452,12 @@ def test_rounding_and_a_day_apart_are_not_conflicts(full: Full) -> None:
     windows = full.rows(
         "SELECT value, chosen_value FROM fact_conflicts WHERE field = 'context_window'"
         " AND chosen_by NOT LIKE 'the maker''s own entries in %'"  # disputes: several values
+        " AND chosen_value <> 'unknown'"  # a contradicted cloud: no value shown
     )
     assert not [w for w in windows if tokens_agree(int(w[0]), int(w[1]))]
     dates = full.rows(
         "SELECT value, chosen_value FROM fact_conflicts WHERE field = 'release_date'"
-        " AND length(value) = 10 AND length(chosen_value) = 10"
+        " AND length(value) = 10 AND length(chosen_value) = 10 AND chosen_value <> 'unknown'"
         " AND chosen_by NOT LIKE 'the maker''s own entries in %'"
     )
     assert dates
@@ -529,6 +530,29 @@ def test_phi_4s_disagreeing_microsoft_entries_state_no_context_window(full: Full
     assert "128000 (azure/phi-4)" in dispute[0]
     assert "16000 (github-models/microsoft/phi-4)" in dispute[0]
     assert dispute[1] == "16384" and "disagree" in dispute[2]
+
+
+def test_a_clouds_figure_contradicted_by_another_data_set_is_unknown(full: Full) -> None:
+    """Nova 2 Lite: models.dev's only Amazon statement is Bedrock's (a cloud serving others'
+    models too), 128,000; LiteLLM's Bedrock says 1,000,000. Neither is Amazon's own entry, so
+    neither outranks the other: the window is unknown and both figures are recorded."""
+    nova = full.model("nova-2-lite")
+    assert (nova.context_window, nova.context_window_state) == (None, "unknown")
+    recorded = full.rows(
+        "SELECT s.slug, c.value, c.chosen_value, c.chosen_by FROM fact_conflicts c JOIN sources s"
+        " ON s.id = c.source_id WHERE c.model_id = :id AND c.field = 'context_window'"
+        " ORDER BY 1",
+        id=nova.id,
+    )
+    assert [(slug, value, shown) for slug, value, shown, _ in recorded] == [
+        ("litellm", "1000000", "unknown"),
+        ("models-dev", "128000", "unknown"),
+    ]
+    assert all("cloud of the maker's company" in why for *_, why in recorded)
+    # a cloud's figure no other data set contradicts stays: Phi-4's 16,384 (LiteLLM's Azure AI)
+    assert full.model("phi-4").context_window == 16384
+    # the maker's own entry outranks a cloud: GPT-4o's window is OpenAI's
+    assert full.model("gpt-4o").context_window == 128000
 
 
 def test_no_model_imported_from_litellm_alone_is_named_after_a_route(full: Full) -> None:
