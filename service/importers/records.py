@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from pathlib import Path
 
-from service.catalog.identity import model_key, name_key
+from service.catalog.identity import fold_family, model_key, name_key
 from service.catalog.seed_schema import parse_release
 
 PER_MTOK_PLACES = Decimal("0.000001")  # prices are NUMERIC(18, 6) per 1M tokens
@@ -152,6 +152,8 @@ class ModelRecord:
     def name_keys(self) -> list[str]:
         """Looser keys, tried only when no id matches: the display name, and each key's words."""
         keys = [model_key(self.name, route=False), *self.id_keys]
+        if self.foldable:  # "Llama 3.1 8B" names "llama-3.1-8b-instruct" (no listing names both)
+            keys += [fold_family(k) for k in keys if k]
         return list(dict.fromkeys(name_key(k) for k in keys if k))
 
     @property

@@ -539,7 +539,7 @@ class _Index:
                 hits |= {
                     slug
                     for slug in self.names.get(key, set())
-                    if set(model_key(slug).split("-")) <= words
+                    if set(fold_family(model_key(slug)).split("-")) <= words
                     and own <= said | _numbers(model_key(slug))
                 }
         return hits

@@ -213,6 +213,8 @@ def test_a_tuning_variant_no_listing_names_apart_is_one_model(full: Full) -> Non
     assert full.model("Llama 3.1-405B").id == full.model("llama-3.1-405b-instruct").id
     qwen_base = full.model("fireworks_ai/accounts/fireworks/models/qwen2p5-72b")
     assert full.model("Qwen2.5-72B").id == qwen_base.id != full.model("qwen2.5-72b-instruct").id
+    # a name too: Groq's "llama-3.1-8b-instant", named "Llama 3.1 8B"
+    assert full.model("groq/llama-3.1-8b-instant").id == full.model("llama-3.1-8b-instruct").id
     phi = full.model("azure/phi-4-mini")  # Azure's id; GitHub Models says "-instruct"
     assert phi.id == full.model("github-models/microsoft/phi-4-mini-instruct").id
 
