@@ -350,3 +350,24 @@ def _owner(engine, name: str) -> str | None:  # type: ignore[no-untyped-def]
 def test_the_report_counts_providers_named_after_their_id(seeded_db_url: str) -> None:
     report = catalog_report(make_engine(seeded_db_url))
     assert report.named_after_id == ()
+
+
+# --- 7. a company cloud's figure does not outrank another data set ----------------------------
+
+
+def test_a_cloud_only_claim_another_data_set_contradicts_gives_no_value() -> None:
+    from service.importers.claims import chosen
+    from service.importers.conflicts import agrees
+
+    claims = {
+        ("context_window", 1): ("128000", "models-dev"),  # only Bedrock states it there
+        ("context_window", 2): ("1000000", "litellm"),
+        ("release_date", 1): ("2024-12-03", "models-dev"),
+    }
+    cloud = {("context_window", 1)}
+    assert chosen(claims, cloud, agrees) == {"release_date": ("2024-12-03", 1)}
+    # the maker's own entry outranks by precedence, as before
+    assert chosen(claims, set(), agrees)["context_window"] == ("128000", 1)
+    # rounding is not a contradiction: 128,000 and 131,072 are both 128K
+    claims[("context_window", 2)] = ("131072", "litellm")
+    assert chosen(claims, cloud, agrees)["context_window"] == ("128000", 1)
