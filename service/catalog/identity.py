@@ -1,12 +1,17 @@
 """How names from different data sets are recognised as one model or one organization.
 
 A model's identity key keeps everything that tells two models apart ('+' as 'plus', Greek
-letters spelled out, sizes, generations, dates) and folds only spellings: lower case, the
-route's last path segment, spaces, underscores and dots between digits as '-' ("3.5" = "3-5"),
-a 'p' between digits ("4p5" = "4.5"), a 'v' before a version ("v3p1" = "3.1"), without a
-region or maker prefix ("us.", "anthropic.", "Meta-", "databricks-"), a Bedrock version tail
-("-v2:0"), a ':free' tier, or an instruction-tuning suffix ("-it", "-instruct").
+letters spelled out, sizes, generations, dates, and suffixes like "-mini", "-chat", "-instruct")
+and folds only spellings: lower case, the route's last path segment, spaces, underscores and
+dots between digits as '-' ("3.5" = "3-5"), a 'p' between digits ("4p5" = "4.5"), a 'v' before
+a version ("v3p1" = "3.1"), without a region or maker prefix ("us.", "anthropic.", "Meta-",
+"databricks-"), a Bedrock version tail ("-v2:0") or a ':free' tier.
 Dated snapshots ("gpt-4o-2024-05-13") keep their date: they are priced and retired on their own.
+
+An instruction-tuning suffix ("-instruct", "-it") is kept in the key; `tuning_base` gives the key
+without it, which the importers use to join "qwen2.5-72b-instruct" to Epoch's "Qwen2.5 72B"
+unless a listing names both as two models (`apart_by_tuning`). Which suffixes are route noise,
+which tuning and which always tell models apart is data: `seed/taxonomy/name_words.yaml`.
 
 Organization synonyms are data: `seed/taxonomy/organization_synonyms.yaml`.
 """
@@ -17,12 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from service.config import get_settings
 
 SYNONYMS_FILE = "taxonomy/organization_synonyms.yaml"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -87,10 +94,7 @@ _GREEK = {
     "ω": "omega",
     "∞": "infinity",
 }
-_REGION = re.compile(r"^(us|eu|apac|global|au|jp|ca|us-gov)\.")
 _BEDROCK_VERSION = re.compile(r"-v\d+(:\d+)?$")
-_TIER = re.compile(r":(free|beta|extended|nitro|thinking)$")
-_TUNING = re.compile(r"-(it|instruct)$")
 _SLUG_BAD = re.compile(r"[^a-z0-9._+-]+")
 _VERSION_DOT = re.compile(r"(?<=\d)[.p](?=\d)")
 _VERSION_V = re.compile(r"(?<=-)v(?=\d)")
@@ -203,7 +207,7 @@ def undated(key: str) -> str | None:
 @lru_cache(maxsize=200_000)
 def model_slug(name: str, *, route: bool = True) -> str:
     """The slug a new model gets: its identity key, with the dots of its version kept."""
-    return slugify(_TUNING.sub("", maker_id(name, route=route)))
+    return slugify(maker_id(name, route=route))
 
 
 def maker_id(name: str, *, route: bool = True) -> str:
@@ -213,8 +217,8 @@ def maker_id(name: str, *, route: bool = True) -> str:
     text = ascii_lower(name.strip())
     text = text.rsplit("/", 1)[-1] if route else text.replace("/", "-")
     text = re.sub(r"[\s_]+", "-", text)
-    text = _TIER.sub("", text)
-    text = _REGION.sub("", text)
+    text = _rules().tier.sub("", text)
+    text = _rules().region.sub("", text)
     head, dot, rest = text.partition(".")
     if dot and rest and known_org(head):
         text = rest
@@ -231,15 +235,85 @@ _SHORT_NUMBER = re.compile(r"\d{1,2}")
 _FOLDED_VERSION = re.compile(r"v?(\d+)p(\d+)")
 
 
+@dataclass(frozen=True)
+class NameRules:
+    """seed/taxonomy/name_words.yaml: how id words are written, and what suffixes mean."""
+
+    words: dict[str, str]  # id word -> how a display name writes it
+    region: re.Pattern[str]  # a route's region prefix ("us."): route noise
+    tier: re.Pattern[str]  # a route's tier (":free"): route noise
+    tuning: re.Pattern[str]  # an instruction-tuning suffix of a key ("-instruct")
+    kept_apart: frozenset[str]  # suffixes that always tell two models apart ("mini")
+
+
 @cache
-def _load_name_words(path: Path) -> dict[str, str]:
+def _load_name_rules(path: Path) -> NameRules:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return {str(k).lower(): str(v) for k, v in (data or {}).items()}
+    data = data or {}
+    routes = data.get("routes") or {}
+
+    def words_of(items: Any) -> str:
+        listed = [re.escape(str(item).lower()) for item in items or []]
+        return "|".join(sorted(listed, key=len, reverse=True)) or "(?!)"
+
+    return NameRules(
+        words={str(k).lower(): str(v) for k, v in (data.get("words") or {}).items()},
+        region=re.compile(rf"^({words_of(routes.get('regions'))})\."),
+        tier=re.compile(rf":({words_of(routes.get('tiers'))})$"),
+        tuning=re.compile(rf"-({words_of(data.get('tuning'))})$"),
+        kept_apart=frozenset(str(word).lower() for word in data.get("kept_apart") or []),
+    )
+
+
+def _rules() -> NameRules:
+    return _load_name_rules(get_settings().seed_dir / NAME_WORDS_FILE)
 
 
 def name_words() -> dict[str, str]:
     """How words of a model id are written in a display name (seed/taxonomy/name_words.yaml)."""
-    return _load_name_words(get_settings().seed_dir / NAME_WORDS_FILE)
+    return _rules().words
+
+
+def kept_apart() -> frozenset[str]:
+    """Suffixes that always tell two models apart ("-mini", "-chat"): never folded."""
+    return _rules().kept_apart
+
+
+def tuning_base(key: str) -> str | None:
+    """An identity key without its instruction-tuning suffix ("qwen2-5-72b-instruct" ->
+    "qwen2-5-72b"), or None when it has none. The two are one model unless a listing names
+    both (`apart_by_tuning`)."""
+    base = _rules().tuning.sub("", key)
+    return base if base != key and base else None
+
+
+def fold_family(key: str) -> str:
+    """The key its tuning variants share: "x-instruct", "x-it" and "x" -> "x"."""
+    return tuning_base(key) or key
+
+
+def apart_by_tuning(listings: Iterable[Iterable[str]]) -> set[str]:
+    """The keys a listing tells apart from a tuning variant of theirs: each listing (one
+    provider's entries, or the maker's own) names each model once, so when one names both
+    "gpt-3-5-turbo" and "gpt-3-5-turbo-instruct", the two are two models."""
+    apart: set[str] = set()
+    for listing in listings:
+        families: dict[str, set[str]] = {}
+        for key in set(listing):
+            families.setdefault(fold_family(key), set()).add(key)
+        for keys in families.values():
+            if len(keys) > 1:
+                apart |= keys
+    return apart
+
+
+def join_tuning_variants(groups: dict[str, list[T]], apart: set[str]) -> dict[str, list[T]]:
+    """Groups of entries by exact key, with the tuning variants no listing tells apart joined
+    under their family's key ("x-instruct" and "x" -> "x"); a key in `apart` stays alone."""
+    joined: dict[str, list[T]] = {}
+    for key in sorted(groups):
+        joined.setdefault(key if key in apart else fold_family(key), []).extend(groups[key])
+    return joined
 
 
 def display_name(route: str) -> str:
@@ -316,7 +390,7 @@ def maker_in_route(route: str, *, host: bool = True) -> str | None:
     leaves that last rule out, so a caller can prefer a lab any route names explicitly."""
     parts = route.lower().split("/")
     serving = known_org(parts[0]) if len(parts) > 1 else None
-    last = _REGION.sub("", parts[-1])
+    last = _rules().region.sub("", parts[-1])
     head, dot, _ = last.partition(".")
     if dot and (org := known_org(head)):
         return org
@@ -344,7 +418,7 @@ def maker_in_route(route: str, *, host: bool = True) -> str | None:
 def maker_by_name(name: str) -> str | None:
     """The maker a model's family name tells: 'claude-3-5-haiku' -> anthropic."""
     key = re.sub(r"[\s_]+", "-", ascii_lower(name).rsplit("/", 1)[-1])
-    key = _REGION.sub("", key)
+    key = _rules().region.sub("", key)
     if (head := key.partition(".")[0]) != key and known_org(head):
         key = key.partition(".")[2]
     return _family_maker(key) or next(

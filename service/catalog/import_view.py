@@ -47,13 +47,23 @@ class CatalogView:
             )
         }
         self.claims: dict[int, Claims] = {}
+        # model -> (field, source id) of the claims only a cloud of the maker's company states
+        self.cloud: dict[int, set[tuple[str, int]]] = {}
         for claim in session.execute(
-            select(FactClaim.model_id, FactClaim.field, FactClaim.source_id, FactClaim.value)
+            select(
+                FactClaim.model_id,
+                FactClaim.field,
+                FactClaim.source_id,
+                FactClaim.value,
+                FactClaim.cloud_only,
+            )
         ):
             self.claims.setdefault(claim.model_id, {})[(claim.field, claim.source_id)] = (
                 claim.value,
                 self.sources[claim.source_id],
             )
+            if claim.cloud_only:
+                self.cloud.setdefault(claim.model_id, set()).add((claim.field, claim.source_id))
         self.citations = {
             (c.model_id, c.field): c.source_id
             for c in session.execute(
@@ -123,6 +133,16 @@ class CatalogView:
             for item in items:
                 kept[(item["field"], source_id)] = (item["value"], slug)
             merged[mid] = kept
+        return merged
+
+    def cloud_with(
+        self, source_id: int, desired: dict[int, list[dict[str, Any]]]
+    ) -> dict[int, set[tuple[str, int]]]:
+        """Every model's cloud-only claims, with this source's replaced by this run's."""
+        merged = {mid: {k for k in keys if k[1] != source_id} for mid, keys in self.cloud.items()}
+        for mid, items in desired.items():
+            kept = merged.setdefault(mid, set())
+            kept |= {(item["field"], source_id) for item in items if item.get("cloud_only")}
         return merged
 
     def slug_of(self, model_id: int) -> str:

@@ -205,6 +205,34 @@ _ID_NAMED = text(
 )
 
 
+def restore_blocked_aliases(
+    session: Session,
+    removed: Sequence[str],
+    blocked: Sequence[tuple[int, str, int]],
+    log: ChangeLog,
+) -> None:
+    """Aliases an import left out because a leftover model's slug was that name (`blocked`:
+    model id, alias, source id): added now that the leftover is gone (the first model of the
+    run to name it gets it)."""
+    gone = {slug.lower() for slug in removed}
+    wanted = [item for item in blocked if item[1].lower() in gone]
+    if not wanted:
+        return
+    names = {alias.lower() for _, alias, _ in wanted}
+    taken = set(
+        session.scalars(
+            select(func.lower(ModelAlias.alias)).where(func.lower(ModelAlias.alias).in_(names))
+        )
+    ) | set(session.scalars(select(Model.slug).where(Model.slug.in_(names))))
+    for model_id, alias, source_id in wanted:
+        if alias.lower() in taken:
+            continue
+        taken.add(alias.lower())
+        session.add(ModelAlias(model_id=model_id, alias=alias, source_id=source_id))
+        log.add(Change("create", "alias", alias, after={"reason": "its leftover model is gone"}))
+    session.flush()
+
+
 def coverage(engine: Engine) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """What share of the catalog is known (counts by name, as `CatalogReport` holds them), and
     the (slug, name) of the organizations a data set named by id only."""

@@ -1,5 +1,6 @@
 """A source's statements as canonical text, and the value precedence chooses among them."""
 
+from collections.abc import Callable, Collection
 from typing import Any
 
 from service.catalog.import_view import Claims
@@ -12,7 +13,20 @@ def claims_of(
     records: list[ModelRecord], orgs: dict[str, str], licenses: dict[str, str]
 ) -> dict[str, str]:
     """field -> canonical text, for everything the records state (the first record wins)."""
-    claims: dict[str, str] = {}
+    return {name: value for name, (value, _) in _stated(records, orgs, licenses).items()}
+
+
+def cloud_fields(
+    records: list[ModelRecord], orgs: dict[str, str], licenses: dict[str, str]
+) -> set[str]:
+    """The fields of `claims_of` whose value only a cloud of the maker's company states."""
+    return {name for name, (_, cloud) in _stated(records, orgs, licenses).items() if cloud}
+
+
+def _stated(
+    records: list[ModelRecord], orgs: dict[str, str], licenses: dict[str, str]
+) -> dict[str, tuple[str, bool]]:
+    claims: dict[str, tuple[str, bool]] = {}
     for record in records:
         stated: dict[F, Any] = {
             F.NAME: record.name,
@@ -31,7 +45,7 @@ def claims_of(
         }
         for name, value in stated.items():
             if value is not None:
-                claims.setdefault(name.value, value)
+                claims.setdefault(name.value, (value, name.value in record.cloud_only))
     return claims
 
 
@@ -47,11 +61,41 @@ def int_text(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
-def chosen(claims: Claims) -> dict[str, tuple[str, int]]:
-    """field -> (value, source id) of the highest-ranked source that states it."""
+def chosen(
+    claims: Claims,
+    cloud: Collection[tuple[str, int]] = (),
+    agree: Callable[[str, str, str], bool] | None = None,
+) -> dict[str, tuple[str, int]]:
+    """field -> (value, source id) of the highest-ranked source that states it.
+
+    A value only a cloud of the maker's company states (`cloud`: (field, source id)) does not
+    outrank another data set's: when one states it otherwise (`agree` says they differ beyond
+    rounding), the field has no value, as when one data set's maker entries disagree.
+    """
     best: dict[str, tuple[str, int]] = {}
     for (name, source_id), (value, _) in sorted(
         claims.items(), key=lambda item: (rank(item[1][1]), item[0][1])
     ):
         best.setdefault(name, (value, source_id))
-    return best
+    return {
+        name: (value, source_id)
+        for name, (value, source_id) in best.items()
+        if not unsettled(claims, cloud, agree, name, value, source_id)
+    }
+
+
+def unsettled(
+    claims: Claims,
+    cloud: Collection[tuple[str, int]],
+    agree: Callable[[str, str, str], bool] | None,
+    name: str,
+    value: str,
+    source_id: int,
+) -> bool:
+    """Whether a cloud-only value is contradicted by another data set's claim."""
+    if agree is None or (name, source_id) not in cloud:
+        return False
+    return any(
+        field == name and other != source_id and not agree(name, stated, value)
+        for (field, other), (stated, _) in claims.items()
+    )

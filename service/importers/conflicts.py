@@ -37,6 +37,10 @@ API_PRICE = "a price set through the API is never overwritten by an import"
 # A source whose maker's entries disagree states no value (service.importers.makers); the
 # disagreement is kept as this source's conflict, and survives other sources' imports.
 DISPUTED = DISPUTED_PREFIX + "{source} disagree, so {source} states no value"
+CLOUD_CONTRADICTED = (
+    "the data sets disagree and one rests only on a cloud of the maker's company (not the "
+    "maker's own entry), so the catalog shows no value"
+)
 
 
 if TYPE_CHECKING:
@@ -50,6 +54,7 @@ def write_conflicts(
     catalog: CatalogView,
     source_id: int | None = None,
     disputes: dict[int, dict[str, str]] | None = None,
+    cloud: dict[int, set[tuple[str, int]]] | None = None,
 ) -> None:
     """For each model, every claim that differs from the value the catalog shows, and every
     source whose maker's entries disagree among themselves (`disputes`: this run's; other
@@ -58,6 +63,7 @@ def write_conflicts(
     for model_id in model_ids:
         model_claims = claims.get(model_id, {})
         shown: dict[str, tuple[str | None, int | None]]
+        unsettled: set[str] = set()  # fields a contradicted cloud-only claim leaves unknown
         if catalog.is_curated(model_id):
             model = catalog.by_id[model_id]
             shown = {
@@ -66,7 +72,9 @@ def write_conflicts(
                 if (value := _curated_text(model, name, catalog)) is not None
             }
         else:
-            shown = {k: (v, s) for k, (v, s) in chosen(model_claims).items()}
+            clouded = (cloud or {}).get(model_id, set())
+            shown = {k: (v, s) for k, (v, s) in chosen(model_claims, clouded, agrees).items()}
+            unsettled = set(chosen(model_claims)) - set(shown)
         filled = catalog.filled.get(model_id, {})
         for name, (value, filler) in filled.items():  # a curated unknown, filled
             shown[name] = (value, filler)
@@ -74,13 +82,14 @@ def write_conflicts(
         if api_price and not catalog.is_curated(model_id):
             shown[F.PRICING] = (_price_text(catalog, model_id), None)
         items = _disputed(model_id, shown, catalog, source_id, (disputes or {}).get(model_id, {}))
+        items += _clouds_contradicted(model_claims, unsettled, catalog)
         for (name, claimant), (value, source_slug) in sorted(model_claims.items()):
             if name not in CONFLICT_FIELDS or name not in shown:
                 continue
             chosen_value, chosen_source = shown[name]
             if chosen_value is None:
                 continue
-            if chosen_source == claimant or _agrees(name, value, chosen_value):
+            if chosen_source == claimant or agrees(name, value, chosen_value):
                 continue
             items.append(
                 {
@@ -98,6 +107,25 @@ def write_conflicts(
             )
         desired[model_id] = items
     writer.children(CONFLICTS, desired, lambda mid, item: f"{catalog.slug_of(mid)}.{item['field']}")
+
+
+def _clouds_contradicted(
+    claims: Claims, fields: set[str], catalog: CatalogView
+) -> list[dict[str, Any]]:
+    """Each claim of a field left unknown because a company cloud's figure, its data set's only
+    maker-side statement, is contradicted by another data set (service.importers.claims)."""
+    return [
+        {
+            "field": name,
+            "source_id": claimant,
+            "value": value,
+            "chosen_value": "unknown",
+            "chosen_source_id": None,
+            "chosen_by": CLOUD_CONTRADICTED,
+        }
+        for (name, claimant), (value, _) in sorted(claims.items())
+        if name in fields
+    ]
 
 
 def _disputed(
@@ -183,7 +211,7 @@ def _price_text(catalog: CatalogView, model_id: int) -> str | None:
     ).text()
 
 
-def _agrees(name: str, a: str, b: str) -> bool:
+def agrees(name: str, a: str, b: str) -> bool:
     if name == F.RELEASE_DATE:
         return dates_agree(a, b)
     if name == F.CONTEXT_WINDOW and a.isdigit() and b.isdigit():

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from service.catalog.errors import CatalogError, Problem
-from service.catalog.identity import model_key, org_words
+from service.catalog.identity import apart_by_tuning, model_key, org_words
 from service.importers.provenance import source_info
 from service.importers.records import ModelRecord, Parsed, Skipped
 
@@ -66,6 +66,10 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
     seen: dict[str, int] = {}
     for line, row in rows:
         _read_row(path, line, row, seen, parsed, makers)
+    # the file names each model once: a row "X" and a row "X Instruct" are two models
+    apart = apart_by_tuning([[model_key(r.name, route=False) for r in parsed.records]])
+    for record in parsed.records:
+        record.foldable = model_key(record.name, route=False) not in apart
     return parsed
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from service.catalog.errors import CatalogError, Problem
 from service.catalog.identity import (
+    apart_by_tuning,
     display_name,
+    join_tuning_variants,
     known_org,
     maker_by_name,
     maker_in_route,
@@ -25,7 +27,7 @@ from service.catalog.identity import (
 )
 from service.importers.makers import (
     Entry,
-    agreed,
+    agreed_rank,
     clouds,
     company_of,
     dispute_text,
@@ -90,15 +92,39 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
                 parsed.skipped.append(Skipped(where, f"{exc}; the route is kept, without a price"))
                 entry = {k: v for k, v in entry.items() if k not in _PRICE_FIELDS}
             groups.setdefault(model_key(route), []).append((route, entry))
-    makers = {key: _group_maker(group) for key, group in groups.items()}
-    serving: dict[str, set[str]] = {}
-    for key, group in groups.items():
-        for _, entry in group:
-            if makers[key] is not None:
-                serving.setdefault(entry["litellm_provider"], set()).add(str(makers[key]))
-    cloud = clouds(serving)
-    parsed.records = [_record(sorted(groups[key]), cloud) for key in sorted(groups)]
+    apart = apart_by_tuning(_listings(groups, _clouds(groups)))
+    groups = join_tuning_variants(groups, apart)
+    cloud = _clouds(groups)
+    for key in sorted(groups):
+        record = _record(sorted(groups[key]), cloud)
+        record.foldable = key not in apart
+        parsed.records.append(record)
     return parsed
+
+
+def _clouds(groups: dict[str, list[tuple[str, dict[str, Any]]]]) -> frozenset[str]:
+    """Providers serving more than one maker's models (service.importers.makers.clouds)."""
+    serving: dict[str, set[str]] = {}
+    for group in groups.values():
+        if (maker := _group_maker(group)) is not None:
+            for _, entry in group:
+                serving.setdefault(entry["litellm_provider"], set()).add(maker)
+    return clouds(serving)
+
+
+def _listings(
+    groups: dict[str, list[tuple[str, dict[str, Any]]]], cloud: frozenset[str]
+) -> list[list[str]]:
+    """The keys each listing names: each provider's routes, and the maker's own routes (its
+    own providers together: OpenAI's `openai` and `text-completion-openai`)."""
+    listings: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        maker = _group_maker(group)
+        for _, entry in group:
+            listings.setdefault(f"provider {entry['litellm_provider']}", []).append(key)
+            if _rank(entry, maker, cloud) == 0:
+                listings.setdefault(f"maker {maker}", []).append(key)
+    return list(listings.values())
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -187,9 +213,15 @@ def _record(
         key=lambda item: ("/" in item[0], item[0]),
     )
     route, primary = makers[0] if makers else sorted(group, key=lambda i: ("/" in i[0], i))[0]
-    context, stated = agreed(ranked(entries), lambda e: _limit(e, "max_input_tokens"), same_tokens)
+    context, stated, rank = agreed_rank(
+        ranked(entries), lambda e: _limit(e, "max_input_tokens"), same_tokens
+    )
     mode = primary.get("mode")
     inputs, outputs = _modalities(makers[0][1]) if makers else (None, None)
+    # facts only a cloud of the maker's company states (azure_ai for Microsoft's Phi-4)
+    cloud_only: set[str] = {F.CONTEXT_WINDOW} if rank == 1 else set()
+    if makers and {e.route: e.rank for e in entries}[makers[0][0]] == 1:
+        cloud_only |= {F.INPUT_MODALITIES, F.OUTPUT_MODALITIES}
     return ModelRecord(
         external_id=route,
         name=display_name(route),  # the maker's id, formatted; the route stays an alias
@@ -203,6 +235,7 @@ def _record(
         offers=[_offer(r, e) for r, e in sorted(group)],
         first_party=bool(makers),
         disputed={F.CONTEXT_WINDOW: dispute_text(stated)} if stated else {},
+        cloud_only=cloud_only,
     )
 
 

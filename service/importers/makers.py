@@ -8,6 +8,9 @@ Rule (the same for models.dev and LiteLLM):
 - A **cloud** of the maker's company (a provider of that company, or of a company it owns, that
   also serves other makers' models: Azure, Bedrock, Vertex AI, GitHub Models) counts as the
   maker's entry only when no own entry states the fact.
+- A fact only a cloud states is marked so (`ModelRecord.cloud_only`): when another data set
+  states it otherwise, beyond rounding, the catalog shows it as unknown and records the conflict
+  (service.importers.claims.chosen), as for entries of one data set that disagree.
 - Entries of the same rank that disagree beyond rounding (token counts within 2.5%, dates a day
   apart or at different precision) state nothing: the fact stays unknown from this source and the
   disagreement is recorded as a conflict (`ModelRecord.disputed`).
@@ -76,15 +79,33 @@ def agreed(
 ) -> tuple[Any, list[tuple[str, Any]]]:
     """The value the best-ranked entries stating it agree on, and the disagreement if they do
     not: (value, []) or (None, [(route, value), ...])."""
+    value, stated, _ = agreed_rank(tiers, get, agree)
+    return value, stated
+
+
+def agreed_rank(
+    tiers: list[list[Entry]],
+    get: Callable[[Any], Any],
+    agree: Callable[[Any, Any], bool],
+) -> tuple[Any, list[tuple[str, Any]], int | None]:
+    """`agreed`, with the rank of the entries that state the value (1: only a cloud does)."""
     for tier in tiers:
         stated = [(e.route, v) for e in tier if (v := get(e.data)) is not None]
         if not stated:
             continue
         first = stated[0][1]
         if all(agree(first, v) and agree(v, first) for _, v in stated):
-            return first, []
-        return None, stated
-    return None, []
+            return first, [], tier[0].rank
+        return None, stated, None
+    return None, [], None
+
+
+def first_ranked(entries: Iterable[Entry], get: Callable[[Any], Any]) -> tuple[Any, int | None]:
+    """The best-ranked entry's value and its rank (entries in rank order)."""
+    for entry in entries:
+        if (value := get(entry.data)) is not None:
+            return value, entry.rank
+    return None, None
 
 
 def same(a: Any, b: Any) -> bool:

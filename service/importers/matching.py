@@ -4,10 +4,11 @@ The identity rules themselves (keys, undated ids, the synonyms) are `service.cat
 this applies them to one run's records against the catalog as it stands.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from service.catalog.identity import model_key, model_slug, name_key, slugify, undated
+from service.catalog.identity import fold_family, model_key, model_slug, name_key, slugify, undated
 from service.catalog.import_view import CatalogView
 from service.importers.records import ModelRecord
 from service.models import Model
@@ -53,10 +54,12 @@ class Index:
         self.dated: dict[str, set[str]] = {}  # an id without its date -> the dated models
         self.dated_names: dict[str, set[str]] = {}  # the same, by the id's words in any order
         self.names: dict[str, set[str]] = {}  # a display name's words
+        self.folded: dict[str, set[str]] = {}  # a key without its tuning suffix -> the models
 
     def add_ids(self, keys: Iterable[str], slug: str) -> None:
         for key in keys:
             self.ids.setdefault(key, set()).add(slug)
+            self.folded.setdefault(fold_family(key), set()).add(slug)
             if base := undated(key):
                 self.dated.setdefault(base, set()).add(slug)
                 self.dated_names.setdefault(name_key(base), set()).add(slug)
@@ -66,14 +69,24 @@ class Index:
             self.names.setdefault(key, set()).add(slug)
 
     def by_id(self, record: ModelRecord) -> set[str]:
-        """The models the record's ids name: its own id decides when it names one."""
-        keys = record.id_keys
-        for key in keys[: len(record.links) + 1]:  # the links it states, then its own id
+        """The models the record's ids name: its own id decides when it names one. A maker's
+        own entry is joined by its own ids only, never by a reseller's route grouped with it
+        (the maker lists "gemini-3.1-pro-preview-customtools" apart from the preview itself)."""
+        keys, own = record.id_keys, record.own_keys
+        for key in own:
             if key in self.slugs:
                 return {self.slugs[key]}
             if len(hits := self.ids.get(key, set())) == 1:
                 return hits
-        return set().union(*(self.ids.get(key, set()) for key in keys))
+        return set().union(
+            *(self.ids.get(key, set()) for key in (own if record.first_party else keys))
+        )
+
+    def by_fold(self, record: ModelRecord) -> set[str]:
+        """The models a tuning variant of the record's ids names: "qwen2.5-72b-instruct" is
+        Epoch's "Qwen2.5 72B" when no listing named both (ModelRecord.foldable)."""
+        keys = record.own_keys if record.first_party else record.id_keys
+        return set().union(*(self.folded.get(fold_family(key), set()) for key in keys))
 
     def releases(self, record: ModelRecord) -> set[str]:
         """The dated releases an undated id names ("claude-3-5-sonnet": its -20240620 and
@@ -91,14 +104,24 @@ class Index:
         if names:
             # a name joins a model only if its id says no more than the name does: "Whisper"
             # is not "whisper-1", "Command R+" is not "command-r-plus-08-2024"
+            # and its own id states no number its name and the model lack: "abacus/grok-4-0709"
+            # (named "Grok 4") is xAI's dated snapshot, not "grok-4"; "gemini-2.0-flash-001"
             words = {word for key in record.name_keys for word in key.split("-")}
+            said = _numbers(model_key(record.name, route=False))
+            own = _numbers(model_key(record.external_id, route=record.routes))
             for key in record.name_keys:
                 hits |= {
                     slug
                     for slug in self.names.get(key, set())
-                    if set(model_key(slug).split("-")) <= words
+                    if set(fold_family(model_key(slug)).split("-")) <= words
+                    and own <= said | _numbers(model_key(slug))
                 }
         return hits
+
+
+def _numbers(key: str) -> set[str]:
+    """The numbers of an identity key: versions, sizes, dates ("grok-4-0709" -> 4, 0709)."""
+    return set(re.findall(r"\d+", key))
 
 
 def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) -> list[Target]:
@@ -133,6 +156,8 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
     # model's slug comes from the maker's id ("gpt-oss-120b"), not a reseller's.
     for record in sorted(records, key=_plain_first):
         hits = index.by_id(record)
+        if not hits and record.foldable:
+            hits = index.by_fold(record)
         if len(hits) == 1:
             identity.by_id += 1
         elif not hits and len(releases := index.releases(record)) > 1:

@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from service.catalog.errors import CatalogError, Problem
 from service.catalog.identity import (
+    apart_by_tuning,
+    join_tuning_variants,
     maker_by_name,
     maker_in_route,
     model_key,
@@ -26,10 +28,11 @@ from service.catalog.identity import (
 from service.catalog.seed_schema import ReleaseDateFact
 from service.importers.makers import (
     Entry,
-    agreed,
+    agreed_rank,
     clouds,
     company_of,
     dispute_text,
+    first_ranked,
     ranked,
     same,
     same_date,
@@ -131,19 +134,46 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
             continue
         # the base_model a file names is the link the data states; else its own id's key
         groups.setdefault(model_key(entry.base or entry.route), []).append(entry)
-    makers = {key: _maker(group) for key, group in groups.items()}
-    serving: dict[str, set[str]] = {}
-    for key, group in groups.items():
-        for entry in group:
-            if entry.provider is not None and makers[key] is not None:
-                serving.setdefault(entry.provider, set()).add(str(makers[key]))
-    cloud = clouds(serving)
+    cloud = _clouds(groups)
+    apart = apart_by_tuning(_listings(groups, cloud))
+    groups = join_tuning_variants(groups, apart)
+    cloud = _clouds(groups)
     for key in sorted(groups):
         try:
-            parsed.records.append(_record(groups[key], makers[key], cloud, parsed.skipped))
+            record = _record(groups[key], _maker(groups[key]), cloud, parsed.skipped)
         except (ValueError, ArithmeticError) as exc:
             parsed.skipped.extend(Skipped(e.where, str(exc)) for e in groups[key])
+            continue
+        record.foldable = key not in apart
+        parsed.records.append(record)
     return parsed
+
+
+def _clouds(groups: dict[str, list["_Entry"]]) -> frozenset[str]:
+    """Providers serving more than one maker's models (service.importers.makers.clouds)."""
+    serving: dict[str, set[str]] = {}
+    for group in groups.values():
+        maker = _maker(group)
+        for entry in group:
+            if entry.provider is not None and maker is not None:
+                serving.setdefault(entry.provider, set()).add(maker)
+    return clouds(serving)
+
+
+def _listings(groups: dict[str, list["_Entry"]], cloud: frozenset[str]) -> list[list[str]]:
+    """The keys each listing names: each provider's files, each lab's folder, and the maker's
+    own entries (its lab folder and its own providers) together."""
+    listings: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        maker = _maker(group)
+        for entry in group:
+            listings.setdefault(f"provider {entry.provider or f'models/{entry.lab}'}", []).append(
+                key
+            )
+        for ranked_entry in _order(group, maker, cloud):
+            if ranked_entry.rank == 0:
+                listings.setdefault(f"maker {maker}", []).append(key)
+    return list(listings.values())
 
 
 def _provider_names(providers: Path) -> dict[str, str]:
@@ -280,10 +310,23 @@ def _record(
     tiers = ranked(entries)
     facts: dict[str, Any] = {}
     disputed: dict[str, str] = {}
+    cloud_only: set[str] = set()  # facts only a cloud of the maker's company states (rank 1)
     for name, (get, agree) in _AGREED.items():
-        facts[name], stated = agreed(tiers, _of_data(get), agree)
+        facts[name], stated, rank = agreed_rank(tiers, _of_data(get), agree)
         if stated:
             disputed[name] = dispute_text(stated)
+        if rank == 1:
+            cloud_only.add(name)
+    status, status_rank = first_ranked(entries, lambda e: _STATUS.get(str(e.data.get("status"))))
+    inputs, inputs_rank = first_ranked(entries, lambda e: _modalities(e.data, "input"))
+    outputs, outputs_rank = first_ranked(entries, lambda e: _modalities(e.data, "output"))
+    for name, rank in (
+        (F.STATUS, status_rank),
+        (F.INPUT_MODALITIES, inputs_rank),
+        (F.OUTPUT_MODALITIES, outputs_rank),
+    ):
+        if rank == 1:
+            cloud_only.add(name)
     everyone = sorted(group, key=lambda e: (e.provider is not None, e.route))
     # the model's own id: the maker's own provider's, else the lab file's, else another of the
     # maker's providers (a slug does not move with the ranking of facts)
@@ -294,7 +337,6 @@ def _record(
     primary = named[0] if named else everyone[0]
     own = [e for e in ordered if e.provider is not None and org_slug(e.provider) == maker]
     release = facts[F.RELEASE_DATE]
-    status = _first(ordered, lambda d: d.get("status"))
     license_name = facts[F.LICENSE]
     bases = sorted({e.base for e in group if e.base} | {e.route for e in group if e.lab})
     return ModelRecord(
@@ -304,17 +346,18 @@ def _record(
         organization=maker,
         family=_first(ordered, lambda d: d.get("family")),
         open_weights=facts[F.OPEN_WEIGHTS],
-        input_modalities=_first(ordered, lambda d: _modalities(d, "input")),
-        output_modalities=_first(ordered, lambda d: _modalities(d, "output")),
+        input_modalities=inputs,
+        output_modalities=outputs,
         release_date=str(release) if release is not None else None,
         context_window=facts[F.CONTEXT_WINDOW],
         license=str(license_name) if license_name else None,
-        status=_STATUS.get(str(status)) if status else None,
+        status=status,
         price=_first(own, _price),
         offers=_offers(everyone, skipped),
         links=bases,
         first_party=any(org_slug(e.data.provider or e.data.lab or "") == maker for e in entries),
         disputed=disputed,
+        cloud_only=cloud_only,
     )
 
 

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from pathlib import Path
 
-from service.catalog.identity import model_key, name_key
+from service.catalog.identity import fold_family, model_key, name_key
 from service.catalog.seed_schema import parse_release
 
 PER_MTOK_PLACES = Decimal("0.000001")  # prices are NUMERIC(18, 6) per 1M tokens
@@ -123,9 +123,15 @@ class ModelRecord:
     offers: list[OfferClaim] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # ids the data links it to (base_model)
     first_party: bool = True  # stated by the maker's own entry (else only resellers list it)
+    # its id may join a model named without its tuning suffix ("x-instruct" -> "x"): False when
+    # a listing names both as two models (service.catalog.identity.apart_by_tuning)
+    foldable: bool = True
     # field -> what the maker's entries of equal rank state, when they disagree (the field is
     # then left unknown by this source): "128000 (azure/phi-4); 16000 (github-models/…)"
     disputed: dict[str, str] = field(default_factory=dict)
+    # facts only a cloud of the maker's company states here (Azure for Phi-4): checked against
+    # the other data sets, which they do not outrank (service.importers.claims.chosen)
+    cloud_only: set[str] = field(default_factory=set)
 
     @cached_property
     def id_keys(self) -> list[str]:
@@ -136,9 +142,18 @@ class ModelRecord:
         return list(dict.fromkeys(k for k in keys if k))
 
     @cached_property
+    def own_keys(self) -> list[str]:
+        """Keys of the ids the record states as its own: its links, then its own id (not the
+        routes of the providers grouped with it)."""
+        ids = [*self.links, self.external_id]
+        return list(dict.fromkeys(k for i in ids if (k := model_key(i, route=self.routes))))
+
+    @cached_property
     def name_keys(self) -> list[str]:
         """Looser keys, tried only when no id matches: the display name, and each key's words."""
         keys = [model_key(self.name, route=False), *self.id_keys]
+        if self.foldable:  # "Llama 3.1 8B" names "llama-3.1-8b-instruct" (no listing names both)
+            keys += [fold_family(k) for k in keys if k]
         return list(dict.fromkeys(name_key(k) for k in keys if k))
 
     @property

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 
 from service.catalog import audit
 from service.catalog.changes import ChangeLog
-from service.catalog.imports import count_models, forget_sources, lock_imports, remove_unstated
+from service.catalog.imports import (
+    count_models,
+    forget_sources,
+    lock_imports,
+    remove_unstated,
+    restore_blocked_aliases,
+)
 from service.db import session_factory
 from service.importers.records import Parsed
 from service.importers.write import ImportReport, import_parsed, import_policy
@@ -61,6 +67,8 @@ def repair(
             report.reports.append(result)
             log.changes.extend(result.log.changes)
         report.removed, report.kept = remove_unstated(session, log)
+        blocked = [item for result in report.reports for item in result.blocked_aliases]
+        restore_blocked_aliases(session, report.removed, blocked, log)
         report.models_after = count_models(session)
         if not dry_run:
             sources = ", ".join(p.source.slug for p in parsed)

@@ -44,8 +44,8 @@ from service.catalog.model_writer import (
 from service.catalog.organizations import merge_organizations, sync_organization_aliases
 from service.catalog.seed_schema import parse_release
 from service.db import session_factory
-from service.importers.claims import chosen, claims_of
-from service.importers.conflicts import describe_conflicts, write_conflicts
+from service.importers.claims import chosen, claims_of, cloud_fields
+from service.importers.conflicts import agrees, describe_conflicts, write_conflicts
 from service.importers.matching import UNDATED_REASON, Identity, Target, match
 from service.importers.records import ModelRecord, OfferClaim, Parsed, PriceClaim, Skipped
 from service.models import License, Model, Organization, Source
@@ -90,6 +90,9 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)  # standing conflicts of this source
     identity: Identity = field(default_factory=Identity)
     offers: int = 0  # offers this source states, after folding a provider's routes
+    # (model id, alias, source id): aliases left out only because a model's slug is that name
+    # (a repair adds them once it has removed that model as a leftover)
+    blocked_aliases: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 def import_file(
@@ -181,10 +184,11 @@ def import_parsed(
     gone = sorted(catalog.claimed_by(source.id) - matched)
     targets += [Target(catalog.by_id[mid].slug, catalog.by_id[mid], []) for mid in gone]
     claims = {t.slug: claims_of(t.records, orgs, licenses) for t in targets}
+    clouds = {t.slug: cloud_fields(t.records, orgs, licenses) for t in targets}
     external = {t.slug: t.records[0].external_id for t in targets if t.records}
 
     step("writing models")
-    models = _write_models(writer, targets, claims, catalog, source.id)
+    models = _write_models(writer, targets, claims, catalog, source.id, clouds)
     ids = {slug: model.id for slug, model in models.items()}
     catalog.by_id.update({model.id: model for model in models.values()})
     touched = set(ids.values())
@@ -193,7 +197,13 @@ def import_parsed(
     desired_claims: dict[int, list[dict[str, Any]]] = {mid: [] for mid in touched}
     for slug, fields in claims.items():
         desired_claims[ids[slug]] = [
-            {"field": name, "source_id": source.id, "value": value, "external_id": external[slug]}
+            {
+                "field": name,
+                "source_id": source.id,
+                "value": value,
+                "external_id": external[slug],
+                "cloud_only": name in clouds[slug],
+            }
             for name, value in fields.items()
         ]
     writer.children(
@@ -206,7 +216,7 @@ def import_parsed(
     _fill_curated(writer, sorted(touched), all_claims, catalog)
 
     step("writing aliases")
-    _write_aliases(writer, targets, ids, catalog, source.id)
+    report.blocked_aliases = _write_aliases(writer, targets, ids, catalog, source.id)
     step("writing prices")
     imported = [
         mid
@@ -223,7 +233,8 @@ def import_parsed(
         ids[t.slug]: {k: v for r in reversed(t.records) for k, v in r.disputed.items()}
         for t in targets
     }
-    write_conflicts(writer, sorted(touched), all_claims, catalog, source.id, disputes)
+    cloud = catalog.cloud_with(source.id, desired_claims)
+    write_conflicts(writer, sorted(touched), all_claims, catalog, source.id, disputes, cloud)
     step("marking research-only models")
     mark_research_only(session)
     sync_organization_aliases(session, log)
@@ -383,6 +394,7 @@ def _write_models(
     claims: dict[str, dict[str, str]],
     catalog: CatalogView,
     source_id: int,
+    clouds: dict[str, set[str]],
 ) -> dict[str, Model]:
     """Create or update every imported model from its chosen claims; curated ones are kept
     (the policy's `keep_curated`)."""
@@ -395,7 +407,11 @@ def _write_models(
         merged = {k: v for k, v in known.items() if k[1] != source_id}
         for name, value in claims[target.slug].items():
             merged[(name, source_id)] = (value, source_slug)
-        values = _model_values(target.slug, {k: v for k, (v, _) in chosen(merged).items()}, catalog)
+        mid = target.model.id if target.model else None
+        cloud = {k for k in catalog.cloud.get(mid or 0, set()) if k[1] != source_id}
+        cloud |= {(name, source_id) for name in clouds[target.slug]}
+        shown = chosen(merged, cloud, agrees)
+        values = _model_values(target.slug, {k: v for k, (v, _) in shown.items()}, catalog)
         desired.append({"slug": target.slug, **values})
     rows = writer.models(desired, catalog.models)
     writer.log.same("model (curated, kept)", sum(1 for t in targets if t.curated))
@@ -448,10 +464,12 @@ def _write_aliases(
     ids: dict[str, int],
     catalog: CatalogView,
     source_id: int,
-) -> None:
-    """Every name a source uses for a model becomes an alias, unless another model owns it."""
+) -> list[tuple[int, str, int]]:
+    """Every name a source uses for a model becomes an alias, unless another model owns it.
+    Returns those left out only because another model's slug is that name."""
     slugs = {s.lower() for s in catalog.models} | {s.lower() for s in ids}
     claimed: set[str] = set()
+    blocked: list[tuple[int, str, int]] = []
     desired: dict[int, list[dict[str, Any]]] = {
         mid: [] for mid, aliases in _aliases_by_model(catalog, source_id).items() if aliases
     }
@@ -477,6 +495,13 @@ def _write_aliases(
             lower = name.lower()
             owner = catalog.aliases.get(lower)
             if (
+                lower in slugs
+                and lower != target.slug.lower()
+                and name.strip()
+                and len(name) <= 200
+            ):
+                blocked.append((model_id, name, source_id))
+            if (
                 not name.strip()
                 or len(name) > 200
                 or lower in slugs
@@ -487,6 +512,7 @@ def _write_aliases(
             claimed.add(lower)
             items.append({"alias": name, "source_id": source_id})
     writer.children(ALIASES, desired, lambda mid, item: item["alias"], source=source_id)
+    return blocked
 
 
 def _aliases_by_model(catalog: CatalogView, source_id: int) -> dict[int, list[str]]:

@@ -1,6 +1,6 @@
 """What each imported data set says about a model, and where the data sets disagree."""
 
-from sqlalchemy import ForeignKey, PrimaryKeyConstraint, Text
+from sqlalchemy import Boolean, ForeignKey, PrimaryKeyConstraint, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, CitedField, EnumText, Timestamped, one_of
@@ -24,6 +24,11 @@ class FactClaim(Timestamped, Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     value: Mapped[str] = mapped_column(Text, comment="canonical text: 2024-05, 128000, true, ...")
     external_id: Mapped[str] = mapped_column(Text, comment="the source's own name for the model")
+    cloud_only: Mapped[bool] = mapped_column(
+        Boolean,
+        server_default=text("false"),
+        comment="stated only by a cloud of the maker's company, not by the maker's own entry",
+    )
 
 
 class FactConflict(Timestamped, Base):

@@ -2,7 +2,15 @@
 
 import pytest
 
-from service.catalog.identity import maker_in_route, model_key, org_slug
+from service.catalog.identity import (
+    apart_by_tuning,
+    fold_family,
+    kept_apart,
+    maker_in_route,
+    model_key,
+    org_slug,
+    tuning_base,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,7 +32,32 @@ from service.catalog.identity import maker_in_route, model_key, org_slug
     ],
 )
 def test_names_of_one_model_share_a_key(names: list[str], key: str) -> None:
-    assert {model_key(name) for name in names} == {key}
+    """Spellings share the key; a tuning suffix ("-it", "-instruct") is kept in the key and
+    dropped only by the importers' tuning fold, which these names share."""
+    assert {fold_family(model_key(name)) for name in names} == {key}
+
+
+def test_a_tuning_suffix_is_kept_in_the_key_and_folded_apart_from_it() -> None:
+    assert model_key("gpt-3.5-turbo-instruct") == "gpt-3-5-turbo-instruct"
+    assert tuning_base(model_key("gemma-3-27b-it")) == "gemma-3-27b"
+    assert tuning_base(model_key("gpt-4o-mini")) is None  # "-mini" is never folded
+    assert tuning_base(model_key("Tk-Instruct", route=False)) == "tk"
+
+
+def test_a_listing_naming_both_variants_keeps_them_apart() -> None:
+    """A listing names each model once: OpenAI's own entries name "gpt-3.5-turbo" and
+    "gpt-3.5-turbo-instruct", so the two are two models; a key only one listing names and
+    another listing names in its tuned form is one model with it."""
+    openai = [model_key("gpt-3.5-turbo"), model_key("gpt-3.5-turbo-instruct")]
+    azure, github = [model_key("phi-4-mini")], [model_key("microsoft/phi-4-mini-instruct")]
+    assert apart_by_tuning([openai, azure, github]) == set(openai)
+
+
+@pytest.mark.parametrize("suffix", sorted(kept_apart()))
+def test_suffixes_kept_apart_by_the_taxonomy_are_never_folded(suffix: str) -> None:
+    key = model_key(f"some-model-2-{suffix}")
+    assert key != model_key("some-model-2")
+    assert fold_family(key) == key
 
 
 def test_dated_snapshots_and_versions_stay_apart() -> None:

@@ -34,9 +34,9 @@ def _rows(result: dict) -> dict[str, list[str]]:
 
 
 def test_gpt_4o_vs_gemma_3_27b(gql: GraphQL) -> None:
-    result = gql.data(TABLE, {"models": ["GPT-4o", "gemma-3-27b"]})["compare"]
+    result = gql.data(TABLE, {"models": ["GPT-4o", "gemma-3-27b-it"]})["compare"]
     rows = _rows(result)
-    assert [m["slug"] for m in result["models"]] == ["gpt-4o", "gemma-3-27b"]
+    assert [m["slug"] for m in result["models"]] == ["gpt-4o", "gemma-3-27b-it"]
     assert rows["organization"] == ["OpenAI", "Google"]
     # Only resellers' files (Bedrock, OpenRouter) state Gemma 3's weights in the excerpts: a
     # reseller's entry is an offer, not the maker's facts, so the state stays unknown; the
@@ -74,7 +74,7 @@ def test_compare_costs_the_same_statements_on_the_imported_catalog(
         # Both sets hold a model with every kind of fact (GPT-5.2), so the same loaders run.
         gql.data(TABLE, {"models": ["gpt-5.2", "gpt-4o"]})
         two = counter.count
-        gql.data(TABLE, {"models": ["gpt-4o", "gemma-3-27b", "gpt-5.2", "paligemma", "gpt-5.1"]})
+        gql.data(TABLE, {"models": ["gpt-4o", "gemma-3-27b-it", "gpt-5.2", "paligemma", "gpt-5.1"]})
         five = counter.count - two
     finally:
         event.remove(sync_engine, "before_cursor_execute", counter)

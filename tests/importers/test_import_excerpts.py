@@ -114,7 +114,7 @@ def test_prices_are_exact_decimals_per_million_tokens(imported: Imported) -> Non
     # Vertex AI's route to Anthropic's model: Google's price for it is not Anthropic's price
     assert "claude-3-5-haiku-20241022" not in prices
     # resellers set their own prices: Gemma 3 27B is priced only where Google serves it
-    assert prices["gemma-3-27b"] == (Decimal("0"), Decimal("0"), None, "litellm")
+    assert prices["gemma-3-27b-it"] == (Decimal("0"), Decimal("0"), None, "litellm")
     assert all(isinstance(v, Decimal) for row in prices.values() for v in row[:3] if v is not None)
 
 
@@ -122,7 +122,7 @@ def test_gemma_3_27b_routes_are_one_model(imported: Imported) -> None:
     aliases = _rows(
         imported.engine,
         "SELECT a.alias FROM model_aliases a JOIN models m ON m.id = a.model_id"
-        " WHERE m.slug = 'gemma-3-27b' ORDER BY 1",
+        " WHERE m.slug = 'gemma-3-27b-it' ORDER BY 1",
     )
     # every route, and the provider's own id (the route's last segment) when no other model
     # uses it: what a user copies from a provider's page resolves
@@ -130,14 +130,13 @@ def test_gemma_3_27b_routes_are_one_model(imported: Imported) -> None:
         "amazon-bedrock/google.gemma-3-27b-it",
         "deepinfra/google/gemma-3-27b-it",
         "gemini/gemma-3-27b-it",
-        "gemma-3-27b-it",
         "google.gemma-3-27b-it",
         "openrouter/google/gemma-3-27b-it",
     ]
     org = _rows(
         imported.engine,
         "SELECT o.slug FROM models m JOIN organizations o ON o.id = m.organization_id"
-        " WHERE m.slug = 'gemma-3-27b'",
+        " WHERE m.slug = 'gemma-3-27b-it'",
     )
     assert org == [("google",)]
 
@@ -218,7 +217,7 @@ def test_a_resellers_limits_are_its_offer_not_a_conflict_with_the_maker(
     model = _rows(
         imported.engine,
         "SELECT m.context_window, count(c.*) FROM models m"
-        " LEFT JOIN fact_conflicts c ON c.model_id = m.id WHERE m.slug = 'gemma-3-27b'"
+        " LEFT JOIN fact_conflicts c ON c.model_id = m.id WHERE m.slug = 'gemma-3-27b-it'"
         " GROUP BY m.id",
     )
     assert model == [(131072, 0)]
@@ -226,7 +225,7 @@ def test_a_resellers_limits_are_its_offer_not_a_conflict_with_the_maker(
         imported.engine,
         "SELECT o.slug, f.route, f.context_window, f.input_per_mtok, s.slug FROM offers f"
         " JOIN models m ON m.id = f.model_id JOIN organizations o ON o.id = f.provider_id"
-        " JOIN sources s ON s.id = f.source_id WHERE m.slug = 'gemma-3-27b'"
+        " JOIN sources s ON s.id = f.source_id WHERE m.slug = 'gemma-3-27b-it'"
         " AND o.slug = 'amazon' ORDER BY s.slug",
     )
     assert offers == [

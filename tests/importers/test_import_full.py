@@ -28,6 +28,7 @@ from service.importers.report import catalog_report
 from service.importers.write import ImportReport, import_file
 from service.models import Model
 from tests.conftest import SEED_DIR, Databases, url_text
+from tests.importers.maker_listings import collapsed, maker_listed
 
 
 def shared_data() -> Path | None:
@@ -161,6 +162,63 @@ def test_the_whisper_api_is_not_the_open_weights_whisper(full: Full) -> None:
     assert api.open_weights is not True
 
 
+def test_no_two_ids_a_listing_names_apart_are_one_model(full: Full) -> None:
+    """The invariant behind every split above: a listing (a maker's own entries in one data set,
+    or one provider's) names each model once, so two ids it names are two models unless the
+    data links them (a base_model, a dated snapshot of the id)."""
+    assert SHARED is not None
+    listed, links = maker_listed(SHARED)
+    names = dict(
+        full.rows(
+            "SELECT lower(slug), id FROM models UNION ALL"
+            " SELECT lower(alias), model_id FROM model_aliases"
+        )
+    )
+    assert len(listed) > 4000
+    assert sum(1 for item in listed if item.name.lower() in names) > 3500  # they resolve
+    slugs = dict(full.rows("SELECT id, slug FROM models"))
+    merged = {slugs[model]: ids for model, ids in collapsed(listed, links, names).items()}
+    print(f"{len(listed)} maker-listed ids; models holding two a listing names apart: {merged}")
+    assert merged == {}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("gpt-3.5-turbo-instruct", "gpt-3.5-turbo"),  # OpenAI lists both: a tuning suffix kept
+        ("gemini-3.1-pro-preview-customtools", "gemini-3.1-pro-preview"),  # Google's lab: both
+        ("claude-sonnet-4-20250514", "claude-sonnet-4-0"),  # Anthropic's lab lists both
+        ("grok-4-0709", "grok-4"),  # xAI's own API lists both (a name does not join them)
+        ("gemini-2.0-flash-001", "gemini-2.0-flash"),  # Google's Gemini API lists both
+        # Fireworks serves Mixtral's base weights and the instruct model as two routes
+        (
+            "fireworks_ai/accounts/fireworks/models/mixtral-8x7b",
+            "fireworks_ai/accounts/fireworks/models/mixtral-8x7b-instruct",
+        ),
+    ],
+)
+def test_ids_a_listing_names_apart_are_two_models(full: Full, a: str, b: str) -> None:
+    assert full.model(a).id != full.model(b).id
+
+
+def test_gpt_3_5_turbo_instruct_shows_its_own_facts(full: Full) -> None:
+    instruct, chat = full.model("gpt-3.5-turbo-instruct"), full.model("gpt-3.5-turbo")
+    assert (instruct.context_window, chat.context_window) == (8192, 16385)
+    assert "Instruct" in instruct.name
+
+
+def test_a_tuning_variant_no_listing_names_apart_is_one_model(full: Full) -> None:
+    """Epoch's "Llama 3.1-405B" is the instruct model the APIs serve (no listing names the
+    base weights apart); Epoch's "Qwen2.5-72B" is not: Fireworks serves both weights."""
+    assert full.model("Llama 3.1-405B").id == full.model("llama-3.1-405b-instruct").id
+    qwen_base = full.model("fireworks_ai/accounts/fireworks/models/qwen2p5-72b")
+    assert full.model("Qwen2.5-72B").id == qwen_base.id != full.model("qwen2.5-72b-instruct").id
+    # a name too: Groq's "llama-3.1-8b-instant", named "Llama 3.1 8B"
+    assert full.model("groq/llama-3.1-8b-instant").id == full.model("llama-3.1-8b-instruct").id
+    phi = full.model("azure/phi-4-mini")  # Azure's id; GitHub Models says "-instruct"
+    assert phi.id == full.model("github-models/microsoft/phi-4-mini-instruct").id
+
+
 def test_greek_letters_are_kept() -> None:
     from service.catalog.identity import model_key
 
@@ -182,7 +240,7 @@ def test_greek_letters_are_kept() -> None:
         ],
         ["glm-4.5", "glm-4p5", "deepinfra/zai-org/GLM-4.5", "zhipuai/glm-4.5"],
         [
-            "llama-3.1-405b",
+            "llama-3.1-405b-instruct",
             "Meta-Llama-3.1-405B-Instruct",
             "fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct",
             "Llama 3.1-405B",
@@ -396,11 +454,12 @@ def test_rounding_and_a_day_apart_are_not_conflicts(full: Full) -> None:
     windows = full.rows(
         "SELECT value, chosen_value FROM fact_conflicts WHERE field = 'context_window'"
         " AND chosen_by NOT LIKE 'the maker''s own entries in %'"  # disputes: several values
+        " AND chosen_value <> 'unknown'"  # a contradicted cloud: no value shown
     )
     assert not [w for w in windows if tokens_agree(int(w[0]), int(w[1]))]
     dates = full.rows(
         "SELECT value, chosen_value FROM fact_conflicts WHERE field = 'release_date'"
-        " AND length(value) = 10 AND length(chosen_value) = 10"
+        " AND length(value) = 10 AND length(chosen_value) = 10 AND chosen_value <> 'unknown'"
         " AND chosen_by NOT LIKE 'the maker''s own entries in %'"
     )
     assert dates
@@ -439,7 +498,7 @@ def test_a_second_import_changes_nothing(full: Full) -> None:
 def test_research_results_are_marked_and_the_listing_opens_on_usable_models(full: Full) -> None:
     assert full.model("$\\infty$-former (SM)").research_only is True
     assert full.model("gpt-4o").research_only is False
-    assert full.model("llama-3.1-405b").research_only is False  # open weights
+    assert full.model("Llama 3.1-405B").research_only is False  # open weights
     newest = full.rows(
         "SELECT slug, release_date FROM models WHERE NOT research_only"
         " AND release_date IS NOT NULL ORDER BY release_date DESC, id LIMIT 20"
@@ -473,6 +532,29 @@ def test_phi_4s_disagreeing_microsoft_entries_state_no_context_window(full: Full
     assert "128000 (azure/phi-4)" in dispute[0]
     assert "16000 (github-models/microsoft/phi-4)" in dispute[0]
     assert dispute[1] == "16384" and "disagree" in dispute[2]
+
+
+def test_a_clouds_figure_contradicted_by_another_data_set_is_unknown(full: Full) -> None:
+    """Nova 2 Lite: models.dev's only Amazon statement is Bedrock's (a cloud serving others'
+    models too), 128,000; LiteLLM's Bedrock says 1,000,000. Neither is Amazon's own entry, so
+    neither outranks the other: the window is unknown and both figures are recorded."""
+    nova = full.model("nova-2-lite")
+    assert (nova.context_window, nova.context_window_state) == (None, "unknown")
+    recorded = full.rows(
+        "SELECT s.slug, c.value, c.chosen_value, c.chosen_by FROM fact_conflicts c JOIN sources s"
+        " ON s.id = c.source_id WHERE c.model_id = :id AND c.field = 'context_window'"
+        " ORDER BY 1",
+        id=nova.id,
+    )
+    assert [(slug, value, shown) for slug, value, shown, _ in recorded] == [
+        ("litellm", "1000000", "unknown"),
+        ("models-dev", "128000", "unknown"),
+    ]
+    assert all("cloud of the maker's company" in why for *_, why in recorded)
+    # a cloud's figure no other data set contradicts stays: Phi-4's 16,384 (LiteLLM's Azure AI)
+    assert full.model("phi-4").context_window == 16384
+    # the maker's own entry outranks a cloud: GPT-4o's window is OpenAI's
+    assert full.model("gpt-4o").context_window == 128000
 
 
 def test_no_model_imported_from_litellm_alone_is_named_after_a_route(full: Full) -> None:

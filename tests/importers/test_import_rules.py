@@ -291,6 +291,51 @@ def test_repair_splits_a_wrong_merge_and_removes_a_phantom(
     engine.dispose()
 
 
+def test_repair_gives_an_alias_back_once_the_leftover_holding_it_is_gone(
+    seeded_db_url: str, tmp_path: Path
+) -> None:
+    """A route's own id ("claude-9-haiku") is its model's alias; an older release's phantom
+    model under that slug blocks it during the repair, which then removes the phantom: the
+    alias must come back in the same repair, not only at the next import."""
+    path = tmp_path / "model_prices_and_context_window.json"
+    entry = {"litellm_provider": "anthropic", "mode": "chat", "max_input_tokens": 200000}
+    path.write_text(
+        json.dumps(
+            {
+                "claude-9-haiku-20990101": entry,
+                "openrouter/anthropic/claude-9-haiku": {"litellm_provider": "openrouter"},
+            }
+        )
+    )
+    engine = make_engine(seeded_db_url)
+    write_parsed(engine, litellm.parse(path))
+    assert _owner(engine, "claude-9-haiku") == "claude-9-haiku-20990101"
+    with engine.begin() as connection:  # what an older release left: a phantom holding the id
+        connection.execute(text("DELETE FROM model_aliases WHERE alias = 'claude-9-haiku'"))
+        phantom = connection.execute(
+            text(
+                "INSERT INTO models (slug, name, origin, context_window_state, parameters_state,"
+                " status) VALUES ('claude-9-haiku', 'Claude 9 Haiku', 'imported', 'unknown',"
+                " 'unknown', 'active') RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO fact_claims (model_id, field, source_id, value, external_id)"
+                " SELECT :p, 'name', id, 'Claude 9 Haiku', 'openrouter/anthropic/claude-9-haiku'"
+                " FROM sources WHERE slug = 'litellm'"
+            ),
+            {"p": phantom},
+        )
+    result = run_cli("import", "repair", str(path), database_url=seeded_db_url)
+    assert result.returncode == 0, result.stderr
+    assert "removed (claude-9-haiku)" in result.stdout
+    assert _owner(engine, "claude-9-haiku") == "claude-9-haiku-20990101"
+    again = run_cli("import", "litellm", str(path), "--dry-run", database_url=seeded_db_url)
+    assert "0 created, 0 updated, 0 deleted" in again.stdout
+    engine.dispose()
+
+
 def _owner(engine, name: str) -> str | None:  # type: ignore[no-untyped-def]
     with engine.connect() as connection:
         return connection.execute(
@@ -305,3 +350,24 @@ def _owner(engine, name: str) -> str | None:  # type: ignore[no-untyped-def]
 def test_the_report_counts_providers_named_after_their_id(seeded_db_url: str) -> None:
     report = catalog_report(make_engine(seeded_db_url))
     assert report.named_after_id == ()
+
+
+# --- 7. a company cloud's figure does not outrank another data set ----------------------------
+
+
+def test_a_cloud_only_claim_another_data_set_contradicts_gives_no_value() -> None:
+    from service.importers.claims import chosen
+    from service.importers.conflicts import agrees
+
+    claims = {
+        ("context_window", 1): ("128000", "models-dev"),  # only Bedrock states it there
+        ("context_window", 2): ("1000000", "litellm"),
+        ("release_date", 1): ("2024-12-03", "models-dev"),
+    }
+    cloud = {("context_window", 1)}
+    assert chosen(claims, cloud, agrees) == {"release_date": ("2024-12-03", 1)}
+    # the maker's own entry outranks by precedence, as before
+    assert chosen(claims, set(), agrees)["context_window"] == ("128000", 1)
+    # rounding is not a contradiction: 128,000 and 131,072 are both 128K
+    claims[("context_window", 2)] = ("131072", "litellm")
+    assert chosen(claims, cloud, agrees)["context_window"] == ("128000", 1)

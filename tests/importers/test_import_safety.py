@@ -33,6 +33,9 @@ from tests.importers.conftest import EXCERPTS
         ("whisper-1", "whisper"),
         ("llama-3.1-8b", "llama-3.1-70b"),
         ("claude-3-5-sonnet-20240620", "claude-3-5-sonnet-20241022"),
+        ("gpt-3.5-turbo-instruct", "gpt-3.5-turbo"),  # a tuning suffix: kept in the key
+        ("gpt-4o-mini", "gpt-4o"),
+        ("gpt-5-chat", "gpt-5"),
     ],
 )
 def test_what_tells_models_apart_is_kept(a: str, b: str) -> None:
@@ -47,7 +50,7 @@ def test_what_tells_models_apart_is_kept(a: str, b: str) -> None:
         ["claude-3.5-sonnet", "claude-3-5-sonnet", "sap-ai-core/anthropic--claude-3.5-sonnet"],
         [
             "Meta-Llama-3.1-405B-Instruct",
-            "llama-3.1-405b",
+            "llama-3.1-405b-instruct",
             "fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct",
             "databricks/databricks-meta-llama-3-1-405b-instruct",
         ],

@@ -17,7 +17,7 @@ def _model_id(session: Session, slug: str) -> int:
 
 def test_a_models_offers_cheapest_first(imported: Imported) -> None:
     with Session(imported.engine) as session:
-        gemma = _model_id(session, "gemma-3-27b")
+        gemma = _model_id(session, "gemma-3-27b-it")
         offers = offers_of(session, [gemma], date.today())[gemma]
         prices = [o.input_per_mtok for o in offers]
     # Google's own route (free on the Gemini API), DeepInfra, OpenRouter, Bedrock twice (one
@@ -34,7 +34,7 @@ def test_a_models_offers_cheapest_first(imported: Imported) -> None:
 def test_cheapest_offer_and_provider_filter(imported: Imported) -> None:
     today = date.today()
     with Session(imported.engine) as session:
-        gemma = _model_id(session, "gemma-3-27b")
+        gemma = _model_id(session, "gemma-3-27b-it")
         cheapest = dict(
             (row.model_id, row.input_per_mtok)
             for row in session.execute(cheapest_offer_subquery(today))
