@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -60,7 +61,7 @@ def _docker_answers() -> bool:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+def server_url() -> Iterator[URL]:
     """A URL to the maintenance database of a running server."""
     if url := os.environ.get("TEST_DATABASE_URL"):
         yield make_url(to_sqlalchemy_url(url))
@@ -72,7 +73,9 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
     else:
         from service.embedded import pgserver
 
-        pgdata = tmp_path_factory.mktemp("pgdata")
+        # Not under pytest's basetemp: another pytest session on the machine prunes old
+        # basetemp folders, which would pull the data and socket from under a running server.
+        pgdata = Path(tempfile.mkdtemp(prefix="modelcat-test-pgdata-"))
         server = pgserver().get_server(pgdata, cleanup_mode="delete")
         yield make_url(to_sqlalchemy_url(server.get_uri()))
 
