@@ -289,6 +289,11 @@ def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:
     return cast(list[T], list(rows))
 
 
+def model_records(rows: Sequence[tuple[Any, ...]]) -> list[Model]:
+    """Rows that begin with a model's columns (in table order), read as model records."""
+    return [_MODEL_RECORD._make(row[:_MODEL_WIDTH]) for row in rows]
+
+
 async def _records(
     session: AsyncSession, statement: Prepared, record: Any, ids: Sequence[int]
 ) -> list[Any]:
