@@ -5,8 +5,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, Integer, bindparam, event, func, literal, select
+from sqlalchemy import Engine, Integer, bindparam, event, func, literal, make_url, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.catalog import reads
 from service.db import async_session_factory, fetch, make_async_engine, prepare
@@ -58,3 +59,31 @@ def test_a_failed_prepared_read_is_a_dbapi_error_and_the_session_goes_on(engine:
         return int(await session.scalar(select(func.count()).select_from(Model)))
 
     assert asyncio.run(_run(engine, work)) > 0
+
+
+def test_a_prepared_read_runs_on_the_connection_its_session_is_bound_to(
+    seeded_db_url: str,
+) -> None:
+    """A replica snapshot binds the request's session to its connection and transaction: a
+    prepared read must run there (it sees what that transaction sees), not on the pool."""
+
+    async def work() -> tuple[Any, Any]:
+        async_engine = create_async_engine(
+            make_url(seeded_db_url).set(drivername="postgresql+psycopg")
+        )
+        try:
+            async with async_engine.connect() as connection:  # one open transaction
+                await connection.execute(update(Model).where(Model.id == 1).values(name="in-tx"))
+                bound = async_session_factory(async_engine)(bind=connection)
+                inside = (await reads.models_by_id(bound, [1]))[0].name
+                await bound.close()
+                await connection.rollback()
+            async with async_session_factory(async_engine)() as fresh:
+                outside = (await reads.models_by_id(fresh, [1]))[0].name
+            return inside, outside
+        finally:
+            await async_engine.dispose()
+
+    inside, outside = asyncio.run(work())
+    assert inside == "in-tx"
+    assert outside != "in-tx"
