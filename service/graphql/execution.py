@@ -130,12 +130,20 @@ def _has_directives(nodes: Iterable[SelectionSetNode | None]) -> bool:
 # nodes to each): keyed by the object type and the ids of the selected field nodes, holding
 # the type and nodes themselves (so their ids are not reused while the entry lives). Only
 # documents without directives share: @skip, @include and @defer make the selection depend on
-# the variables. Bounded: emptied when full.
-MAX_SHARED_PLANS = 4096
+# the variables. Bounded, both emptied together when either is full: an entry keeps its
+# document alive, so the bound is on documents (a few hot ones matter; a stream of distinct
+# documents must not pile up behind the parser cache's own bound).
+MAX_SHARED_DOCUMENTS = 64
+MAX_SHARED_PLANS = 1024
 _SHARED_PLANS: dict[
     tuple[int, tuple[int, ...]], tuple[GraphQLObjectType, tuple[Node, ...], Complete | None]
 ] = {}
 _SHAREABLE: dict[int, tuple[OperationDefinitionNode, bool]] = {}
+
+
+def _forget_shared() -> None:
+    _SHARED_PLANS.clear()
+    _SHAREABLE.clear()
 
 
 class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -159,8 +167,8 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
                 [operation.selection_set, *(f.definition.selection_set for f in fragments)]
             )
         )
-        if len(_SHAREABLE) >= MAX_SHARED_PLANS:
-            _SHAREABLE.clear()
+        if len(_SHAREABLE) >= MAX_SHARED_DOCUMENTS:
+            _forget_shared()
         _SHAREABLE[id(operation)] = (operation, shareable)
         return shareable
 
@@ -206,7 +214,7 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             else:
                 plan = self._object_plan(object_type, field_details_list)
                 if len(_SHARED_PLANS) >= MAX_SHARED_PLANS:
-                    _SHARED_PLANS.clear()
+                    _forget_shared()
                 _SHARED_PLANS[shared_key] = (object_type, nodes, plan)
             self._plans[key] = plan
             return plan

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from service.graphql import execution
 from service.graphql.execution import PlainObjectExecutor, lighten_resolvers
 
 
@@ -156,3 +157,11 @@ def test_a_document_with_skip_or_include_is_planned_per_execution() -> None:
         assert answer == _answer_with(REFERENCE, WITH_INCLUDE, {"withNote": with_note})
         leaf = answer[0]["branches"][0]["leaves"][0]
         assert ("note" in leaf) is with_note
+
+
+def test_shared_plans_are_bounded_by_documents() -> None:
+    # Each entry keeps its document alive: a stream of distinct documents must not pile up.
+    for n in range(execution.MAX_SHARED_DOCUMENTS * 2 + 3):
+        _answer_with(CACHED, f"{{ branches {{ name leaves {{ label }} n{n}: name }} }}", {})
+    assert len(execution._SHAREABLE) <= execution.MAX_SHARED_DOCUMENTS
+    assert len(execution._SHARED_PLANS) <= execution.MAX_SHARED_PLANS
