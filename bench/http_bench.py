@@ -291,6 +291,15 @@ def _slugs(db: str, limit: int = 600) -> list[str]:
     return [slug for (slug,) in rows]
 
 
+def _analyze(db: str) -> None:
+    """Fresh planner statistics before measuring (right after an import they are missing, and
+    a listing's plan is then several times slower for every server alike)."""
+    import psycopg
+
+    with psycopg.connect(db, autocommit=True) as connection:
+        connection.execute("ANALYZE")
+
+
 def _rss_mb(pid: int, field: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -352,6 +361,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as scratch:
             _memory(args.db, args.memory, Path(scratch))
         return
+    _analyze(args.db)
     servers = Servers()
     ratios: dict[str, list[float]] = {}
     try:

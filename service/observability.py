@@ -101,11 +101,29 @@ def operation_label(name: str | None) -> str:
     return name
 
 
+# The labelled children of the request metrics, looked up once per label set (a `labels()`
+# call validates and joins its values each time: a few microseconds on every request). The
+# label sets are bounded (methods, route templates, statuses, bounded operation names).
+_CHILDREN: dict[tuple[object, tuple[str, ...]], Any] = {}
+MAX_CHILDREN = 10_000
+
+
+def _child(metric: Any, *values: str) -> Any:
+    key = (metric, values)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = metric.labels(*values)
+        if len(_CHILDREN) >= MAX_CHILDREN:
+            _CHILDREN.clear()
+        _CHILDREN[key] = child
+    return child
+
+
 def observe_graphql_operation(name: str | None, seconds: float, error: bool) -> None:
     """Count one GraphQL operation and its latency under its (bounded) name."""
     label = operation_label(name)
-    GRAPHQL_OPERATIONS.labels(label, "error" if error else "ok").inc()
-    GRAPHQL_LATENCY.labels(label).observe(seconds)
+    _child(GRAPHQL_OPERATIONS, label, "error" if error else "ok").inc()
+    _child(GRAPHQL_LATENCY, label).observe(seconds)
 
 
 def note_graphql_operation(name: str | None, *, error: bool) -> None:
@@ -188,8 +206,8 @@ class RequestObservability:
         # /graphql is served by the front door, an ASGI route that FastAPI does not name in the
         # scope: label it by its (fixed) path, never "unmatched".
         route = GRAPHQL_PATH if is_graphql else _route(scope)
-        HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-        HTTP_LATENCY.labels(scope["method"], route).observe(seconds)
+        _child(HTTP_REQUESTS, scope["method"], route, str(status)).inc()
+        _child(HTTP_LATENCY, scope["method"], route).observe(seconds)
         if is_graphql:
             error = context.graphql_error if context.graphql_error is not None else status >= 400
             observe_graphql_operation(context.operation, seconds, error)

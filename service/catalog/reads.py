@@ -12,10 +12,14 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    Date,
+    Integer,
     Select,
     String,
     and_,
+    any_,
     bindparam,
     func,
     literal,
@@ -24,11 +28,11 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from service.catalog import lookup
 from service.catalog.errors import UserInputError, suggest
 from service.catalog.offers import offer_in_force
+from service.db import Prepared, fetch, prepare
 from service.models import (
     Capability,
     Collection,
@@ -118,90 +122,112 @@ def _by_id(rows: Sequence[Any], keys: Sequence[int]) -> list[Any]:
 
 
 # Statements are built once: building one (and an aliased() entity) per call cost more
-# Python time than running it. Each takes the keys as one expanding parameter, `ids`.
-_IDS = bindparam("ids", expanding=True)
+# Python time than running it. The hot reads are compiled once more (`db.prepare`) and run as
+# prepared statements on the request's driver connection (`db.fetch`): rows come back as
+# tuples and are read into records (below). Each takes its keys as one array parameter,
+# `ids` (`= ANY(:ids)`), so its SQL does not depend on how many keys there are.
+_IDS = bindparam("ids", type_=ARRAY(Integer))
 _NAMES = bindparam("names", expanding=True)
-# The hot reads return Core rows, not ORM instances: a row has the mapped class's attribute
-# names (every column attribute is named as its column) and is only read, so it stands in
-# for the instance without identity-map bookkeeping. `rows_as` records that stand-in.
-_MODELS = select(Model.__table__).where(Model.id.in_(_IDS))
-_ORGANIZATIONS = select(Organization.__table__).where(Organization.id.in_(_IDS))
-_LICENSES = select(License.__table__).where(License.id.in_(_IDS))
-_SOURCES = select(Source.__table__).where(Source.id.in_(_IDS))
-_TASKS = select(Task.__table__).where(Task.id.in_(_IDS))
-_COLLECTIONS_BY_ID = select(Collection.__table__).where(Collection.id.in_(_IDS))
-_ALIASES = (
-    select(ModelAlias.model_id, ModelAlias.alias)
-    .where(ModelAlias.model_id.in_(_IDS))
-    .order_by(ModelAlias.alias)
-)
-_VARIANTS = (
-    select(ModelVariant.__table__)
-    .where(ModelVariant.model_id.in_(_IDS))
-    .order_by(ModelVariant.sort_order, ModelVariant.id)
-)
-_PRICES = (
-    select(Price.__table__)
-    .where(Price.model_id.in_(_IDS))
-    .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
-)
-_CAPABILITIES = (
-    select(Capability, Task)
-    .join(Task, Task.id == Capability.task_id)
-    .where(Capability.model_id.in_(_IDS))
-    .order_by(Task.sort_order, Task.slug)
-)
-_COLLECTIONS = (
-    select(CollectionMember.model_id, Collection)
-    .join(Collection, Collection.id == CollectionMember.collection_id)
-    .where(CollectionMember.model_id.in_(_IDS))
-    .order_by(Collection.sort_order, Collection.slug)
-)
-_SUBJECT, _RELATED = aliased(Model), aliased(Model)
-_LINEAGE = (
-    select(ModelLineage, _SUBJECT, _RELATED)
-    .join(_SUBJECT, _SUBJECT.id == ModelLineage.model_id)
-    .join(_RELATED, _RELATED.id == ModelLineage.related_model_id)
-    .where(or_(ModelLineage.model_id.in_(_IDS), ModelLineage.related_model_id.in_(_IDS)))
-    .order_by(ModelLineage.id)
-)
+_NAMES_ARRAY = bindparam("names", type_=ARRAY(String))
 
 
 def _record_type(table: Any) -> Any:
-    """A read-only record with the attribute names of `table`'s rows (a row's stand-in)."""
+    """A read-only record with the attribute names of `table`'s rows.
+
+    The hot reads return these, not ORM instances: a record has the mapped class's attribute
+    names (every column attribute is named as its column) and is only read, so it stands in
+    for the instance without identity-map bookkeeping. `rows_as` records that stand-in."""
     return namedtuple(f"{table.name}_record", [c.key for c in table.c])  # type: ignore[misc]
 
 
-_MODEL_RECORD = _record_type(Model.__table__)
+def _any(column: Any) -> ColumnElement[bool]:
+    return cast(ColumnElement[bool], column == any_(_IDS))
+
+
+_MODEL_TABLE = Model.__table__
+_MODEL_RECORD = _record_type(_MODEL_TABLE)
 _ORGANIZATION_RECORD = _record_type(Organization.__table__)
 _LICENSE_RECORD = _record_type(License.__table__)
+_SOURCE_RECORD = _record_type(Source.__table__)
+_TASK_RECORD = _record_type(Task.__table__)
+_COLLECTION_RECORD = _record_type(Collection.__table__)
+_VARIANT_RECORD = _record_type(ModelVariant.__table__)
+_PRICE_RECORD = _record_type(Price.__table__)
+_CAPABILITY_RECORD = _record_type(Capability.__table__)
+_LINEAGE_RECORD = _record_type(ModelLineage.__table__)
+_OFFER_RECORD = _record_type(Offer.__table__)
+_MODEL_WIDTH = len(_MODEL_TABLE.c)
+_ORGANIZATION_WIDTH = len(Organization.__table__.c)
+_CAPABILITY_WIDTH = len(Capability.__table__.c)
+_LINEAGE_WIDTH = len(ModelLineage.__table__.c)
+_OFFER_WIDTH = len(Offer.__table__.c)
+
+_MODELS = prepare(select(_MODEL_TABLE).where(_any(Model.id)))
+_ORGANIZATIONS = prepare(select(Organization.__table__).where(_any(Organization.id)))
+_LICENSES = prepare(select(License.__table__).where(_any(License.id)))
+_SOURCES = prepare(select(Source.__table__).where(_any(Source.id)))
+_TASKS = prepare(select(Task.__table__).where(_any(Task.id)))
+_COLLECTIONS_BY_ID = prepare(select(Collection.__table__).where(_any(Collection.id)))
+_ALIASES = prepare(
+    select(ModelAlias.model_id, ModelAlias.alias)
+    .where(_any(ModelAlias.model_id))
+    .order_by(ModelAlias.alias)
+)
+_VARIANTS = prepare(
+    select(ModelVariant.__table__)
+    .where(_any(ModelVariant.model_id))
+    .order_by(ModelVariant.sort_order, ModelVariant.id)
+)
+_PRICES = prepare(
+    select(Price.__table__)
+    .where(_any(Price.model_id))
+    .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
+)
+_CAPABILITIES = prepare(
+    select(Capability.__table__, Task.__table__)
+    .join(Task.__table__, Task.id == Capability.task_id)
+    .where(_any(Capability.model_id))
+    .order_by(Task.sort_order, Task.slug)
+)
+_COLLECTIONS = prepare(
+    select(CollectionMember.model_id, Collection.__table__)
+    .join(Collection.__table__, Collection.id == CollectionMember.collection_id)
+    .where(_any(CollectionMember.model_id))
+    .order_by(Collection.sort_order, Collection.slug)
+)
+_SUBJECT, _RELATED = _MODEL_TABLE.alias("subject"), _MODEL_TABLE.alias("related")
+_LINEAGE = prepare(
+    select(ModelLineage.__table__, _SUBJECT, _RELATED)
+    .join(_SUBJECT, _SUBJECT.c.id == ModelLineage.model_id)
+    .join(_RELATED, _RELATED.c.id == ModelLineage.related_model_id)
+    .where(or_(_any(ModelLineage.model_id), _any(ModelLineage.related_model_id)))
+    .order_by(ModelLineage.id)
+)
 _NAMED = union_all(
     # An alias match comes after a slug match, so it wins as it does in names_to_ids.
     select(Model.slug.label("name"), Model.id.label("model_id"), literal(0).label("rank")).where(
-        Model.slug.in_(_NAMES)
+        Model.slug == any_(_NAMES_ARRAY)
     ),
     select(
         func.lower(ModelAlias.alias).label("name"),
         ModelAlias.model_id.label("model_id"),
         literal(1).label("rank"),
-    ).where(func.lower(ModelAlias.alias).in_(_NAMES)),
+    ).where(func.lower(ModelAlias.alias) == any_(_NAMES_ARRAY)),
 ).subquery("named")
-_NAMES_TO_MODELS = (
+_NAMES_TO_MODELS = prepare(
     select(
         _NAMED.c.name,
-        *[c.label(f"m_{c.key}") for c in Model.__table__.c],
+        *[c.label(f"m_{c.key}") for c in _MODEL_TABLE.c],
         *[c.label(f"o_{c.key}") for c in Organization.__table__.c],
         *[c.label(f"l_{c.key}") for c in License.__table__.c],
     )
     .select_from(
-        _NAMED.join(Model.__table__, Model.id == _NAMED.c.model_id)
+        _NAMED.join(_MODEL_TABLE, Model.id == _NAMED.c.model_id)
         .outerjoin(Organization.__table__, Organization.id == Model.organization_id)
         .outerjoin(License.__table__, License.id == Model.license_id)
     )
     .order_by(_NAMED.c.rank)
 )
-_MODEL_WIDTH = len(Model.__table__.c)
-_ORGANIZATION_WIDTH = len(Organization.__table__.c)
 
 
 @dataclass(frozen=True)
@@ -226,7 +252,7 @@ async def names_to_models(session: AsyncSession, names: Sequence[str]) -> dict[s
     """Lower-cased slug or alias -> its model, organization and license: one statement for
     what `names_to_ids` then `models_by_id`, `organizations_by_id` and `licenses_by_id` read."""
     lowered = sorted({name.lower() for name in names})
-    rows = await session.execute(_NAMES_TO_MODELS, {"names": lowered})
+    rows = await fetch(session, _NAMES_TO_MODELS, {"names": lowered})
     found: dict[str, NamedModel] = {}
     model_end = 1 + _MODEL_WIDTH
     organization_end = model_end + _ORGANIZATION_WIDTH
@@ -253,87 +279,100 @@ def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:
     return cast(list[T], list(rows))
 
 
+def model_records(rows: Sequence[tuple[Any, ...]]) -> list[Model]:
+    """Rows that begin with a model's columns (in table order), read as model records."""
+    return [_MODEL_RECORD._make(row[:_MODEL_WIDTH]) for row in rows]
+
+
+async def _records(
+    session: AsyncSession, statement: Prepared, record: Any, ids: Sequence[int]
+) -> list[Any]:
+    return [record._make(row) for row in await fetch(session, statement, _keys(ids))]
+
+
 async def models_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Model | None]:
-    rows = rows_as(Model, (await session.execute(_MODELS, _keys(ids))).all())
-    return _by_id(rows, ids)
+    return _by_id(await _records(session, _MODELS, _MODEL_RECORD, ids), ids)
 
 
 async def organizations_by_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[Organization | None]:
-    rows = rows_as(Organization, (await session.execute(_ORGANIZATIONS, _keys(ids))).all())
-    return _by_id(rows, ids)
+    return _by_id(await _records(session, _ORGANIZATIONS, _ORGANIZATION_RECORD, ids), ids)
 
 
 async def licenses_by_id(session: AsyncSession, ids: Sequence[int]) -> list[License | None]:
-    rows = rows_as(License, (await session.execute(_LICENSES, _keys(ids))).all())
-    return _by_id(rows, ids)
+    return _by_id(await _records(session, _LICENSES, _LICENSE_RECORD, ids), ids)
 
 
 async def sources_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Source | None]:
-    rows = rows_as(Source, (await session.execute(_SOURCES, _keys(ids))).all())
-    return _by_id(rows, ids)
+    return _by_id(await _records(session, _SOURCES, _SOURCE_RECORD, ids), ids)
 
 
 async def tasks_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Task | None]:
-    rows = rows_as(Task, (await session.execute(_TASKS, _keys(ids))).all())
-    return _by_id(rows, ids)
+    return _by_id(await _records(session, _TASKS, _TASK_RECORD, ids), ids)
 
 
 async def collections_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Collection | None]:
-    rows = rows_as(Collection, (await session.execute(_COLLECTIONS_BY_ID, _keys(ids))).all())
-    return _by_id(rows, ids)
+    return _by_id(await _records(session, _COLLECTIONS_BY_ID, _COLLECTION_RECORD, ids), ids)
 
 
 async def aliases_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[str]]:
-    rows = await session.execute(_ALIASES, _keys(ids))
-    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
+    rows = await fetch(session, _ALIASES, _keys(ids))
+    return _grouped(rows, ids)  # type: ignore[arg-type]
 
 
 async def variants_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[ModelVariant]]:
-    rows = rows_as(ModelVariant, (await session.execute(_VARIANTS, _keys(ids))).all())
+    rows = await _records(session, _VARIANTS, _VARIANT_RECORD, ids)
     return _grouped([(v.model_id, v) for v in rows], ids)
 
 
 async def prices_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[Price]]:
     """Every price row (history included), oldest first."""
-    rows = rows_as(Price, (await session.execute(_PRICES, _keys(ids))).all())
+    rows = await _records(session, _PRICES, _PRICE_RECORD, ids)
     return _grouped([(p.model_id, p) for p in rows], ids)
 
 
 async def capabilities_by_model(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[list[CapabilityRow]]:
-    rows = await session.execute(_CAPABILITIES, _keys(ids))
-    return _grouped([(c.model_id, CapabilityRow(c, t)) for c, t in rows], ids)
+    pairs: list[tuple[int, CapabilityRow]] = []
+    for row in await fetch(session, _CAPABILITIES, _keys(ids)):
+        capability = _CAPABILITY_RECORD._make(row[:_CAPABILITY_WIDTH])
+        task = _TASK_RECORD._make(row[_CAPABILITY_WIDTH:])
+        pairs.append((capability.model_id, CapabilityRow(capability, task)))
+    return _grouped(pairs, ids)
 
 
 async def collections_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[Collection]]:
-    rows = await session.execute(_COLLECTIONS, _keys(ids))
-    return _grouped(rows.all(), ids)  # type: ignore[arg-type]
+    rows = await fetch(session, _COLLECTIONS, _keys(ids))
+    return _grouped([(row[0], _COLLECTION_RECORD._make(row[1:])) for row in rows], ids)
 
 
 async def lineage_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[LineageRow]]:
     """Links in both directions, so PaliGemma sees that PaliGemma 2 succeeds it."""
-    rows = await session.execute(_LINEAGE, _keys(ids))
+    wanted = set(ids)
+    subject_end = _LINEAGE_WIDTH + _MODEL_WIDTH
     pairs: list[tuple[int, LineageRow]] = []
-    for link, subject_model, related_model in rows:
-        if link.model_id in ids:
+    for row in await fetch(session, _LINEAGE, _keys(ids)):
+        link = _LINEAGE_RECORD._make(row[:_LINEAGE_WIDTH])
+        if link.model_id in wanted:
+            related_model = _MODEL_RECORD._make(row[subject_end:])
             pairs.append((link.model_id, LineageRow(link, related_model, incoming=False)))
-        if link.related_model_id in ids:
+        if link.related_model_id in wanted:
+            subject_model = _MODEL_RECORD._make(row[_LINEAGE_WIDTH:subject_end])
             pairs.append((link.related_model_id, LineageRow(link, subject_model, incoming=True)))
     return _grouped(pairs, ids)
 
 
-_DAY = bindparam("day")
-_OFFERS = (
+_DAY = bindparam("day", type_=Date)
+_OFFERS = prepare(
     select(
         Offer.__table__,
         Organization.slug.label("provider_slug"),
         Organization.name.label("provider_name"),
     )
     .join(Organization, Organization.id == Offer.provider_id)
-    .where(Offer.model_id.in_(_IDS), offer_in_force(_DAY))  # type: ignore[arg-type]
+    .where(_any(Offer.model_id), offer_in_force(_DAY))  # type: ignore[arg-type]
     .order_by(
         Offer.model_id,
         Offer.input_per_mtok.asc().nullslast(),
@@ -353,31 +392,28 @@ async def offers_by_model(
     pairs: list[tuple[tuple[int, date], OfferRow]] = []
     for day in days:
         ids = sorted({model_id for model_id, d in keys if d == day})
-        rows = await session.execute(_OFFERS, {"ids": ids, "day": day})
-        for row in rows:
-            offer = cast(Offer, row)
-            pairs.append(
-                ((offer.model_id, day), OfferRow(offer, row.provider_slug, row.provider_name))
-            )
+        for row in await fetch(session, _OFFERS, {"ids": ids, "day": day}):
+            offer = _OFFER_RECORD._make(row[:_OFFER_WIDTH])
+            pairs.append(((offer.model_id, day), OfferRow(offer, row[-2], row[-1])))
     return _grouped(pairs, keys)
 
 
-_OFFERS_BY_ID = (
+_OFFERS_BY_ID = prepare(
     select(
         Offer.__table__,
         Organization.slug.label("provider_slug"),
         Organization.name.label("provider_name"),
     )
     .join(Organization, Organization.id == Offer.provider_id)
-    .where(Offer.id.in_(_IDS))
+    .where(_any(Offer.id))
 )
 
 
 async def offers_by_id(session: AsyncSession, ids: Sequence[int]) -> list[OfferRow | None]:
     """Offers by id, in force or not (a global id names one offer for good)."""
     found = {
-        row.id: OfferRow(cast(Offer, row), row.provider_slug, row.provider_name)
-        for row in await session.execute(_OFFERS_BY_ID, _keys(ids))
+        row[0]: OfferRow(_OFFER_RECORD._make(row[:_OFFER_WIDTH]), row[-2], row[-1])
+        for row in await fetch(session, _OFFERS_BY_ID, _keys(ids))
     }
     return [found.get(key) for key in ids]
 

@@ -28,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalog.errors import UserInputError, closest, did_you_mean
 from service.catalog.offers import cheapest_offer_subquery, offered_by
-from service.catalog.reads import current_price_subquery, rows_as
+from service.catalog.reads import current_price_subquery, model_records, rows_as
+from service.db import Prepared, fetch, prepare
 from service.models import (
     Capability,
     Collection,
@@ -219,16 +220,26 @@ async def search_models(
     if cursor:
         position = _decode_cursor(cursor, order, "before" if backward else "after")
         statement = _page_statement(f, on, order, descending, reverse, size, position)
+        rows: list[Any] = list((await session.execute(statement)).all())
+        models = rows_as(Model, rows)
+        keys = [row.sort_key for row in rows]
     else:
-        statement = _first_page_statement(f, on, order, descending, reverse, size)
-    rows = (await session.execute(statement)).all()
-    page = rows[:size]
-    more = len(rows) > size
+        first_page = _first_page_statement(f, on, order, descending, reverse, size)
+        if isinstance(first_page, Prepared):
+            found = await fetch(session, first_page, {})
+            models = model_records(found)
+            keys = [row[-1] for row in found]
+        else:
+            rows = list((await session.execute(first_page)).all())
+            models = rows_as(Model, rows)
+            keys = [row.sort_key for row in rows]
+    more = len(models) > size
+    page = [(model, key) for model, key in zip(models[:size], keys, strict=False)]
     if backward:
         page.reverse()
     return Page(
-        models=rows_as(Model, page),
-        cursors=[_encode_cursor(row.sort_key, row.id) for row in page],
+        models=[model for model, _ in page],
+        cursors=[_encode_cursor(key, model.id) for model, key in page],
         has_next_page=(before is not None) if backward else more,
         has_previous_page=more if backward else (after is not None),
     )
@@ -264,18 +275,24 @@ def _page_statement(
 
 
 # A page without a cursor (the first page of a listing, the common request) reuses its built
-# statement: building one costs more Python time than running it. Bounded, oldest out.
-_FIRST_PAGES: OrderedDict[tuple[Any, ...], Select[Any]] = OrderedDict()
+# statement, compiled once into a prepared read when it can be (a filter on a list of slugs
+# expands per call: that one stays a statement): building one costs more Python time than
+# running it. Bounded, oldest out.
+_FIRST_PAGES: OrderedDict[tuple[Any, ...], Prepared | Select[Any]] = OrderedDict()
 MAX_CACHED_FIRST_PAGES = 256
 
 
 def _first_page_statement(
     f: ModelFilter, on: date, order: OrderField, descending: bool, reverse: bool, size: int
-) -> Select[Any]:
+) -> Prepared | Select[Any]:
     key = (repr(f), on, order, descending, reverse, size)
     statement = _FIRST_PAGES.get(key)
     if statement is None:
-        statement = _page_statement(f, on, order, descending, reverse, size, None)
+        built = _page_statement(f, on, order, descending, reverse, size, None)
+        try:
+            statement = prepare(built)
+        except ValueError:
+            statement = built
         _FIRST_PAGES[key] = statement
         if len(_FIRST_PAGES) > MAX_CACHED_FIRST_PAGES:
             _FIRST_PAGES.popitem(last=False)

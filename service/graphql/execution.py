@@ -16,7 +16,7 @@ completion, several microseconds apiece, hundreds of times per comparison. Two s
 """
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import (
@@ -31,9 +31,12 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLString,
+    Node,
+    OperationDefinitionNode,
+    SelectionSetNode,
     Undefined,
 )
-from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.collect_fields import FieldDetails, FragmentDetails
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import CustomGraphQLEnumType
@@ -110,12 +113,64 @@ def _list(item: Complete) -> Complete:
     return complete
 
 
+def _has_directives(nodes: Iterable[SelectionSetNode | None]) -> bool:
+    """Whether any selection under these selection sets carries a directive."""
+    pending = [node for node in nodes if node is not None]
+    while pending:
+        for selection in pending.pop().selections:
+            if selection.directives:
+                return True
+            inner = getattr(selection, "selection_set", None)
+            if inner is not None:
+                pending.append(inner)
+    return False
+
+
+# Plans shared by every execution of the same parsed document (the parser cache hands the same
+# nodes to each): keyed by the object type and the ids of the selected field nodes, holding
+# the type and nodes themselves (so their ids are not reused while the entry lives). Only
+# documents without directives share: @skip, @include and @defer make the selection depend on
+# the variables. Bounded, both emptied together when either is full: an entry keeps its
+# document alive, so the bound is on documents (a few hot ones matter; a stream of distinct
+# documents must not pile up behind the parser cache's own bound).
+MAX_SHARED_DOCUMENTS = 64
+MAX_SHARED_PLANS = 1024
+_SHARED_PLANS: dict[
+    tuple[int, tuple[int, ...]], tuple[GraphQLObjectType, tuple[Node, ...], Complete | None]
+] = {}
+_SHAREABLE: dict[int, tuple[OperationDefinitionNode, bool]] = {}
+
+
+def _forget_shared() -> None:
+    _SHARED_PLANS.clear()
+    _SHAREABLE.clear()
+
+
 class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor with the plain-object shortcut (see the module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[int, int], Complete | None] = {}
+        self._shared = self._shareable()
+
+    def _shareable(self) -> bool:
+        operation = self.operation
+        known = _SHAREABLE.get(id(operation))
+        if known is not None and known[0] is operation:
+            return known[1]
+        fragments: list[FragmentDetails] = list(self.fragments.values())
+        shareable = (
+            not operation.directives
+            and not any(f.variable_signatures for f in fragments)
+            and not _has_directives(
+                [operation.selection_set, *(f.definition.selection_set for f in fragments)]
+            )
+        )
+        if len(_SHAREABLE) >= MAX_SHARED_DOCUMENTS:
+            _forget_shared()
+        _SHAREABLE[id(operation)] = (operation, shareable)
+        return shareable
 
     def complete_object_value(
         self,
@@ -146,6 +201,23 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             return self._plans[key]
         except KeyError:
             pass
+        if self._shared:
+            nodes = tuple(d.node for d in field_details_list)
+            shared_key = (id(object_type), tuple(map(id, nodes)))
+            shared = _SHARED_PLANS.get(shared_key)
+            if (
+                shared is not None
+                and shared[0] is object_type
+                and all(a is b for a, b in zip(shared[1], nodes, strict=True))
+            ):
+                plan = shared[2]
+            else:
+                plan = self._object_plan(object_type, field_details_list)
+                if len(_SHARED_PLANS) >= MAX_SHARED_PLANS:
+                    _forget_shared()
+                _SHARED_PLANS[shared_key] = (object_type, nodes, plan)
+            self._plans[key] = plan
+            return plan
         plan = self._object_plan(object_type, field_details_list)
         self._plans[key] = plan
         return plan

@@ -75,6 +75,7 @@ def mount_graphql(
         graphiql=settings.graphiql_on,
         persisted=persisted,
     )
-    # The door is an ASGI app: a Route hands it the raw scope (methods: all of them).
-    app.router.routes.append(Route(GRAPHQL_PATH, door))
+    # The door is an ASGI app: a Route hands it the raw scope (methods: all of them). First in
+    # the list: no other route matches its path, and the router tries routes in order.
+    app.router.routes.insert(0, Route(GRAPHQL_PATH, door))
     return door

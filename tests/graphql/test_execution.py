@@ -5,8 +5,10 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from service.graphql import execution
 from service.graphql.execution import PlainObjectExecutor, lighten_resolvers
 
 
@@ -115,3 +117,51 @@ def test_plain_objects_skip_per_field_execution(monkeypatch: pytest.MonkeyPatch)
         "note": None,
         "__typename": "Leaf",
     }
+
+
+CACHED = strawberry.Schema(
+    query=Query,
+    execution_context_class=PlainObjectExecutor,
+    extensions=[lambda: ParserCache(maxsize=16)],  # the same nodes for the same document
+)
+WITH_INCLUDE = """
+query($withNote: Boolean!) { branches { leaves { label note @include(if: $withNote) } } }
+"""
+
+
+def _answer_with(schema: strawberry.Schema, document: str, variables: dict[str, Any]) -> Any:
+    result = schema.execute_sync(document, variable_values=variables, root_value=Query(tree="fine"))
+    return result.data, [e.message for e in result.errors or []]
+
+
+def test_a_repeated_document_reuses_its_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    planned: list[str] = []
+    original = PlainObjectExecutor._object_plan
+
+    def counting(self: Any, object_type: Any, *args: Any) -> Any:
+        planned.append(object_type.name)
+        return original(self, object_type, *args)
+
+    monkeypatch.setattr(PlainObjectExecutor, "_object_plan", counting)
+    first = _answer_with(CACHED, DOCUMENT, {})
+    assert "Leaf" in planned
+    planned.clear()
+    assert _answer_with(CACHED, DOCUMENT, {}) == first
+    assert planned == []  # the second execution found every plan made by the first
+
+
+def test_a_document_with_skip_or_include_is_planned_per_execution() -> None:
+    # The selection depends on the variables: a plan made for one must not serve the other.
+    for with_note in (True, False, True, False):
+        answer = _answer_with(CACHED, WITH_INCLUDE, {"withNote": with_note})
+        assert answer == _answer_with(REFERENCE, WITH_INCLUDE, {"withNote": with_note})
+        leaf = answer[0]["branches"][0]["leaves"][0]
+        assert ("note" in leaf) is with_note
+
+
+def test_shared_plans_are_bounded_by_documents() -> None:
+    # Each entry keeps its document alive: a stream of distinct documents must not pile up.
+    for n in range(execution.MAX_SHARED_DOCUMENTS * 2 + 3):
+        _answer_with(CACHED, f"{{ branches {{ name leaves {{ label }} n{n}: name }} }}", {})
+    assert len(execution._SHAREABLE) <= execution.MAX_SHARED_DOCUMENTS
+    assert len(execution._SHARED_PLANS) <= execution.MAX_SHARED_PLANS

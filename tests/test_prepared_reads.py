@@ -1,0 +1,89 @@
+"""The hot reads' prepared statements (`service.db.fetch`) behave as the engine's own do:
+the engine's listeners see them, a failure is a DBAPIError, and they answer the same rows."""
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, Integer, bindparam, event, func, literal, make_url, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from service.catalog import reads
+from service.db import async_session_factory, fetch, make_async_engine, prepare
+from service.models import Model
+
+DIVIDE = prepare(select(literal(1, Integer) / bindparam("zero", type_=Integer)))
+
+
+async def _run(engine: Engine, work: Any) -> Any:
+    async_engine = make_async_engine(engine.url)
+    try:
+        async with async_session_factory(async_engine)() as session:
+            return await work(async_engine, session)
+    finally:
+        await async_engine.dispose()
+
+
+def test_a_prepared_read_answers_the_rows_the_session_does(engine: Engine) -> None:
+    async def work(_: Any, session: Any) -> tuple[Any, Any]:
+        ids = list((await session.scalars(select(Model.id).order_by(Model.id))).all())
+        records = await reads.models_by_id(session, [*ids, -1])
+        through_orm = {m.id: m.slug for m in (await session.scalars(select(Model))).all()}
+        return records, through_orm
+
+    records, through_orm = asyncio.run(_run(engine, work))
+    assert records[-1] is None
+    assert {r.id: r.slug for r in records[:-1]} == through_orm
+
+
+def test_the_engine_listeners_see_each_prepared_read(engine: Engine) -> None:
+    seen: list[str] = []
+
+    async def work(async_engine: Any, session: Any) -> None:
+        event.listen(
+            async_engine.sync_engine, "before_cursor_execute", lambda *a: seen.append(a[2])
+        )
+        await reads.variants_by_model(session, [1, 2])
+        await reads.prices_by_model(session, [1])
+
+    asyncio.run(_run(engine, work))
+    assert len(seen) == 2
+    assert "model_variants" in seen[0] and "prices" in seen[1]
+
+
+def test_a_failed_prepared_read_is_a_dbapi_error_and_the_session_goes_on(engine: Engine) -> None:
+    async def work(_: Any, session: Any) -> int:
+        with pytest.raises(DBAPIError, match="division by zero"):
+            await fetch(session, DIVIDE, {"zero": 0})
+        return int(await session.scalar(select(func.count()).select_from(Model)))
+
+    assert asyncio.run(_run(engine, work)) > 0
+
+
+def test_a_prepared_read_runs_on_the_connection_its_session_is_bound_to(
+    seeded_db_url: str,
+) -> None:
+    """A replica snapshot binds the request's session to its connection and transaction: a
+    prepared read must run there (it sees what that transaction sees), not on the pool."""
+
+    async def work() -> tuple[Any, Any]:
+        async_engine = create_async_engine(
+            make_url(seeded_db_url).set(drivername="postgresql+psycopg")
+        )
+        try:
+            async with async_engine.connect() as connection:  # one open transaction
+                await connection.execute(update(Model).where(Model.id == 1).values(name="in-tx"))
+                bound = async_session_factory(async_engine)(bind=connection)
+                inside = (await reads.models_by_id(bound, [1]))[0].name
+                await bound.close()
+                await connection.rollback()
+            async with async_session_factory(async_engine)() as fresh:
+                outside = (await reads.models_by_id(fresh, [1]))[0].name
+            return inside, outside
+        finally:
+            await async_engine.dispose()
+
+    inside, outside = asyncio.run(work())
+    assert inside == "in-tx"
+    assert outside != "in-tx"
