@@ -127,7 +127,6 @@ def _by_id(rows: Sequence[Any], keys: Sequence[int]) -> list[Any]:
 # tuples and are read into records (below). Each takes its keys as one array parameter,
 # `ids` (`= ANY(:ids)`), so its SQL does not depend on how many keys there are.
 _IDS = bindparam("ids", type_=ARRAY(Integer))
-_NAMES = bindparam("names", expanding=True)
 _NAMES_ARRAY = bindparam("names", type_=ARRAY(String))
 
 
