@@ -109,4 +109,4 @@ def serve_ide_assets(app: FastAPI, root: Path) -> None:
         return FileResponse(file, media_type=ide_assets.content_type(file), headers=headers)
 
     path = ide_assets.ASSETS_PATH + "/{path:path}"
-    app.add_api_route(path, ide_asset, methods=["GET"], include_in_schema=False)
+    app.add_api_route(path, ide_asset, methods=["GET", "HEAD"], include_in_schema=False)
