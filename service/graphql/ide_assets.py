@@ -151,6 +151,8 @@ def _install(package: NpmPackage, tarball: bytes, root: Path, limit: int) -> Non
                 with source, destination.open("wb") as out:
                     shutil.copyfileobj(source, out)
         staging.chmod(0o755)  # readable by the user the service runs as (the image's)
+        if package.installed(root):
+            return  # another process installed it meanwhile
         if target.exists():
             shutil.rmtree(target)  # an incomplete folder someone left; never served
         staging.rename(target)

@@ -24,7 +24,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from service.app import create_app
 from service.graphql import ide_assets
 from service.graphql.ide_assets import AssetError, NpmPackage
-from tests.conftest import shared_app_settings
+from tests.conftest import run_cli, shared_app_settings
 from tests.web.live import free_port
 
 SCRIPT = b"window.offlineWidget = 42;\n"
@@ -118,6 +118,23 @@ def test_the_real_manifest_refuses_a_forged_tarball(
     with pytest.raises(AssetError, match="integrity"):
         ide_assets.fetch(tmp_path / "assets", url)
     assert list((tmp_path / "assets").iterdir()) == []
+
+
+def test_the_command_refuses_a_forged_tarball_and_says_why(
+    registry: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, folder = registry
+    for package in ide_assets.packages():
+        _publish(folder, package, _tarball({name: b"alert(1)" for name in package.files}))
+    root = tmp_path / "assets"
+    result = run_cli(
+        "graphiql", "fetch", database_url=None, GRAPHIQL_ASSETS_DIR=str(root), NPM_REGISTRY_URL=url
+    )
+    assert result.returncode == 1
+    assert "cannot fetch GraphiQL's files" in result.stderr
+    first = ide_assets.packages()[0].spec
+    assert f"{first}: the tarball's integrity is sha512-" in " ".join(result.stderr.split())
+    assert list(root.iterdir()) == []
 
 
 def test_a_download_over_the_limit_is_refused(
