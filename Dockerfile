@@ -18,13 +18,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=8000 \
     WORKERS=2 \
     MIGRATIONS_DIR=/app/migrations \
-    SEED_DIR=/app/seed
+    SEED_DIR=/app/seed \
+    GRAPHIQL_ASSETS_DIR=/opt/graphiql
 RUN groupadd --system --gid 10001 modelcat \
     && useradd --system --uid 10001 --gid modelcat --home-dir /app --no-create-home modelcat
 COPY --from=build /wheels /wheels
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir --no-index /wheels/*.whl \
     && rm -rf /wheels
+# GraphiQL's files (pinned npm packages, integrity-checked) are in the image: a container with
+# GraphiQL on (ENVIRONMENT=development) needs no internet. The command alone runs in development
+# mode: production settings want a DATABASE_URL, which a build has not.
+RUN ENVIRONMENT=development modelcat graphiql fetch
 WORKDIR /app
 COPY migrations ./migrations
 COPY seed ./seed

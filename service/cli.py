@@ -2,7 +2,9 @@
 
 import getpass
 import logging
+import logging.config
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from service.catalog.errors import CatalogError, UserInputError
 from service.compare_cli import compare_command
 from service.config import Settings, get_settings
 from service.db import database_url, describe_database, make_engine, unit_of_work
+from service.graphql import ide_assets
 from service.importers.cli import app as import_app
 from service.logging import logging_config
 from service.migrate import MigrationsNotFound, migration_lock, upgrade
@@ -39,6 +42,10 @@ app.add_typer(db_app, name="db")
 token_app = typer.Typer(help="Admin tokens for GraphQL writes.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")
+graphiql_app = typer.Typer(
+    help="GraphiQL's files, served at /graphql without a CDN.", no_args_is_help=True
+)
+app.add_typer(graphiql_app, name="graphiql")
 app.command("compare")(compare_command)
 out = Console()
 err = Console(stderr=True)
@@ -104,6 +111,8 @@ def serve(
     out.print(describe_database(settings), highlight=False, soft_wrap=True)
     engine = make_engine(url)
     _prepare_database(url, engine, settings)
+    logging.config.dictConfig(logging_config(settings))
+    ide_assets.fetch_in_background(settings)
     host, port = host or settings.host, port or settings.port
     out.print(f"serving model-catalog on http://{host}:{port}/ (readiness: /readyz)")
     uvicorn.run(
@@ -133,6 +142,10 @@ def start() -> None:
         f"serving model-catalog on http://{settings.host}:{settings.port}/ "
         f"with {settings.workers} worker(s)"
     )
+    if settings.graphiql_on and not ide_assets.installed(settings.graphiql_assets_dir):
+        # A process of its own: it outlives the exec below, and gunicorn forks no thread.
+        fetch = [sys.executable, "-m", "service.cli", "graphiql", "fetch", "--background"]
+        subprocess.Popen(fetch)
     sys.stdout.flush()
     # exec: gunicorn replaces this process, so it receives the container's signals itself.
     gunicorn = [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf"]
@@ -211,6 +224,31 @@ def client_codegen(
         )
         raise typer.Exit(1)
     print(f"{config.package.as_posix()} is up to date.")
+
+
+@graphiql_app.command("fetch")
+def graphiql_fetch(
+    background: Annotated[
+        bool, typer.Option(hidden=True, help="Log the outcome, as `serve` and `start` do")
+    ] = False,
+) -> None:
+    """Download GraphiQL's files into GRAPHIQL_ASSETS_DIR, from where /graphql serves them.
+
+    They are pinned npm packages, downloaded from NPM_REGISTRY_URL and checked against the
+    integrity the registry published."""
+    settings = get_settings()
+    root = settings.graphiql_assets_dir
+    if background:
+        logging.config.dictConfig(logging_config(settings))
+        ide_assets.fetch_logged(settings)
+        return
+    try:
+        done = ide_assets.fetch(root, settings.npm_registry_url)
+    except ide_assets.AssetError as exc:
+        err.print(f"[bold red]cannot fetch GraphiQL's files[/]: {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    fetched = f"fetched {', '.join(done)}" if done else "all there already"
+    out.print(f"GraphiQL's files are in {root} ({fetched})", highlight=False, soft_wrap=True)
 
 
 def cli_actor() -> str:

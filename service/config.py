@@ -104,6 +104,14 @@ class Settings(BaseSettings):
         description="Serve the GraphiQL IDE at /graphql (unset: on in development, off in "
         "production).",
     )
+    graphiql_assets_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_cache_dir("model-catalog")) / "graphiql",
+        description="Where GraphiQL's files (npm packages, `modelcat graphiql fetch`) are kept.",
+    )
+    npm_registry_url: str = Field(
+        default="https://registry.npmjs.org",
+        description="The npm registry GraphiQL's files are downloaded from (or a mirror of it).",
+    )
     introspection: bool | None = Field(
         default=None,
         description="Answer GraphQL introspection queries (unset: on in development, off in "

@@ -31,7 +31,9 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
-# The pages load nothing but their own stylesheet; GraphiQL (development only) needs its CDN.
+# The pages load nothing but their own stylesheet. The GraphiQL page (development only) is
+# Strawberry's, with inline script and style, and falls back to unpkg.com until its files are
+# fetched (service/graphql/ide_assets.py): it is left without this policy.
 PAGE_CSP = (
     b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     b"frame-ancestors 'none'; form-action 'self'"

@@ -85,6 +85,8 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "gunicorn.error": quiet,
             # Alembic narrates every step at INFO; its warnings and errors still show.
             "alembic": {"level": "WARNING"},
+            # httpx narrates every request at INFO (GraphiQL's files: one line per package).
+            "httpx": {"level": "WARNING"},
             "uvicorn": quiet,
             "uvicorn.error": quiet,
             # The service writes its own access line (service.access), with the request id.

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from service.config import PROJECT_ROOT
+from service.graphql import ide_assets
 from tests.dockerfile_recipe import build
 from tests.test_cli import _free_port
 
@@ -64,6 +65,9 @@ def test_image_recipe_migrates_serves_and_stops_cleanly(image, empty_db_url: str
     site_packages = next((root / "opt/venv/lib").glob("python*/site-packages"))
     assert (site_packages / "service" / "app.py").is_file()
     assert not list(site_packages.glob("__editable__*"))
+    # GraphiQL's files were fetched at build time, where the image's setting points.
+    assert recipe.env["GRAPHIQL_ASSETS_DIR"] == str(root / "opt/graphiql")
+    assert ide_assets.installed(root / "opt/graphiql")
     port = _free_port()
     environment = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PYTHONPATH"}},

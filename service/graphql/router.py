@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse
 from starlette.routing import Route
 from strawberry.fastapi import GraphQLRouter
 
 from service.catalog.version import VersionFollower
 from service.config import Settings
+from service.graphql import ide_assets
 from service.graphql.cache import ResponseCache
 from service.graphql.context import Context
 from service.graphql.front_door import GraphQLFrontDoor, client_version
@@ -55,7 +58,8 @@ def mount_graphql(
     async def strawberry_context(request: Request) -> Context:
         return make_context(request)
 
-    strawberry_router = GraphQLRouter(
+    strawberry_router = IdeRouter(
+        settings.graphiql_assets_dir,
         schema,
         context_getter=strawberry_context,
         graphql_ide="graphiql" if settings.graphiql_on else None,
@@ -75,7 +79,35 @@ def mount_graphql(
         graphiql=settings.graphiql_on,
         persisted=persisted,
     )
+    if settings.graphiql_on:
+        serve_ide_assets(app, settings.graphiql_assets_dir)
     # The door is an ASGI app: a Route hands it the raw scope (methods: all of them). First in
     # the list: no other route matches its path, and the router tries routes in order.
     app.router.routes.insert(0, Route(GRAPHQL_PATH, door))
     return door
+
+
+class IdeRouter(GraphQLRouter[Context, None]):
+    """Strawberry's router, its GraphiQL page loading its files from this service."""
+
+    def __init__(self, assets_dir: Path, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assets_dir = assets_dir
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return ide_assets.ide_page(super().graphql_ide_html, self.assets_dir)
+
+
+def serve_ide_assets(app: FastAPI, root: Path) -> None:
+    """GET /graphiql/assets/<package>@<version>/<file>: only the files the manifest lists."""
+
+    async def ide_asset(path: str) -> FileResponse:
+        file = ide_assets.asset_file(root, path)
+        if file is None:
+            raise HTTPException(status_code=404, detail="no such GraphiQL file")
+        headers = {"Cache-Control": ide_assets.IMMUTABLE}
+        return FileResponse(file, media_type=ide_assets.content_type(file), headers=headers)
+
+    path = ide_assets.ASSETS_PATH + "/{path:path}"
+    app.add_api_route(path, ide_asset, methods=["GET", "HEAD"], include_in_schema=False)
