@@ -190,6 +190,7 @@ def connection_failure(error: BaseException) -> bool | None:
 # and the driver's own (a DBAPIError wraps the driver's exception as `orig`).
 DatabaseError = sa_exc.SQLAlchemyError
 DriverError = sa_exc.DBAPIError
+PoolTimeout = sa_exc.TimeoutError  # no pooled connection came free within the pool's timeout
 
 # SQLSTATE classes that mean "this database cannot serve now", not "this query is wrong":
 # 08 connection exception, 57P operator intervention (shutdown, starting up).

@@ -9,24 +9,28 @@ runs the request again on a new snapshot (`snapshot_lost`). Mutations, admin rea
 (`auditLog`) and anything else stay on the primary's session.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from service.catalog import model_pages, reads
 from service.config import Settings
+from service.db import DatabaseError
 from service.models import Collection, License, Model, ModelVariant, Organization, Price
 from service.replicas import ReplicaSet, Snapshot, SnapshotLost
+
+if TYPE_CHECKING:  # the session types only annotate: the door runs no SQL of its own
+    from sqlalchemy import Engine
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +201,7 @@ class Context(BaseContext):
         snapshot, self._snapshot = self._snapshot, None
         routed, self._snapshot_session = self._snapshot_session, None
         if routed is not None:
-            with contextlib.suppress(SQLAlchemyError):
+            with contextlib.suppress(DatabaseError):
                 await routed.close()  # bound to the snapshot's connection: leaves it open
         if snapshot is not None:
             await snapshot.close()
@@ -206,11 +210,11 @@ class Context(BaseContext):
             return
         try:
             await session.close()
-        except SQLAlchemyError as error:
+        except DatabaseError as error:
             # A read cancelled mid-statement (a sibling field failed first) can leave the
             # connection unusable: it is discarded rather than returned to the pool.
             log.warning("discarding a broken read connection: %s", type(error).__name__)
-            with contextlib.suppress(SQLAlchemyError):
+            with contextlib.suppress(DatabaseError):
                 await session.invalidate()
 
 

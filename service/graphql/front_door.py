@@ -26,8 +26,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.requests import Request
 from strawberry import Schema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -35,6 +33,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from service.catalog.version import VersionFollower, read_version
+from service.db import DriverError, PoolTimeout
 from service.graphql.cache import CachedAnswer, Key, ResponseCache
 from service.graphql.context import Context
 from service.graphql.media import MediaType, negotiate
@@ -383,7 +382,7 @@ class GraphQLFrontDoor:
             return held
         try:
             return await context.run(read_version)
-        except (DBAPIError, PoolTimeout, OSError) as error:
+        except (DriverError, PoolTimeout, OSError) as error:
             log.warning("catalog version unreadable: %s", type(error).__name__)
             raise _Unavailable from None
 
