@@ -198,6 +198,16 @@ def dated_releases(name: str, known: Iterable[str]) -> list[str]:
     return list({model_key(c): c for c in reversed(ranked)}.values())[::-1]  # one per release
 
 
+def release_month(key: str) -> str | None:
+    """The month a dated id's date names, "YYYY-MM": 'claude-3-5-sonnet-20240620' -> 2024-06,
+    'mistral-large-2407' -> 2024-07; None for an undated id."""
+    match = _DATED.match(key)
+    if not match:
+        return None
+    code = match.group("date").replace("-", "")
+    return f"{code[:4]}-{code[4:6]}" if len(code) == 8 else f"20{code[:2]}-{code[2:4]}"
+
+
 def undated(key: str) -> str | None:
     """'claude-3-5-sonnet-20241022' -> 'claude-3-5-sonnet'; None when the key has no date."""
     match = _DATED.match(key)

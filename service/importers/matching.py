@@ -8,7 +8,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from service.catalog.identity import fold_family, model_key, model_slug, name_key, slugify, undated
+from service.catalog.identity import (
+    fold_family,
+    model_key,
+    model_slug,
+    name_key,
+    release_month,
+    slugify,
+    undated,
+)
 from service.catalog.import_view import CatalogView
 from service.importers.records import ModelRecord
 from service.models import Model
@@ -96,6 +104,23 @@ class Index:
             hits |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
         return hits
 
+    def of_month(self, record: ModelRecord) -> tuple[set[str], set[str]]:
+        """The dated releases an undated id names, and those of them dated in the month the
+        record states its release ("Claude 3.5 Sonnet", 2024-06-20: claude-3-5-sonnet-20240620).
+        A name with a generation number the ids leave out ("Mistral Large 2", 2024-07-24) names
+        the releases of the name without it, but only the one of its month: mistral-large-2407."""
+        releases = self.releases(record)
+        generation: set[str] = set()
+        if not releases:
+            for key in record.id_keys:
+                if (bare := _GENERATION.sub("", key)) != key:
+                    generation |= self.dated.get(bare, set())
+        month = (record.release_date or "")[:7]
+        if len(month) != 7:
+            return releases, set()
+        dated = {s for s in releases | generation if release_month(model_key(s)) == month}
+        return releases, dated
+
     def by_name(self, record: ModelRecord, *, names: bool) -> set[str]:
         """Dated releases of an undated id ("claude-3-5-sonnet"), and models of the same name."""
         hits: set[str] = set()
@@ -117,6 +142,9 @@ class Index:
                     and own <= said | _numbers(model_key(slug))
                 }
         return hits
+
+
+_GENERATION = re.compile(r"-\d{1,2}$")  # "mistral-large-2": a generation number
 
 
 def _numbers(key: str) -> set[str]:
@@ -158,9 +186,14 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
         hits = index.by_id(record)
         if not hits and record.foldable:
             hits = index.by_fold(record)
+        releases: set[str] = set()
+        if not hits:
+            releases, dated = index.of_month(record)
+            if len(dated) == 1:  # the one release of the record's release month
+                hits = dated
         if len(hits) == 1:
             identity.by_id += 1
-        elif not hits and len(releases := index.releases(record)) > 1:
+        elif not hits and len(releases) > 1:
             # "claude-3.5-sonnet" names the June and the October 2024 releases: joining either
             # is a guess, and a model of its own is a phantom (its route's offer is not kept)
             identity.releases.append(

@@ -1,5 +1,6 @@
 """What a format module hands to the writer: models as one source states them."""
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
@@ -47,6 +48,35 @@ def _plain(value: Decimal) -> str:
     """2.500000 -> '2.5', 10 -> '10': one text per amount, whatever its exponent."""
     text = format(value.normalize(), "f")
     return text
+
+
+_FREE = re.compile(r"(^|[^a-z])free($|[^a-z])")
+
+
+def says_free(*names: str) -> bool:
+    """Whether a listing says its model is free: a ':free' tier or the word "free" in the
+    route or name ("openrouter/…/llama-3.2-3b-instruct:free", "Qwen3 Coder (free)")."""
+    return any(_FREE.search(name.lower()) for name in names if name)
+
+
+def stated_price(amounts: dict[str, Decimal | None], *, free: bool) -> "PriceClaim | None":
+    """The price a listing states, or None.
+
+    $0 is a price only where the listing says the model is free (`says_free`): price tables
+    write 0 for "not priced here" (a free trial, a placeholder, a per-request price), and a
+    $0 shown with confidence wins every "cheaper". Elsewhere a zero amount is unstated; a
+    listing whose amounts are all unstated states no price (an embedding model's output 0
+    is "no output billed": unstated too).
+    """
+    kept = {
+        name: None if amount is None or (amount == 0 and not free) else amount
+        for name, amount in amounts.items()
+    }
+    if kept.get("input") is None and kept.get("output") is None:
+        return None  # a cached price alone, without the price it discounts, is not shown
+    return PriceClaim(
+        input=kept.get("input"), output=kept.get("output"), cached_input=kept.get("cached_input")
+    )
 
 
 # No model reads more than this at once (the largest stated windows are ~10M tokens); a larger

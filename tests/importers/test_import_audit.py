@@ -1,0 +1,163 @@
+"""Rules found by auditing shown cells against the raw data sets: a $0 that is not a price, an
+entry whose mode its provider's own listing contradicts, an undated name placed by its release
+month. Fixtures are real entries of ../shared/data, cut down to the fields the rule reads."""
+
+import json
+from pathlib import Path
+
+from sqlalchemy import text
+
+from service.db import make_engine
+from service.importers import epoch, litellm, models_dev
+from service.importers.records import ModelRecord, Parsed
+from service.importers.write import write_parsed
+
+
+def _litellm(tmp_path: Path, entries: dict[str, dict[str, object]]) -> Path:
+    path = tmp_path / "model_prices_and_context_window.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    return path
+
+
+def _toml(path: Path, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+
+
+def _by_id(parsed: Parsed, external_id: str) -> ModelRecord:
+    return next(r for r in parsed.records if external_id in (r.external_id, *r.names))
+
+
+# --- a $0 is a price only where the listing says the model is free -----------------------------
+
+
+def test_a_zero_amount_is_unstated_unless_the_listing_says_free(tmp_path: Path) -> None:
+    """Databricks bills MPT-7B's input, writes 0.0 for its output (a DBU conversion note, not a
+    free output); NVIDIA's free-trial catalogue writes 0.0 for both; OpenRouter's ':free' tier
+    says it is free."""
+    root = tmp_path / "models.dev" / "providers"
+    free_trial = "[cost]\ninput = 0.0\noutput = 0.0\n[limit]\ncontext = 128_000\noutput = 8_192\n"
+    _toml(
+        root / "nvidia" / "models" / "nvidia" / "nemotron-mini-4b-instruct.toml",
+        'name = "nemotron-mini-4b-instruct"\nrelease_date = "2024-08-21"\n' + free_trial,
+    )
+    _toml(
+        root / "openrouter" / "models" / "meta-llama" / "llama-3.2-3b-instruct:free.toml",
+        'name = "Llama 3.2 3B Instruct (free)"\n[cost]\ninput = 0\noutput = 0\n',
+    )
+    parsed = models_dev.parse(tmp_path / "models.dev")
+    nemotron = _by_id(parsed, "nvidia/nvidia/nemotron-mini-4b-instruct")
+    assert nemotron.price is None  # NVIDIA is the maker here: no list price, not "$0"
+    assert [o.price for o in nemotron.offers] == [None]
+    llama = _by_id(parsed, "openrouter/meta-llama/llama-3.2-3b-instruct:free")
+    [offer] = llama.offers
+    assert offer.price is not None and (offer.price.input, offer.price.output) == (0, 0)
+
+    route = "databricks/databricks-mpt-7b-instruct"
+    mpt = {
+        "input_cost_per_token": 5.0001e-07,
+        "litellm_provider": "databricks",
+        "max_input_tokens": 8192,
+        "mode": "chat",
+        "output_cost_per_token": 0.0,
+    }
+    [record] = litellm.parse(_litellm(tmp_path, {route: mpt})).records
+    [offer] = record.offers
+    assert offer.price is not None
+    assert (str(offer.price.input), offer.price.output) == ("0.500010", None)
+
+
+# --- a mode its provider's own listing contradicts states nothing ------------------------------
+
+_GEMINI = {
+    # labelled an embedding model, the only LiteLLM entry of Gemini 1.5 Flash (a chat model)
+    "gemini/gemini-1.5-flash": {
+        "input_cost_per_token": 7.5e-08,
+        "litellm_provider": "gemini",
+        "max_input_tokens": 8192,
+        "max_tokens": 8192,
+        "mode": "embedding",
+        "output_cost_per_token": 0,
+    },
+    "gemini/gemini-2.0-flash": {
+        "input_cost_per_token": 1e-07,
+        "litellm_provider": "gemini",
+        "max_input_tokens": 1048576,
+        "max_output_tokens": 8192,
+        "mode": "chat",
+        "output_cost_per_token": 4e-07,
+    },
+    # a real embedding model of the same provider: its id says so
+    "gemini/gemini-embedding-001": {
+        "input_cost_per_token": 1.5e-07,
+        "litellm_provider": "gemini",
+        "max_input_tokens": 2048,
+        "mode": "embedding",
+        "output_cost_per_token": 0,
+    },
+}
+
+
+def test_an_entry_whose_mode_its_provider_contradicts_states_no_facts(tmp_path: Path) -> None:
+    parsed = litellm.parse(_litellm(tmp_path, _GEMINI))
+    flash = _by_id(parsed, "gemini/gemini-1.5-flash")
+    assert (flash.organization, flash.context_window, flash.price) == ("google", None, None)
+    assert [(o.route, o.price, o.context_window) for o in flash.offers] == [
+        ("gemini/gemini-1.5-flash", None, None)
+    ]
+    assert any("labelled an embedding model" in s.reason for s in parsed.skipped)
+    embedding = _by_id(parsed, "gemini/gemini-embedding-001")
+    assert embedding.context_window == 2048
+    assert embedding.price is not None
+    assert (str(embedding.price.input), embedding.price.output) == ("0.150000", None)
+    chat = _by_id(parsed, "gemini/gemini-2.0-flash")
+    assert chat.context_window == 1_048_576
+
+
+# --- an undated name joins the one dated release of its release month --------------------------
+
+_EPOCH_HEADER = "Model,Domain,Organization,Publication date,Parameters,Model accessibility\n"
+_MISTRAL = {
+    route: {
+        "input_cost_per_token": price,
+        "litellm_provider": "mistral",
+        "max_input_tokens": context,
+        "mode": "chat",
+        "output_cost_per_token": price * 3,
+    }
+    for route, price, context in (
+        ("mistral/mistral-large-2402", 4e-06, 32000),
+        ("mistral/mistral-large-2407", 3e-06, 128000),
+        ("mistral/mistral-large-2411", 2e-06, 128000),
+    )
+}
+
+
+def test_an_undated_name_joins_the_release_of_its_month(seeded_db_url: str, tmp_path: Path) -> None:
+    """Epoch's "Mistral Large 2" (2024-07-24) is mistral-large-2407, its "Mistral Large"
+    (2024-02-26) mistral-large-2402; "Mistral Large 9" of a month no release has is its own."""
+    engine = make_engine(seeded_db_url)
+    write_parsed(engine, litellm.parse(_litellm(tmp_path, _MISTRAL)))
+    csv = tmp_path / "all_ai_models.csv"
+    csv.write_text(
+        _EPOCH_HEADER
+        + "Mistral Large 2,Language,Mistral AI,2024-07-24,,Open weights (non-commercial)\n"
+        + "Mistral Large,Language,Mistral AI,2024-02-26,,API access\n"
+        + "Mistral Large 9,Language,Mistral AI,2024-03-01,,API access\n",
+        encoding="utf-8",
+    )
+    write_parsed(engine, epoch.parse(csv))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT slug, open_weights, release_date::text FROM models"
+                " WHERE slug LIKE 'mistral-large%' ORDER BY slug"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("mistral-large-2402", False, "2024-02-26"),
+        ("mistral-large-2407", True, "2024-07-24"),
+        ("mistral-large-2411", None, None),
+        ("mistral-large-9", False, "2024-03-01"),
+    ]
