@@ -13,11 +13,13 @@ from service.catalog.identity import (
     model_key,
     model_slug,
     name_key,
+    org_slug,
     release_month,
     slugify,
     undated,
 )
 from service.catalog.import_view import CatalogView
+from service.importers.makers import company_of
 from service.importers.records import ModelRecord
 from service.models import Model
 from service.models.base import Origin
@@ -183,14 +185,20 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
     # The maker's records go first, then those whose id and display name agree, so that a
     # model's slug comes from the maker's id ("gpt-oss-120b"), not a reseller's.
     for record in sorted(records, key=_plain_first):
-        hits = index.by_id(record)
+
+        def same_maker(found: set[str], record: ModelRecord = record) -> set[str]:
+            # Epoch's "FAST" (a 2006 detector of the University of Cambridge) is not Stability's
+            # "stability/fast": a name joins no model whose entries state another maker
+            return {slug for slug in found if not _other_maker(record, catalog, slug)}
+
+        hits = same_maker(index.by_id(record))
         if not hits and record.foldable:
-            hits = index.by_fold(record)
+            hits = same_maker(index.by_fold(record))
         releases: set[str] = set()
         if not hits:
             releases, dated = index.of_month(record)
             if len(dated) == 1:  # the one release of the record's release month
-                hits = dated
+                hits = same_maker(dated)
         if len(hits) == 1:
             identity.by_id += 1
         elif not hits and len(releases) > 1:
@@ -203,7 +211,9 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
         elif not hits:
             # A maker's own id that names no model is a new model, even when another of the
             # maker's models shares its display name ("command-r" vs "command-r-08-2024").
-            hits = index.by_name(record, names=not (record.first_party and record.routes))
+            hits = same_maker(
+                index.by_name(record, names=not (record.first_party and record.routes))
+            )
             if len(hits) == 1:
                 identity.by_name += 1
         if len(hits) == 1:
@@ -224,6 +234,24 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
         target = targets.setdefault(slug, Target(slug, catalog.models.get(slug), []))
         target.records.append(record)
     return list(targets.values())
+
+
+def _other_maker(record: ModelRecord, catalog: CatalogView, slug: str) -> bool:
+    """Whether a record known only by a name (Epoch's) states a maker the model's own claims
+    never do: the same name, another company's model. A record of routes is not checked (a
+    route's maker is read from its path, and a model's routes may name a lab it builds on)."""
+    model = catalog.models.get(slug)
+    if record.routes or record.organization is None or model is None:
+        return False
+    stated = {
+        value
+        for (field, _), (value, _) in catalog.claims.get(model.id, {}).items()
+        if field == "organization"
+    }
+    if model.organization_id is not None:
+        stated.add(catalog.org_slugs.get(model.organization_id, ""))
+    companies = {company_of(org) for org in stated if org}
+    return bool(companies) and company_of(org_slug(record.organization)) not in companies
 
 
 def _plain_first(record: ModelRecord) -> tuple[bool, bool, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from service.catalog.identity import display_name, maker_by_name, maker_in_route, model_key
 from service.db import make_engine
 from service.importers import epoch, litellm, models_dev
 from service.importers.records import ModelRecord, Parsed
@@ -160,4 +161,71 @@ def test_an_undated_name_joins_the_release_of_its_month(seeded_db_url: str, tmp_
         ("mistral-large-2407", True, "2024-07-24"),
         ("mistral-large-2411", None, None),
         ("mistral-large-9", False, "2024-03-01"),
+    ]
+
+
+# --- the host is never the maker; a name is not another maker's model -------------------------
+
+
+def test_a_hosts_folder_inside_a_route_is_not_the_maker() -> None:
+    """Alibaba Cloud (China) resells SiliconFlow's catalogue; Poe resells Novita's and
+    Cerebras'. The lab a route names, or the family, is the maker; NVIDIA's own fine-tunes of
+    Llama stay NVIDIA's."""
+    assert maker_in_route("alibaba-cn/siliconflow/deepseek-v3-0324") == "deepseek"
+    assert maker_in_route("poe/novita/glm-5") is None  # the family name tells: zhipuai
+    assert maker_by_name("glm-5") == "zhipuai"
+    assert maker_in_route("deepinfra/nvidia/llama-3.1-nemotron-70b-instruct") == "nvidia"
+    assert maker_in_route("openrouter/openai/gpt-4o") == "openai"
+
+
+def test_a_route_ending_in_a_word_that_names_no_model_keeps_its_folders() -> None:
+    """fal's Imagen 4 Fast is not Stability's "fast" upscaler; the five "…/text-to-image" routes
+    of fal and AIML are five models."""
+    keys = {
+        model_key(route)
+        for route in (
+            "aiml/flux/kontext-max/text-to-image",
+            "aiml/flux/kontext-pro/text-to-image",
+            "fal_ai/fal-ai/bytedance/seedream/v3/text-to-image",
+            "fal_ai/fal-ai/recraft/v3/text-to-image",
+            "fal_ai/fal-ai/imagen4/preview/fast",
+            "stability/fast",
+        )
+    }
+    assert len(keys) == 6
+    assert model_key("fal_ai/fal-ai/imagen4/preview/fast") == "imagen4-preview-fast"
+    assert display_name("fal_ai/fal-ai/recraft/v3/text-to-image") == "Recraft V3 Text To Image"
+    assert model_key("openrouter/mistralai/mistral-large") == "mistral-large"  # unchanged
+
+
+def test_a_name_joins_no_model_whose_entries_state_another_maker(
+    seeded_db_url: str, tmp_path: Path
+) -> None:
+    """Epoch's FAST (a 2006 corner detector, University of Cambridge) and Stability's "fast"
+    route share a key; Epoch's Stability row of the same key would join."""
+    engine = make_engine(seeded_db_url)
+    fast = {
+        "litellm_provider": "stability",
+        "mode": "image_generation",
+        "output_cost_per_image": 0.01,
+    }
+    write_parsed(engine, litellm.parse(_litellm(tmp_path, {"stability/fast": fast})))
+    csv = tmp_path / "all_ai_models.csv"
+    csv.write_text(
+        _EPOCH_HEADER + "FAST,Vision,University of Cambridge,2006-05-07,,Unreleased\n",
+        encoding="utf-8",
+    )
+    write_parsed(engine, epoch.parse(csv))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT m.slug, o.slug, m.release_date::text FROM models m"
+                " JOIN organizations o ON o.id = m.organization_id"
+                " WHERE m.slug LIKE 'fast%' ORDER BY m.slug"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("fast", "stability-ai", None),
+        ("fast-2", "university-of-cambridge", "2006-05-07"),
     ]
