@@ -225,15 +225,58 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
                 )
             else:
                 identity.new += 1
-            first = model_slug(record.external_id, route=record.routes)
-            slug = _free_slug(first or slugify(record.name), taken)
+            first = model_slug(record.external_id, route=record.routes) or slugify(record.name)
+            if first in taken and not record.routes and record.links:
+                # another model holds the name: its maker-qualified name ("FAST (University of
+                # Cambridge)"), which the record states as an id, so the next run finds it
+                first = model_slug(record.links[0], route=False) or first
+            slug = _free_slug(first, taken)
             taken.add(slug)
             index.slugs.setdefault(model_key(slug), slug)
         index.add_ids(record.id_keys, slug)
         index.add_names(record.name_keys, slug)
         target = targets.setdefault(slug, Target(slug, catalog.models.get(slug), []))
         target.records.append(record)
+    for slug, shared in share_release(targets, index, catalog):
+        targets.setdefault(slug, Target(slug, catalog.models[slug], [])).records.append(shared)
     return list(targets.values())
+
+
+def share_release(
+    targets: dict[str, Target], index: Index, catalog: CatalogView
+) -> list[tuple[str, ModelRecord]]:
+    """Copies of the release facts of a named open-weights release for its tuning variants.
+
+    Epoch lists a release once ("Mixtral 8x7B"): its weights, base and instruction-tuned, came
+    out together. Where a listing tells "mixtral-8x7b" and "mixtral-8x7b-instruct" apart, the
+    row joins the base model; the instruct model shares its maker, open weights and release
+    date (a copy stating only those, under no name: any statement of the variant's own wins).
+    """
+    shared = []
+    for slug, target in targets.items():
+        for record in target.records:
+            if record.routes or record.shared or record.open_weights is not True:
+                continue
+            family = fold_family(model_key(slug))
+            for variant in sorted(index.folded.get(family, set()) - {slug}):
+                if variant in catalog.models and fold_family(model_key(variant)) == family:
+                    shared.append((variant, _release_only(record)))
+    return shared
+
+
+def _release_only(record: ModelRecord) -> ModelRecord:
+    return ModelRecord(
+        external_id=record.external_id,
+        name=record.name,
+        organization=record.organization,
+        open_weights=record.open_weights,
+        release_date=record.release_date,
+        access=record.access,
+        routes=False,
+        first_party=record.first_party,
+        foldable=False,
+        shared=True,
+    )
 
 
 def _other_maker(record: ModelRecord, catalog: CatalogView, slug: str) -> bool:

@@ -162,6 +162,9 @@ class ModelRecord:
     # facts only a cloud of the maker's company states here (Azure for Phi-4): checked against
     # the other data sets, which they do not outrank (service.importers.claims.chosen)
     cloud_only: set[str] = field(default_factory=set)
+    # a copy of a release's record for a tuning variant of its model (matching.share_release):
+    # it states the release's facts only, under no name of its own
+    shared: bool = False
 
     @cached_property
     def id_keys(self) -> list[str]:

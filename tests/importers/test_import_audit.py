@@ -216,6 +216,8 @@ def test_a_name_joins_no_model_whose_entries_state_another_maker(
         encoding="utf-8",
     )
     write_parsed(engine, epoch.parse(csv))
+    again = write_parsed(engine, epoch.parse(csv))  # Epoch's notable file states it again
+    assert (again.identity.by_id, again.identity.new) == (1, 0)
     with engine.connect() as connection:
         rows = connection.execute(
             text(
@@ -227,5 +229,49 @@ def test_a_name_joins_no_model_whose_entries_state_another_maker(
     engine.dispose()
     assert [tuple(r) for r in rows] == [
         ("fast", "stability-ai", None),
-        ("fast-2", "university-of-cambridge", "2006-05-07"),
+        ("fast-university-of-cambridge", "university-of-cambridge", "2006-05-07"),
     ]
+
+
+# --- a named open-weights release holds for its tuning variants --------------------------------
+
+
+def test_an_open_weights_release_states_its_facts_for_its_tuning_variants(
+    seeded_db_url: str, tmp_path: Path
+) -> None:
+    """Fireworks lists Mixtral 8x7B's base and instruct weights apart; Epoch's one row of the
+    release joins the base, and the instruct model shares its maker, open weights and date
+    (not its name). A closed release shares nothing."""
+    fireworks = {"litellm_provider": "fireworks_ai", "mode": "chat", "max_input_tokens": 32768}
+    entries = {
+        f"fireworks_ai/accounts/fireworks/models/{name}": fireworks
+        for name in ("mixtral-8x7b", "mixtral-8x7b-instruct", "gpt-9", "gpt-9-instruct")
+    }
+    engine = make_engine(seeded_db_url)
+    write_parsed(engine, litellm.parse(_litellm(tmp_path, entries)))
+    csv = tmp_path / "all_ai_models.csv"
+    csv.write_text(
+        _EPOCH_HEADER
+        + "Mixtral 8x7B,Language,Mistral AI,2023-12-11,,Open weights (unrestricted)\n"
+        + "GPT-9,Language,OpenAI,2030-01-01,,API access\n",
+        encoding="utf-8",
+    )
+    report = write_parsed(engine, epoch.parse(csv))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT m.slug, m.name, o.slug, m.open_weights, m.release_date::text,"
+                " (SELECT count(*) FROM model_aliases a WHERE a.model_id = m.id"
+                "  AND a.alias IN ('Mixtral 8x7B', 'GPT-9'))"
+                " FROM models m LEFT JOIN organizations o ON o.id = m.organization_id"
+                " WHERE m.slug LIKE 'mixtral%' OR m.slug LIKE 'gpt-9%' ORDER BY m.slug"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("gpt-9", "GPT-9", "openai", False, "2030-01-01", 0),  # its slug is the name
+        ("gpt-9-instruct", "GPT-9 Instruct", "openai", None, None, 0),
+        ("mixtral-8x7b", "Mixtral 8x7B", "mistral", True, "2023-12-11", 1),
+        ("mixtral-8x7b-instruct", "Mixtral 8x7B Instruct", "mistral", True, "2023-12-11", 0),
+    ]
+    assert report.models_matched == 2  # the rows' own models, not the variants sharing them
