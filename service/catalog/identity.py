@@ -485,7 +485,8 @@ _SIZE = r"\d+(\.\d+)?[bm]"
 _PRICE_TIER = re.compile(
     rf"(^|-)((up-to|above)-{_SIZE}|{_SIZE}-(to-)?{_SIZE})$"  # "fireworks-ai-4.1b-to-16b"
 )
-_ROUTER = re.compile(r"^(auto|auto-model(-.+)?|router|model-router|.+-router)$")
+# "openrouter/openrouter/free": a router to whichever free model is available
+_ROUTER = re.compile(r"^(auto|free|auto-model(-.+)?|router|model-router|.+-router)$")
 
 
 def not_a_model(route: str) -> str | None:

@@ -110,18 +110,21 @@ class Index:
         """The dated releases an undated id names, and those of them dated in the month the
         record states its release ("Claude 3.5 Sonnet", 2024-06-20: claude-3-5-sonnet-20240620).
         A name with a generation number the ids leave out ("Mistral Large 2", 2024-07-24) names
-        the releases of the name without it, but only the one of its month: mistral-large-2407."""
+        the releases of the name without it, but only the one of its month: mistral-large-2407.
+        Only the record's own undated ids are placed so: a dated id is its own release."""
         releases = self.releases(record)
-        generation: set[str] = set()
-        if not releases:
-            for key in record.id_keys:
-                if (bare := _GENERATION.sub("", key)) != key:
-                    generation |= self.dated.get(bare, set())
         month = (record.release_date or "")[:7]
-        if len(month) != 7:
+        own = record.own_keys
+        if len(month) != 7 or any(undated(key) for key in own):
             return releases, set()
-        dated = {s for s in releases | generation if release_month(model_key(s)) == month}
-        return releases, dated
+        named: set[str] = set()
+        for key in own:
+            named |= self.dated.get(key, set()) | self.dated_names.get(name_key(key), set())
+        if not named:
+            for key in own:
+                if (bare := _GENERATION.sub("", key)) != key:
+                    named |= self.dated.get(bare, set())
+        return releases, {s for s in named if release_month(model_key(s)) == month}
 
     def by_name(self, record: ModelRecord, *, names: bool) -> set[str]:
         """Dated releases of an undated id ("claude-3-5-sonnet"), and models of the same name."""

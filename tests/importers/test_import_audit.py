@@ -7,9 +7,16 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from service.catalog.identity import display_name, maker_by_name, maker_in_route, model_key
+from service.catalog.identity import (
+    display_name,
+    maker_by_name,
+    maker_in_route,
+    model_key,
+    not_a_model,
+)
 from service.db import make_engine
 from service.importers import epoch, litellm, models_dev
+from service.importers.matching import Index
 from service.importers.records import ModelRecord, Parsed
 from service.importers.write import write_parsed
 
@@ -164,6 +171,22 @@ def test_an_undated_name_joins_the_release_of_its_month(seeded_db_url: str, tmp_
     ]
 
 
+def test_a_dated_id_is_its_own_release_whatever_month_it_is_dated() -> None:
+    """models.dev dates mistral-large-2512 2024-11-01 and groups resellers' undated
+    "mistral-large" routes with it: it is not the 2411 release."""
+    index = Index()
+    index.add_ids(["mistral-large-2411"], "mistral-large-2411")
+    record = ModelRecord(
+        external_id="mistral/mistral-large-2512",
+        name="Mistral Large 3",
+        names=["openrouter/mistralai/mistral-large"],
+        release_date="2024-11-01",
+    )
+    assert index.of_month(record) == ({"mistral-large-2411"}, set())
+    epoch_row = ModelRecord("Mistral Large", "Mistral Large", routes=False, release_date="2024-11")
+    assert index.of_month(epoch_row)[1] == {"mistral-large-2411"}
+
+
 # --- the host is never the maker; a name is not another maker's model -------------------------
 
 
@@ -196,6 +219,12 @@ def test_a_route_ending_in_a_word_that_names_no_model_keeps_its_folders() -> Non
     assert model_key("fal_ai/fal-ai/imagen4/preview/fast") == "imagen4-preview-fast"
     assert display_name("fal_ai/fal-ai/recraft/v3/text-to-image") == "Recraft V3 Text To Image"
     assert model_key("openrouter/mistralai/mistral-large") == "mistral-large"  # unchanged
+
+
+def test_a_router_to_free_models_is_not_a_model() -> None:
+    """OpenRouter's "free" (a $0 route that picks any free model) says free, but is no model."""
+    assert not_a_model("openrouter/openrouter/free") is not None
+    assert not_a_model("openrouter/meta-llama/llama-3.2-3b-instruct:free") is None
 
 
 def test_a_name_joins_no_model_whose_entries_state_another_maker(
