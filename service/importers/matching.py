@@ -111,11 +111,13 @@ class Index:
         record states its release ("Claude 3.5 Sonnet", 2024-06-20: claude-3-5-sonnet-20240620).
         A name with a generation number the ids leave out ("Mistral Large 2", 2024-07-24) names
         the releases of the name without it, but only the one of its month: mistral-large-2407.
-        Only the record's own undated ids are placed so: a dated id is its own release."""
+        Only a named record (Epoch's: one row per release, dated by the release) is placed so,
+        by its own undated ids: a dated id is its own release, and a route's undated id
+        ("cloudflare-ai-gateway/anthropic/claude-3.5-sonnet") dated by a reseller joins none."""
         releases = self.releases(record)
         month = (record.release_date or "")[:7]
         own = record.own_keys
-        if len(month) != 7 or any(undated(key) for key in own):
+        if record.routes or len(month) != 7 or any(undated(key) for key in own):
             return releases, set()
         named: set[str] = set()
         for key in own:

@@ -183,6 +183,8 @@ def test_a_dated_id_is_its_own_release_whatever_month_it_is_dated() -> None:
         release_date="2024-11-01",
     )
     assert index.of_month(record) == ({"mistral-large-2411"}, set())
+    named = ModelRecord("Mistral Large 3", "Mistral Large 3", routes=False, release_date="2024-11")
+    assert index.of_month(named)[1] == {"mistral-large-2411"}  # a name, placed by its month
     epoch_row = ModelRecord("Mistral Large", "Mistral Large", routes=False, release_date="2024-11")
     assert index.of_month(epoch_row)[1] == {"mistral-large-2411"}
 
