@@ -204,6 +204,8 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
             releases, dated = index.of_month(record)
             if len(dated) == 1:  # the one release of the record's release month
                 hits = same_maker(dated)
+                # "Mistral Medium" names every release: not an alias of the one it joined
+                record.placed = bool(releases)
         if len(hits) == 1:
             identity.by_id += 1
         elif not hits and len(releases) > 1:

@@ -165,6 +165,9 @@ class ModelRecord:
     # a copy of a release's record for a tuning variant of its model (matching.share_release):
     # it states the release's facts only, under no name of its own
     shared: bool = False
+    # placed by its release month among the dated releases its undated id names: its undated
+    # names are not aliases (they would pull the undated routes of the next run into it)
+    placed: bool = False
 
     @cached_property
     def id_keys(self) -> list[str]:

@@ -485,7 +485,12 @@ def _write_aliases(
     for target in sorted(targets, key=lambda t: t.slug):
         model_id = ids[target.slug]
         items = desired.setdefault(model_id, [])
-        names = {n for r in target.records if not r.shared for n in [r.external_id, *r.names]}
+        names = {
+            n
+            for r in target.records
+            if not (r.shared or r.placed)
+            for n in [r.external_id, *r.names]
+        }
         names |= {
             n.rsplit("/", 1)[-1]
             for r in target.records

@@ -155,6 +155,11 @@ def test_an_undated_name_joins_the_release_of_its_month(seeded_db_url: str, tmp_
         encoding="utf-8",
     )
     write_parsed(engine, epoch.parse(csv))
+    # "Mistral Large" names every release: placed by its month, it is no alias of 2402's, so
+    # a route's undated "mistral/mistral-large" still joins none
+    undated = {"mistral/mistral-large": _MISTRAL["mistral/mistral-large-2402"]}
+    report = write_parsed(engine, litellm.parse(_litellm(tmp_path, {**_MISTRAL, **undated})))
+    assert [line.split(" (")[0] for line in report.identity.releases] == ["mistral/mistral-large"]
     with engine.connect() as connection:
         rows = connection.execute(
             text(
@@ -162,6 +167,10 @@ def test_an_undated_name_joins_the_release_of_its_month(seeded_db_url: str, tmp_
                 " WHERE slug LIKE 'mistral-large%' ORDER BY slug"
             )
         ).all()
+        aliases = connection.execute(
+            text("SELECT alias FROM model_aliases WHERE alias LIKE 'Mistral Large%'")
+        ).scalars()
+        assert sorted(aliases) == ["Mistral Large 2", "Mistral Large 9"]  # not "Mistral Large"
     engine.dispose()
     assert [tuple(r) for r in rows] == [
         ("mistral-large-2402", False, "2024-02-26"),
