@@ -322,6 +322,18 @@ def tuning_base(key: str) -> str | None:
     return base if base != key and base else None
 
 
+_EXPERTS = re.compile(r"-\d+e(?=-|$)")  # a Mixture-of-Experts' expert count: "-16e"
+
+
+def without_experts(key: str) -> str | None:
+    """An identity key without its expert count ("llama-4-scout-17b-16e-instruct" ->
+    "llama-4-scout-17b-instruct"), or None when it states none. Meta's own files name Llama 4
+    Scout both ways; the count is a spelling where the data knows only one for the name and
+    size (Vertex's "-16e-" and "-128e-instruct-maas" are two, so neither joins)."""
+    bare = _EXPERTS.sub("", key)
+    return bare if bare != key else None
+
+
 def fold_family(key: str) -> str:
     """The key its tuning variants share: "x-instruct", "x-it" and "x" -> "x"."""
     return tuning_base(key) or key

@@ -17,6 +17,7 @@ from service.catalog.identity import (
     release_month,
     slugify,
     undated,
+    without_experts,
 )
 from service.catalog.import_view import CatalogView
 from service.importers.makers import company_of
@@ -65,11 +66,15 @@ class Index:
         self.dated_names: dict[str, set[str]] = {}  # the same, by the id's words in any order
         self.names: dict[str, set[str]] = {}  # a display name's words
         self.folded: dict[str, set[str]] = {}  # a key without its tuning suffix -> the models
+        self.experts: dict[str, set[str]] = {}  # a key without its expert count -> the models
+        # whose ids state one
 
     def add_ids(self, keys: Iterable[str], slug: str) -> None:
         for key in keys:
             self.ids.setdefault(key, set()).add(slug)
             self.folded.setdefault(fold_family(key), set()).add(slug)
+            if bare := without_experts(key):
+                self.experts.setdefault(bare, set()).add(slug)
             if base := undated(key):
                 self.dated.setdefault(base, set()).add(slug)
                 self.dated_names.setdefault(name_key(base), set()).add(slug)
@@ -97,6 +102,23 @@ class Index:
         Epoch's "Qwen2.5 72B" when no listing named both (ModelRecord.foldable)."""
         keys = record.own_keys if record.first_party else record.id_keys
         return set().union(*(self.folded.get(fold_family(key), set()) for key in keys))
+
+    def by_experts(self, record: ModelRecord) -> set[str]:
+        """The one model an id names with or without its expert count: Meta's
+        "llama-4-scout-17b-instruct" (models.dev's lab file, Bedrock) is its own API's
+        "llama-4-scout-17b-16e-instruct". Two models of one name and size with two expert counts
+        (Vertex's -maas routes) answer to neither spelling."""
+        keys = record.own_keys if record.first_party else record.id_keys
+        for key in keys:
+            if (bare := without_experts(key)) is None:
+                found = self.experts.get(key, set())  # "…-17b-instruct": the one counted model
+            elif not self.experts.get(bare):  # "…-17b-16e-instruct": the model with no count,
+                found = self.ids.get(bare, set())  # unless another count is already known
+            else:
+                found = set()
+            if len(found) == 1:
+                return found
+        return set()
 
     def releases(self, record: ModelRecord) -> set[str]:
         """The dated releases an undated id names ("claude-3-5-sonnet": its -20240620 and
@@ -199,6 +221,8 @@ def match(records: list[ModelRecord], catalog: CatalogView, identity: Identity) 
         hits = same_maker(index.by_id(record))
         if not hits and record.foldable:
             hits = same_maker(index.by_fold(record))
+        if not hits:
+            hits = same_maker(index.by_experts(record))
         releases: set[str] = set()
         if not hits:
             releases, dated = index.of_month(record)

@@ -23,6 +23,7 @@ from service.catalog.identity import (
     org_slug,
     synonyms,
     undated,
+    without_experts,
 )
 from service.importers import epoch, litellm
 
@@ -108,4 +109,6 @@ def collapsed(
 
 
 def _linked(a: str, b: str, links: set[frozenset[str]]) -> bool:
-    return frozenset({a, b}) in links or undated(a) == b or undated(b) == a
+    # an expert count is a spelling where only one is known (matching.Index.by_experts)
+    experts = without_experts(a) == b or without_experts(b) == a
+    return frozenset({a, b}) in links or undated(a) == b or undated(b) == a or experts

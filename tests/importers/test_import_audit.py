@@ -315,3 +315,43 @@ def test_an_open_weights_release_states_its_facts_for_its_tuning_variants(
         ("mixtral-8x7b-instruct", "Mixtral 8x7B Instruct", "mistral", True, "2023-12-11", 0),
     ]
     assert report.models_matched == 2  # the rows' own models, not the variants sharing them
+
+
+# --- an expert count is a spelling where only one is known --------------------------------------
+
+
+def test_an_expert_count_is_a_spelling_where_only_one_is_known(
+    seeded_db_url: str, tmp_path: Path
+) -> None:
+    """Meta's lab file names Llama 4 Scout "llama-4-scout-17b-instruct", Meta's own API
+    "llama-4-scout-17b-16e-instruct": one model. Vertex lists a -16e- and a -128e- Scout route:
+    two, and neither joins the other."""
+    root = tmp_path / "models.dev"
+    body = 'release_date = "2025-04-05"\nopen_weights = true\n'
+    _toml(
+        root / "models" / "meta" / "llama-4-scout-17b-instruct.toml",
+        'name = "Llama 4 Scout 17B Instruct"\n' + body,
+    )
+    _toml(
+        root / "providers" / "llama" / "models" / "llama-4-scout-17b-16e-instruct.toml",
+        'name = "Llama 4 Scout 17B 16E Instruct"\n' + body,
+    )
+    engine = make_engine(seeded_db_url)
+    write_parsed(engine, models_dev.parse(root))
+    vertex = {"litellm_provider": "vertex_ai-llama_models", "mode": "chat"}
+    routes = [f"vertex_ai/meta/llama-4-scout-17b-{n}-instruct-maas" for n in ("16e", "128e")]
+    write_parsed(engine, litellm.parse(_litellm(tmp_path, dict.fromkeys(routes, vertex))))
+    with engine.connect() as connection:
+        slugs = connection.execute(
+            text("SELECT slug FROM models WHERE slug LIKE 'llama-4-scout%' ORDER BY slug")
+        ).scalars()
+        assert len(list(slugs)) == 3
+        held = connection.execute(
+            text(
+                "SELECT count(DISTINCT a.model_id) FROM model_aliases a"
+                " WHERE a.alias IN ('meta/llama-4-scout-17b-instruct',"
+                " 'llama/llama-4-scout-17b-16e-instruct')"
+            )
+        ).scalar()
+        assert held == 1
+    engine.dispose()
