@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from pathlib import Path
 
-from service.catalog.identity import fold_family, model_key, name_key
+from service.catalog.identity import fold_family, model_key, name_key, release_month
 from service.catalog.seed_schema import parse_release
 
 PER_MTOK_PLACES = Decimal("0.000001")  # prices are NUMERIC(18, 6) per 1M tokens
@@ -199,6 +199,20 @@ class ModelRecord:
     def __post_init__(self) -> None:
         if self.release_date is not None:
             parse_release(self.release_date)  # raises ValueError on a date that is not real
+            if _before_its_id(self.release_date, model_key(self.external_id, route=self.routes)):
+                self.release_date = None
+
+
+def _before_its_id(release: str, key: str) -> bool:
+    """Whether a release date precedes the month the record's own dated id names by more than
+    a month: models.dev dates mistral-large-2512 2024-11-01 and Qwen3-235B-A22B-Instruct-2507
+    2025-04-28 (the dates of earlier releases). Such a date is not the release's: unstated."""
+    month = release_month(key)
+    if month is None or len(release) < 7:
+        return False
+    year, number = int(month[:4]), int(month[5:7])
+    before = f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+    return release[:7] < before
 
 
 @dataclass(frozen=True)

@@ -355,3 +355,17 @@ def test_an_expert_count_is_a_spelling_where_only_one_is_known(
         ).scalar()
         assert held == 1
     engine.dispose()
+
+
+def test_a_release_date_before_its_own_dated_id_is_not_the_releases(tmp_path: Path) -> None:
+    """models.dev dates Mistral's mistral-large-2512 2024-11-01 (Large 2.1's date) and
+    Codestral 2508 2025-07-30 (announced the day before its id's month: kept)."""
+    root = tmp_path / "models.dev"
+    for name, day in (("mistral-large-2512", "2024-11-01"), ("codestral-2508", "2025-07-30")):
+        _toml(
+            root / "providers" / "mistral" / "models" / f"{name}.toml",
+            f'name = "{name}"\nrelease_date = "{day}"\n',
+        )
+    parsed = models_dev.parse(root)
+    assert _by_id(parsed, "mistral/mistral-large-2512").release_date is None
+    assert _by_id(parsed, "mistral/codestral-2508").release_date == "2025-07-30"
