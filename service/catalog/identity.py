@@ -39,6 +39,7 @@ class OrgSynonyms:
     slugs: dict[str, str]
     names: dict[str, str]
     labs: frozenset[str]  # organizations that make models (a host serving others' is not one)
+    hosts: frozenset[str]  # inference hosts: they serve others' models, never a model's maker
     owners: dict[str, str]  # organization slug -> the company that owns it (GitHub: Microsoft)
 
 
@@ -47,6 +48,7 @@ def _load_synonyms(path: Path) -> OrgSynonyms:
     slugs: dict[str, str] = {}
     names: dict[str, str] = {}
     labs: set[str] = set()
+    hosts: set[str] = set()
     owners: dict[str, str] = {}
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
     for entry in entries or []:
@@ -54,11 +56,13 @@ def _load_synonyms(path: Path) -> OrgSynonyms:
         names[slug] = str(entry["name"])
         if entry.get("lab"):
             labs.add(slug)
+        if entry.get("host"):
+            hosts.add(slug)
         if entry.get("owner"):
             owners[slug] = str(entry["owner"])
         for spelling in [slug, entry["name"], *(entry.get("aliases") or [])]:
             slugs.setdefault(org_words(str(spelling)), slug)
-    return OrgSynonyms(slugs, names, frozenset(labs), owners)
+    return OrgSynonyms(slugs, names, frozenset(labs), frozenset(hosts), owners)
 
 
 def synonyms() -> OrgSynonyms:
@@ -198,6 +202,16 @@ def dated_releases(name: str, known: Iterable[str]) -> list[str]:
     return list({model_key(c): c for c in reversed(ranked)}.values())[::-1]  # one per release
 
 
+def release_month(key: str) -> str | None:
+    """The month a dated id's date names, "YYYY-MM": 'claude-3-5-sonnet-20240620' -> 2024-06,
+    'mistral-large-2407' -> 2024-07; None for an undated id."""
+    match = _DATED.match(key)
+    if not match:
+        return None
+    code = match.group("date").replace("-", "")
+    return f"{code[:4]}-{code[4:6]}" if len(code) == 8 else f"20{code[:2]}-{code[2:4]}"
+
+
 def undated(key: str) -> str | None:
     """'claude-3-5-sonnet-20241022' -> 'claude-3-5-sonnet'; None when the key has no date."""
     match = _DATED.match(key)
@@ -215,7 +229,7 @@ def maker_id(name: str, *, route: bool = True) -> str:
     maker prefix, a Bedrock version tail or a tier ("bedrock/us.anthropic.claude-3-5-sonnet-
     20241022-v2:0" -> "claude-3-5-sonnet-20241022")."""
     text = ascii_lower(name.strip())
-    text = text.rsplit("/", 1)[-1] if route else text.replace("/", "-")
+    text = _last_segment(text) if route else text.replace("/", "-")
     text = re.sub(r"[\s_]+", "-", text)
     text = _rules().tier.sub("", text)
     text = _rules().region.sub("", text)
@@ -227,6 +241,25 @@ def maker_id(name: str, *, route: bool = True) -> str:
         text = _BEDROCK_VERSION.sub("", text)
     text = re.sub(r"-{2,}", "-", text)
     return _strip_org_prefix(text)
+
+
+def _last_segment(route: str) -> str:
+    """A route's model: its last segment, read with the folders above it when it is a word that
+    names no model on its own ("fal_ai/fal-ai/imagen4/preview/fast" -> "imagen4-preview-fast",
+    "fal_ai/fal-ai/recraft/v3/text-to-image" -> "recraft-v3-text-to-image"), up to the first
+    folder naming an organization (the host's or the maker's), or through it when the folders
+    below it are only a version ("recraft/v3/text-to-image" -> "recraft-v3-text-to-image")."""
+    parts = route.split("/")
+    if parts[-1] not in _rules().bare:
+        return parts[-1]
+    kept = [parts[-1]]
+    for folder in reversed(parts[1:-1]):
+        if known_org(folder):
+            if all(re.fullmatch(r"v?[\d.]+", word) for word in kept[:-1]):
+                kept.insert(0, folder)  # "recraft/v3/text-to-image": the maker's v3
+            break
+        kept.insert(0, folder)
+    return "-".join(kept)
 
 
 NAME_WORDS_FILE = "taxonomy/name_words.yaml"
@@ -244,6 +277,7 @@ class NameRules:
     tier: re.Pattern[str]  # a route's tier (":free"): route noise
     tuning: re.Pattern[str]  # an instruction-tuning suffix of a key ("-instruct")
     kept_apart: frozenset[str]  # suffixes that always tell two models apart ("mini")
+    bare: frozenset[str]  # a route's last segment that names no model on its own ("fast")
 
 
 @cache
@@ -262,6 +296,7 @@ def _load_name_rules(path: Path) -> NameRules:
         tier=re.compile(rf":({words_of(routes.get('tiers'))})$"),
         tuning=re.compile(rf"-({words_of(data.get('tuning'))})$"),
         kept_apart=frozenset(str(word).lower() for word in data.get("kept_apart") or []),
+        bare=frozenset(str(word).lower() for word in routes.get("bare") or []),
     )
 
 
@@ -285,6 +320,18 @@ def tuning_base(key: str) -> str | None:
     both (`apart_by_tuning`)."""
     base = _rules().tuning.sub("", key)
     return base if base != key and base else None
+
+
+_EXPERTS = re.compile(r"-\d+e(?=-|$)")  # a Mixture-of-Experts' expert count: "-16e"
+
+
+def without_experts(key: str) -> str | None:
+    """An identity key without its expert count ("llama-4-scout-17b-16e-instruct" ->
+    "llama-4-scout-17b-instruct"), or None when it states none. Meta's own files name Llama 4
+    Scout both ways; the count is a spelling where the data knows only one for the name and
+    size (Vertex's "-16e-" and "-128e-instruct-maas" are two, so neither joins)."""
+    bare = _EXPERTS.sub("", key)
+    return bare if bare != key else None
 
 
 def fold_family(key: str) -> str:
@@ -390,6 +437,7 @@ def maker_in_route(route: str, *, host: bool = True) -> str | None:
     leaves that last rule out, so a caller can prefer a lab any route names explicitly."""
     parts = route.lower().split("/")
     serving = known_org(parts[0]) if len(parts) > 1 else None
+    hosts = synonyms().hosts
     last = _rules().region.sub("", parts[-1])
     head, dot, _ = last.partition(".")
     if dot and (org := known_org(head)):
@@ -399,7 +447,9 @@ def maker_in_route(route: str, *, host: bool = True) -> str | None:
         # the host's own folder names the maker only as the model's own folder
         # ("nvidia/nvidia/nemotron-…"), not above another ("fal_ai/fal-ai/flux/schnell")
         own_folder = org == serving and index < len(parts) - 2 and org not in synonyms().labs
-        if parts[index - 1] != "accounts" and org and not own_folder:
+        # a host's folder ("alibaba-cn/siliconflow/deepseek-v3-0324", "poe/novita/glm-5": a
+        # reseller's catalogue inside another's) names who serves it, never who made it
+        if parts[index - 1] != "accounts" and org and not own_folder and org not in hosts:
             return org
     pieces = last.split("-")
     for size in (2, 1):
@@ -447,7 +497,8 @@ _SIZE = r"\d+(\.\d+)?[bm]"
 _PRICE_TIER = re.compile(
     rf"(^|-)((up-to|above)-{_SIZE}|{_SIZE}-(to-)?{_SIZE})$"  # "fireworks-ai-4.1b-to-16b"
 )
-_ROUTER = re.compile(r"^(auto|auto-model(-.+)?|router|model-router|.+-router)$")
+# "openrouter/openrouter/free": a router to whichever free model is available
+_ROUTER = re.compile(r"^(auto|free|auto-model(-.+)?|router|model-router|.+-router)$")
 
 
 def not_a_model(route: str) -> str | None:

@@ -29,7 +29,7 @@ def _stated(
     claims: dict[str, tuple[str, bool]] = {}
     for record in records:
         stated: dict[F, Any] = {
-            F.NAME: record.name,
+            F.NAME: None if record.shared else record.name,
             F.FAMILY: record.family,
             F.ORGANIZATION: orgs.get(record.organization or ""),
             F.OPEN_WEIGHTS: bool_text(record.open_weights),

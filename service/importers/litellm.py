@@ -8,6 +8,7 @@ route is an offer of its provider, with that provider's price and limits.
 """
 
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from service.catalog.identity import (
     join_tuning_variants,
     known_org,
     maker_by_name,
+    maker_id,
     maker_in_route,
     model_key,
     not_a_model,
@@ -42,6 +44,8 @@ from service.importers.records import (
     PriceClaim,
     Skipped,
     per_mtok,
+    says_free,
+    stated_price,
     token_count,
 )
 from service.models.base import CitedField as F
@@ -69,6 +73,7 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
         entries=len(entries),
     )
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    doubted = _mislabelled(entries)
     for route, entry in entries.items():
         advance(1)
         where = f"{path.name}: {route}"
@@ -86,11 +91,14 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
             parsed.skipped.append(Skipped(where, reason))
         else:
             try:
-                _price(entry)
+                _price(entry, route)
             except (ValueError, ArithmeticError) as exc:
                 # a price that cannot be read is left out; the route is still a route
                 parsed.skipped.append(Skipped(where, f"{exc}; the route is kept, without a price"))
                 entry = {k: v for k, v in entry.items() if k not in _PRICE_FIELDS}
+            if route in doubted:
+                parsed.skipped.append(Skipped(where, doubted[route]))
+                entry = {"litellm_provider": entry["litellm_provider"]}
             groups.setdefault(model_key(route), []).append((route, entry))
     apart = apart_by_tuning(_listings(groups, _clouds(groups)))
     groups = join_tuning_variants(groups, apart)
@@ -100,6 +108,41 @@ def parse(path: Path, advance: Callable[[int], None] = lambda n: None) -> Parsed
         record.foldable = key not in apart
         parsed.records.append(record)
     return parsed
+
+
+def _family(route: str) -> str:
+    """The family word of a route's model: its first word that names no organization
+    ("databricks-bge-large-en" -> "bge", "gemini-1.5-flash" -> "gemini")."""
+    words = [w for w in re.split(r"[-_.:\d]+", maker_id(route)) if w]
+    return next((w for w in words if not known_org(w)), words[0] if words else "")
+
+
+def _mislabelled(entries: dict[str, Any]) -> dict[str, str]:
+    """Routes whose mode contradicts their provider's own listing, each with the reason.
+
+    An entry labelled an embedding model, whose id does not say so ("embed"), of a family its
+    provider lists otherwise only as text-generating models ("gemini/gemini-1.5-flash" among
+    Google's Gemini chat models) is mislabelled: which of its figures belong to which model
+    is unknown, so it states none (no context window, modalities or price); its route is kept.
+    """
+    text_families: dict[str, set[str]] = {}
+    for route, entry in entries.items():
+        if isinstance(entry, dict) and entry.get("mode") in _TEXT_MODES:
+            text_families.setdefault(str(entry.get("litellm_provider")), set()).add(_family(route))
+    doubted = {}
+    for route, entry in entries.items():
+        if (
+            isinstance(entry, dict)
+            and entry.get("mode") == "embedding"
+            and "embed" not in route.lower()
+            and _family(route) in text_families.get(str(entry.get("litellm_provider")), set())
+        ):
+            doubted[route] = (
+                f"labelled an embedding model, of a family {entry['litellm_provider']} lists "
+                "as text models: the label is in doubt, so the entry states no facts "
+                "(the route is kept)"
+            )
+    return doubted
 
 
 def _clouds(groups: dict[str, list[tuple[str, dict[str, Any]]]]) -> frozenset[str]:
@@ -230,7 +273,7 @@ def _record(
         input_modalities=inputs,
         output_modalities=outputs,
         context_window=context,
-        price=next((p for _, e in makers if (p := _price(e)) is not None), None),
+        price=next((p for r, e in makers if (p := _price(e, r)) is not None), None),
         tasks=[_TASKS_BY_MODE[mode]] if mode in _TASKS_BY_MODE else [],
         offers=[_offer(r, e) for r, e in sorted(group)],
         first_party=bool(makers),
@@ -250,7 +293,7 @@ def _offer(route: str, entry: dict[str, Any]) -> OfferClaim:
         provider=org or provider,
         provider_name=org_display_name(org, provider) if org else _display(provider),
         route=route,
-        price=_price(entry),
+        price=_price(entry, route),
         context_window=_limit(entry, "max_input_tokens"),
         max_output_tokens=_limit(entry, "max_output_tokens"),
     )
@@ -293,7 +336,7 @@ _PRICE_COLUMNS = {
 _PRICE_FIELDS = set(_PRICE_COLUMNS.values())
 
 
-def _price(entry: dict[str, Any]) -> PriceClaim | None:
+def _price(entry: dict[str, Any], route: str) -> PriceClaim | None:
     amounts: dict[str, Decimal | None] = {}
     for ours, theirs in _PRICE_COLUMNS.items():
         value = entry.get(theirs)
@@ -303,6 +346,4 @@ def _price(entry: dict[str, Any]) -> PriceClaim | None:
             amounts[ours] = per_mtok(Decimal(value))
         else:
             raise ValueError(f"{theirs} {value!r} is not a number")
-    if amounts["input"] is None and amounts["output"] is None:
-        return None  # a cached price alone, without the price it discounts, is not shown
-    return PriceClaim(**amounts)
+    return stated_price(amounts, free=says_free(route))

@@ -46,6 +46,8 @@ from service.importers.records import (
     PriceClaim,
     Skipped,
     per_mtok,
+    says_free,
+    stated_price,
     token_count,
 )
 from service.models.base import CitedField as F
@@ -352,7 +354,7 @@ def _record(
         context_window=facts[F.CONTEXT_WINDOW],
         license=str(license_name) if license_name else None,
         status=status,
-        price=_first(own, _price),
+        price=next((p for e in own if (p := _price(e.data, e.route)) is not None), None),
         offers=_offers(everyone, skipped),
         links=bases,
         first_party=any(org_slug(e.data.provider or e.data.lab or "") == maker for e in entries),
@@ -381,7 +383,7 @@ def _offer(entry: _Entry) -> OfferClaim:
         provider=str(entry.provider),
         provider_name=entry.provider_name,
         route=entry.route,
-        price=_price(entry.data),
+        price=_price(entry.data, entry.route),
         context_window=token_count(limit.get("context"), "limit.context"),
         max_output_tokens=token_count(limit.get("output"), "limit.output"),
         status=_STATUS.get(str(status)) if status else None,
@@ -407,7 +409,7 @@ def _of_data(get: Callable[[dict[str, Any]], Any]) -> Callable[[Any], Any]:
     return lambda entry: get(entry.data)
 
 
-def _price(data: dict[str, Any]) -> PriceClaim | None:
+def _price(data: dict[str, Any], route: str) -> PriceClaim | None:
     cost = data.get("cost")
     if not isinstance(cost, dict):
         return None
@@ -420,6 +422,4 @@ def _price(data: dict[str, Any]) -> PriceClaim | None:
             amounts[ours] = per_mtok(Decimal(value), 1_000_000)  # already per 1M tokens
         else:
             raise ValueError(f"cost.{theirs} {value!r} is not a number")
-    if all(v is None for v in amounts.values()):
-        return None
-    return PriceClaim(**amounts)
+    return stated_price(amounts, free=says_free(route, str(data.get("name") or "")))

@@ -1,11 +1,12 @@
 """What a format module hands to the writer: models as one source states them."""
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 from pathlib import Path
 
-from service.catalog.identity import fold_family, model_key, name_key
+from service.catalog.identity import fold_family, model_key, name_key, release_month
 from service.catalog.seed_schema import parse_release
 
 PER_MTOK_PLACES = Decimal("0.000001")  # prices are NUMERIC(18, 6) per 1M tokens
@@ -47,6 +48,35 @@ def _plain(value: Decimal) -> str:
     """2.500000 -> '2.5', 10 -> '10': one text per amount, whatever its exponent."""
     text = format(value.normalize(), "f")
     return text
+
+
+_FREE = re.compile(r"(^|[^a-z])free($|[^a-z])")
+
+
+def says_free(*names: str) -> bool:
+    """Whether a listing says its model is free: a ':free' tier or the word "free" in the
+    route or name ("openrouter/…/llama-3.2-3b-instruct:free", "Qwen3 Coder (free)")."""
+    return any(_FREE.search(name.lower()) for name in names if name)
+
+
+def stated_price(amounts: dict[str, Decimal | None], *, free: bool) -> "PriceClaim | None":
+    """The price a listing states, or None.
+
+    $0 is a price only where the listing says the model is free (`says_free`): price tables
+    write 0 for "not priced here" (a free trial, a placeholder, a per-request price), and a
+    $0 shown with confidence wins every "cheaper". Elsewhere a zero amount is unstated; a
+    listing whose amounts are all unstated states no price (an embedding model's output 0
+    is "no output billed": unstated too).
+    """
+    kept = {
+        name: None if amount is None or (amount == 0 and not free) else amount
+        for name, amount in amounts.items()
+    }
+    if kept.get("input") is None and kept.get("output") is None:
+        return None  # a cached price alone, without the price it discounts, is not shown
+    return PriceClaim(
+        input=kept.get("input"), output=kept.get("output"), cached_input=kept.get("cached_input")
+    )
 
 
 # No model reads more than this at once (the largest stated windows are ~10M tokens); a larger
@@ -132,6 +162,12 @@ class ModelRecord:
     # facts only a cloud of the maker's company states here (Azure for Phi-4): checked against
     # the other data sets, which they do not outrank (service.importers.claims.chosen)
     cloud_only: set[str] = field(default_factory=set)
+    # a copy of a release's record for a tuning variant of its model (matching.share_release):
+    # it states the release's facts only, under no name of its own
+    shared: bool = False
+    # placed by its release month among the dated releases its undated id names: its undated
+    # names are not aliases (they would pull the undated routes of the next run into it)
+    placed: bool = False
 
     @cached_property
     def id_keys(self) -> list[str]:
@@ -163,6 +199,20 @@ class ModelRecord:
     def __post_init__(self) -> None:
         if self.release_date is not None:
             parse_release(self.release_date)  # raises ValueError on a date that is not real
+            if _before_its_id(self.release_date, model_key(self.external_id, route=self.routes)):
+                self.release_date = None
+
+
+def _before_its_id(release: str, key: str) -> bool:
+    """Whether a release date precedes the month the record's own dated id names by more than
+    a month: models.dev dates mistral-large-2512 2024-11-01 and Qwen3-235B-A22B-Instruct-2507
+    2025-04-28 (the dates of earlier releases). Such a date is not the release's: unstated."""
+    month = release_month(key)
+    if month is None or len(release) < 7:
+        return False
+    year, number = int(month[:4]), int(month[5:7])
+    before = f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+    return release[:7] < before
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,9 @@ def import_parsed(
         *parsed.skipped,
         *(Skipped(line, UNDATED_REASON) for line in report.identity.releases),
     ]
-    report.models_matched = sum(1 for t in targets if t.model is not None)
+    report.models_matched = sum(
+        1 for t in targets if t.model is not None and not all(r.shared for r in t.records)
+    )
     report.curated_kept = sum(1 for t in targets if t.curated)
     # Models this source stated before but no longer does: their claims, aliases, prices and
     # tasks from it go, and their shown values fall back to the other sources.
@@ -483,7 +485,12 @@ def _write_aliases(
     for target in sorted(targets, key=lambda t: t.slug):
         model_id = ids[target.slug]
         items = desired.setdefault(model_id, [])
-        names = {n for r in target.records for n in [r.external_id, *r.names]}
+        names = {
+            n
+            for r in target.records
+            if not (r.shared or r.placed)
+            for n in [r.external_id, *r.names]
+        }
         names |= {
             n.rsplit("/", 1)[-1]
             for r in target.records

@@ -23,6 +23,7 @@ from service.catalog.identity import (
     org_slug,
     synonyms,
     undated,
+    without_experts,
 )
 from service.importers import epoch, litellm
 
@@ -65,7 +66,12 @@ def maker_listed(root: Path) -> tuple[list[Listed], set[frozenset[str]]]:
         parsed = epoch.parse(csv)
         for record in parsed.records:
             key = model_key(record.name, route=False)
-            listed.append(Listed(parsed.source.slug, record.name, key))
+            # a row stating nothing but an API id ("mistral-large-2407": no organization, date or
+            # access; Epoch's benchmark entries) names that id, not a release apart from the
+            # named row of it ("Mistral Large 2", 2024-07-24)
+            stub = record.organization is None and record.release_date is None
+            listing = f"{parsed.source.slug} ids" if stub else parsed.source.slug
+            listed.append(Listed(listing, record.name, key))
     return listed, links
 
 
@@ -103,4 +109,6 @@ def collapsed(
 
 
 def _linked(a: str, b: str, links: set[frozenset[str]]) -> bool:
-    return frozenset({a, b}) in links or undated(a) == b or undated(b) == a
+    # an expert count is a spelling where only one is known (matching.Index.by_experts)
+    experts = without_experts(a) == b or without_experts(b) == a
+    return frozenset({a, b}) in links or undated(a) == b or undated(b) == a or experts

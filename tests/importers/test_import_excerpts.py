@@ -110,11 +110,13 @@ def test_prices_are_exact_decimals_per_million_tokens(imported: Imported) -> Non
     )
     # models.dev states $/1M; LiteLLM states $/token (2.5e-06): both land on 2.5 exactly.
     assert prices["gpt-4o"] == (Decimal("2.5"), Decimal("10"), Decimal("1.25"), "models-dev")
-    assert prices["text-embedding-3-small"] == (Decimal("0.02"), Decimal("0"), None, "litellm")
+    # an embedding model bills no output: LiteLLM's output 0 is not a price (not "free output")
+    assert prices["text-embedding-3-small"] == (Decimal("0.02"), None, None, "litellm")
     # Vertex AI's route to Anthropic's model: Google's price for it is not Anthropic's price
     assert "claude-3-5-haiku-20241022" not in prices
-    # resellers set their own prices: Gemma 3 27B is priced only where Google serves it
-    assert prices["gemma-3-27b-it"] == (Decimal("0"), Decimal("0"), None, "litellm")
+    # resellers set their own prices, and Google's own route writes 0/0 without saying the model
+    # is free there (price tables write 0 for "not priced"): Gemma 3 27B has no maker's price
+    assert "gemma-3-27b-it" not in prices
     assert all(isinstance(v, Decimal) for row in prices.values() for v in row[:3] if v is not None)
 
 

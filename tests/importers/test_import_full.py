@@ -134,10 +134,11 @@ def test_the_two_claude_3_5_sonnet_releases_stay_apart(full: Full) -> None:
 
 
 def test_mistral_large_releases_stay_apart(full: Full) -> None:
-    """The February 2024 API model and the open-weights Large 2 (2407) are two models."""
+    """The February 2024 API model and the open-weights Large 2 (2407) are two models; Epoch's
+    "Mistral Large 2" (2024-07-24) is the 2407 release, placed by its month."""
     names = ("mistral-large-2402", "mistral-large-2407", "Mistral Large 2")
     assert len({full.model(name).id for name in names[:2]}) == 2
-    assert full.model(names[2]).id != full.model(names[0]).id
+    assert full.model(names[2]).id == full.model(names[1]).id
 
 
 def test_two_models_named_calm_stay_apart(full: Full) -> None:
@@ -365,8 +366,10 @@ def test_most_models_of_the_api_catalogs_have_a_price_or_an_offer(full: Full) ->
         " FROM models m WHERE EXISTS (SELECT 1 FROM fact_claims c JOIN sources s"
         " ON s.id = c.source_id WHERE c.model_id = m.id AND s.slug IN ('models-dev', 'litellm'))"
     )[0]
-    # before issue 10: 567 of 2,311 (the maker's price only)
-    assert priced / api_models > 0.75, (priced, api_models)
+    # before issue 10: 567 of 2,311 (the maker's price only); ~0.84 while a $0 placeholder
+    # counted as a price, 1,635 of 2,181 since (a zero is a price only where the listing says
+    # free: NVIDIA's trial catalogue and Meta's Llama API price nothing)
+    assert priced / api_models > 0.7, (priced, api_models)
 
 
 def test_a_hosts_free_trial_is_its_offer_not_the_models_price(full: Full) -> None:

@@ -20,14 +20,14 @@ def test_a_models_offers_cheapest_first(imported: Imported) -> None:
         gemma = _model_id(session, "gemma-3-27b-it")
         offers = offers_of(session, [gemma], date.today())[gemma]
         prices = [o.input_per_mtok for o in offers]
-    # Google's own route (free on the Gemini API), DeepInfra, OpenRouter, Bedrock twice (one
-    # offer per source: LiteLLM's and models.dev's)
+    # DeepInfra, OpenRouter, Bedrock twice (one offer per source: LiteLLM's and models.dev's),
+    # then Google's own route: its 0/0 does not say free, so it states no price (last)
     assert prices == [
-        Decimal("0"),
         Decimal("0.08"),
         Decimal("0.09"),
         Decimal("0.12"),
         Decimal("0.23"),
+        None,
     ]
 
 
@@ -42,6 +42,6 @@ def test_cheapest_offer_and_provider_filter(imported: Imported) -> None:
         by_openrouter = set(session.scalars(offered_by(["OpenRouter"], today)))
         later = set(session.scalars(offered_by(["openrouter"], today + timedelta(days=365))))
         names = {slug for slug, _, _ in providers(session)}
-    assert cheapest[gemma] == Decimal("0")
+    assert cheapest[gemma] == Decimal("0.08")  # a 0/0 that does not say free is no price
     assert gemma in by_openrouter and by_openrouter == later
     assert {"openai", "openrouter", "amazon", "microsoft"} <= names
