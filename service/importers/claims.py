@@ -4,6 +4,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from service.catalog.import_view import Claims
+from service.importers.makers import dates_far_apart
 from service.importers.provenance import rank
 from service.importers.records import ModelRecord
 from service.models.base import CitedField as F
@@ -70,7 +71,10 @@ def chosen(
 
     A value only a cloud of the maker's company states (`cloud`: (field, source id)) does not
     outrank another data set's: when one states it otherwise (`agree` says they differ beyond
-    rounding), the field has no value, as when one data set's maker entries disagree.
+    rounding), the field has no value, as when one data set's maker entries disagree. Nor does
+    a release date another data set puts more than a month away: one of them is wrong, and
+    which is not for the catalog to guess (models.dev's GPT-4 is dated at GPT-4 Turbo's launch,
+    Epoch's o3-mini a year early).
     """
     best: dict[str, tuple[str, int]] = {}
     for (name, source_id), (value, _) in sorted(
@@ -92,8 +96,16 @@ def unsettled(
     value: str,
     source_id: int,
 ) -> bool:
-    """Whether a cloud-only value is contradicted by another data set's claim."""
-    if agree is None or (name, source_id) not in cloud:
+    """Whether the value is contested: a cloud-only value another data set contradicts, or a
+    release date another data set puts more than a month away (`dates_far_apart`)."""
+    if agree is None:
+        return False
+    if name == F.RELEASE_DATE and any(
+        field == name and other != source_id and dates_far_apart(stated, value)
+        for (field, other), (stated, _) in claims.items()
+    ):
+        return True
+    if (name, source_id) not in cloud:
         return False
     return any(
         field == name and other != source_id and not agree(name, stated, value)

@@ -41,6 +41,10 @@ CLOUD_CONTRADICTED = (
     "the data sets disagree and one rests only on a cloud of the maker's company (not the "
     "maker's own entry), so the catalog shows no value"
 )
+DATES_APART = (
+    "the data sets' release dates lie more than a month apart (different events, or one is "
+    "wrong), so the catalog shows no value"
+)
 
 
 if TYPE_CHECKING:
@@ -63,7 +67,8 @@ def write_conflicts(
     for model_id in model_ids:
         model_claims = claims.get(model_id, {})
         shown: dict[str, tuple[str | None, int | None]]
-        unsettled: set[str] = set()  # fields a contradicted cloud-only claim leaves unknown
+        unsettled: set[str] = set()  # fields a contested claim leaves unknown (`chosen`)
+        clouded: set[tuple[str, int]] = set()
         if catalog.is_curated(model_id):
             model = catalog.by_id[model_id]
             shown = {
@@ -82,7 +87,7 @@ def write_conflicts(
         if api_price and not catalog.is_curated(model_id):
             shown[F.PRICING] = (_price_text(catalog, model_id), None)
         items = _disputed(model_id, shown, catalog, source_id, (disputes or {}).get(model_id, {}))
-        items += _clouds_contradicted(model_claims, unsettled, catalog)
+        items += _contested(model_claims, unsettled, clouded)
         for (name, claimant), (value, source_slug) in sorted(model_claims.items()):
             if name not in CONFLICT_FIELDS or name not in shown:
                 continue
@@ -109,11 +114,12 @@ def write_conflicts(
     writer.children(CONFLICTS, desired, lambda mid, item: f"{catalog.slug_of(mid)}.{item['field']}")
 
 
-def _clouds_contradicted(
-    claims: Claims, fields: set[str], catalog: CatalogView
+def _contested(
+    claims: Claims, fields: set[str], clouded: set[tuple[str, int]]
 ) -> list[dict[str, Any]]:
-    """Each claim of a field left unknown because a company cloud's figure, its data set's only
-    maker-side statement, is contradicted by another data set (service.importers.claims)."""
+    """Each claim of a field `chosen` left unknown: a company cloud's figure, its data set's
+    only maker-side statement, contradicted by another data set; or release dates more than a
+    month apart (service.importers.claims)."""
     return [
         {
             "field": name,
@@ -121,7 +127,9 @@ def _clouds_contradicted(
             "value": value,
             "chosen_value": "unknown",
             "chosen_source_id": None,
-            "chosen_by": CLOUD_CONTRADICTED,
+            "chosen_by": (
+                CLOUD_CONTRADICTED if any(field == name for field, _ in clouded) else DATES_APART
+            ),
         }
         for (name, claimant), (value, _) in sorted(claims.items())
         if name in fields

@@ -42,6 +42,35 @@ def dates_agree(a: str, b: str) -> bool:
     return False
 
 
+# Two data sets' release dates further apart than this name different events (an announcement
+# and a later release, a successor's date, a typo in the year), not one release seen twice.
+RELEASE_GAP = timedelta(days=31)
+
+
+def _period(text: str) -> tuple[date, date]:
+    """The first and last day a date known to the year, month or day can be."""
+    parts = [int(part) for part in text.split("-")]
+    if len(parts) == 3:
+        day = date(*parts)
+        return day, day
+    if len(parts) == 2:
+        first = date(parts[0], parts[1], 1)
+        following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return first, following - timedelta(days=1)
+    return date(parts[0], 1, 1), date(parts[0], 12, 31)
+
+
+def dates_far_apart(a: str, b: str) -> bool:
+    """Whether two release dates (at their own precision) lie more than RELEASE_GAP apart:
+    "2023-03-15" and "2023-11-06" do; "2024-05" and "2024-05-14" or "2024-06-12" do not."""
+    try:
+        (a_first, a_last), (b_first, b_last) = _period(a), _period(b)
+    except ValueError:
+        return a != b
+    gap = max(a_first - b_last, b_first - a_last, timedelta(0))
+    return gap > RELEASE_GAP
+
+
 def company_of(org: str | None) -> str | None:
     """The company an organization belongs to (`owner:` in the synonyms file): GitHub is
     Microsoft's; an organization with no owner is its own company."""

@@ -591,3 +591,27 @@ def test_providers_have_proper_names(full: Full) -> None:
     assert "gmi" not in names  # LiteLLM's id for GMI Cloud joins it
     assert names["friendli"] == "FriendliAI"
     assert catalog_report(full.engine).named_after_id == ()
+
+
+def test_release_dates_a_month_apart_across_data_sets_are_unknown(full: Full) -> None:
+    """models.dev dates GPT-4 at GPT-4 Turbo's launch (2023-11-06); Epoch at GPT-4's own
+    (2023-03-15). Two data sets' dates further apart than a month name different events or
+    hold an error: the catalog shows no release date and records every claim, rather than
+    showing one with confidence."""
+    gpt4 = full.model("gpt-4")
+    assert (gpt4.release_date, gpt4.release_date_precision) == (None, None)
+    recorded = full.rows(
+        "SELECT s.slug, c.value, c.chosen_value, c.chosen_by FROM fact_conflicts c JOIN sources s"
+        " ON s.id = c.source_id WHERE c.model_id = :id AND c.field = 'release_date'"
+        " ORDER BY 1",
+        id=gpt4.id,
+    )
+    claims = {slug: value for slug, value, _, _ in recorded}
+    assert claims["models-dev"] == "2023-11-06"
+    assert claims["epoch-ai-all-models"] == "2023-03-15"
+    assert all(shown == "unknown" and "more than a month" in why for _, _, shown, why in recorded)
+    # dates a few days apart are one release seen twice: the maker's entry's date stands
+    claude = full.model("claude-3-opus-20240229")
+    assert str(claude.release_date) == "2024-02-29"
+    # a curated date is never blanked by imports (PaliGemma: May 2024, Epoch says July)
+    assert str(full.model("paligemma").release_date) == "2024-05-01"

@@ -15,6 +15,7 @@ from service.catalog.writes import Writer, set_price
 from service.db import make_engine, unit_of_work
 from service.importers import litellm, models_dev
 from service.importers.conflicts import API_PRICE, dates_agree, tokens_agree
+from service.importers.makers import dates_far_apart
 from service.importers.records import token_count
 from service.importers.write import IMPORT_LOCK, import_file
 from tests.conftest import run_cli
@@ -267,3 +268,13 @@ def test_importing_the_same_file_twice_at_once_never_fails(seeded_db_url: str) -
         thread.join(120)
     engine.dispose()
     assert errors == []
+
+
+def test_release_dates_are_far_apart_beyond_a_month_at_their_own_precision() -> None:
+    assert dates_far_apart("2023-03-15", "2023-11-06")
+    assert dates_far_apart("2024-01-31", "2024-12-20")
+    assert not dates_far_apart("2024-02-29", "2024-03-04")
+    assert not dates_far_apart("2024-05", "2024-06-20")  # within a month of May's last day
+    assert dates_far_apart("2024-05", "2024-07-10")
+    assert not dates_far_apart("2024", "2024-11-30")
+    assert dates_far_apart("2023", "2024-02-15")
