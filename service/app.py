@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
@@ -51,7 +52,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if versions is not None:
             await versions.start()
         await replica_set.start()
-        yield
+        with tuned_gc(settings.gc_young_threshold):
+            yield
         await replica_set.close()
         if versions is not None:
             await versions.stop()
@@ -86,6 +88,28 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     mount_web(app)
     allow_cross_origin(app, settings)
     return app
+
+
+@contextmanager
+def tuned_gc(young_threshold: int) -> Iterator[None]:
+    """Fewer, cheaper garbage collections while the app serves (0: Python's defaults).
+
+    With Python's default threshold (700 allocations), a listing of 20 models ran two young
+    collections, each walking everything the request held alive at that moment: about 1 ms of
+    a 6 ms request. Serving frees its objects by reference counting (nothing a request makes
+    should outlive it in a cycle: see `Context.close`), so collections can be rarer. What is
+    alive at startup (the schema, the mappers, the modules) is frozen: never walked again."""
+    if not young_threshold:
+        yield
+        return
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(young_threshold, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
 
 
 def allow_cross_origin(app: FastAPI, settings: Settings) -> None:

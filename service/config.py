@@ -150,6 +150,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Megabytes of encoded answers the response cache of one worker may hold.",
     )
+    gc_young_threshold: int = Field(
+        default=20_000,
+        ge=0,
+        description="Allocations between two young-generation garbage collections in a worker "
+        "(0: Python's default, 700); objects alive at startup are frozen out of collections.",
+    )
     persisted_queries: PersistedQueryMode = Field(
         default=PersistedQueryMode.AUTOMATIC,
         description="Persisted queries: automatic (hashes learnt from clients), registered (only "

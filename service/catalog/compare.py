@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -204,7 +204,7 @@ def _modality(d: ModelData) -> tuple[str, str, Any, Any]:
     return _known("multimodal" if len(kinds) > 1 else kinds[0], kinds)
 
 
-def _modalities(values: list[str] | None) -> tuple[str, str, Any, Any]:
+def _modalities(values: Sequence[str] | None) -> tuple[str, str, Any, Any]:
     return _fact(display.modalities_fact(values), values)
 
 
@@ -604,7 +604,13 @@ def estimate_cost(d: ModelData, workload: Workload, as_of: date) -> CostEstimate
     )
 
 
-def _part_costs(costs: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
+class _PartCosts(TypedDict):
+    input_cost: Decimal | None
+    output_cost: Decimal | None
+    cached_input_cost: Decimal | None
+
+
+def _part_costs(costs: dict[str, Decimal | None]) -> _PartCosts:
     return {
         "input_cost": costs["input"],
         "output_cost": costs["output"],
@@ -721,24 +727,24 @@ async def load(source: CatalogReads, models: Sequence[Model], on: date) -> list[
     ids = [m.id for m in models]
     org_ids = [m.organization_id for m in models if m.organization_id is not None]
     license_ids = [m.license_id for m in models if m.license_id is not None]
+    # Two gathers awaited together: one gather of all eight reads runs them the same way, but
+    # asyncio.gather is typed for at most six awaitables of different types.
     (
-        orgs_found,
-        licenses_found,
-        variants,
-        prices,
-        capabilities,
-        collections,
-        lineage,
-        offers,
+        (orgs_found, licenses_found, variants, prices),
+        (capabilities, collections, lineage, offers),
     ) = await asyncio.gather(
-        source.organizations(org_ids),
-        source.licenses(license_ids),
-        source.variants(ids),
-        source.prices(ids),
-        source.capabilities(ids),
-        source.collections(ids),
-        source.lineage(ids),
-        source.offers(ids, on),
+        asyncio.gather(
+            source.organizations(org_ids),
+            source.licenses(license_ids),
+            source.variants(ids),
+            source.prices(ids),
+        ),
+        asyncio.gather(
+            source.capabilities(ids),
+            source.collections(ids),
+            source.lineage(ids),
+            source.offers(ids, on),
+        ),
     )
     orgs = {o.id: o for o in orgs_found if o is not None}
     licenses = {lic.id: lic for lic in licenses_found if lic is not None}

@@ -136,7 +136,7 @@ def _record_type(table: Any) -> Any:
     The hot reads return these, not ORM instances: a record has the mapped class's attribute
     names (every column attribute is named as its column) and is only read, so it stands in
     for the instance without identity-map bookkeeping. `rows_as` records that stand-in."""
-    return namedtuple(f"{table.name}_record", [c.key for c in table.c])  # type: ignore[misc]
+    return namedtuple(f"{table.name}_record", [c.key for c in table.c])
 
 
 def _any(column: Any) -> ColumnElement[bool]:
@@ -317,7 +317,7 @@ async def collections_by_id(session: AsyncSession, ids: Sequence[int]) -> list[C
 
 async def aliases_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[str]]:
     rows = await fetch(session, _ALIASES, _keys(ids))
-    return _grouped(rows, ids)  # type: ignore[arg-type]
+    return _grouped(rows, ids)
 
 
 async def variants_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[ModelVariant]]:
@@ -539,7 +539,7 @@ def model_price_in_force(on: date) -> ColumnElement[bool]:
     )
 
 
-def current_price_subquery(on: date) -> Select[tuple[int, object, object]]:
+def current_price_subquery(on: date) -> Select[int, Decimal | None, Decimal | None]:
     """model_id with its model-level input and output price in force on a date."""
     return select(Price.model_id, Price.input_per_mtok, Price.output_per_mtok).where(
         model_price_in_force(on)

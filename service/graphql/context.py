@@ -198,6 +198,10 @@ class Context(BaseContext):
 
     async def close(self) -> None:
         """Return the request's connections to the pool (ending their read-only transactions)."""
+        # The loaders refer back to the context (each batch runs through `run`): a cycle that
+        # held the request's rows, futures and caches until the garbage collector found it.
+        # Dropped here, they are freed as the request ends.
+        self._loaders = None
         snapshot, self._snapshot = self._snapshot, None
         routed, self._snapshot_session = self._snapshot_session, None
         if routed is not None:

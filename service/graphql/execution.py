@@ -12,7 +12,10 @@ completion, several microseconds apiece, hundreds of times per comparison. Two s
   proper error: reading plain attributes twice has no side effect.
 - `lighten_resolvers` gives synchronous resolvers that take nothing but `self` (a model's
   facts) a direct call instead of Strawberry's wrapper, which builds an `Info` and parses
-  arguments for every call. Only when the schema has no per-field hooks.
+  arguments for every call; resolvers that take `self` and `info` alone (a model's
+  `organization`, loaded through a DataLoader) get a direct call with the same `info`, their
+  coroutine handed to graphql-core as it is instead of wrapped in Strawberry's own. Only when
+  the schema has no per-field hooks.
 """
 
 import inspect
@@ -40,6 +43,7 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import CustomGraphQLEnumType
+from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
 DEFINITION = "strawberry-definition"  # where Strawberry keeps a field's own definition
@@ -318,11 +322,35 @@ def _self_only(definition: StrawberryField) -> Callable[[Any], Any] | None:
     return function
 
 
-def lighten_resolvers(schema: GraphQLSchema) -> int:
-    """Call self-only synchronous resolvers directly; returns how many fields it changed.
+def _self_and_info(definition: StrawberryField) -> Callable[..., Any] | None:
+    """The resolver function, when it takes `self` and `info` alone (a loaded field)."""
+    resolver = definition.base_resolver
+    if resolver is None or definition.extensions:
+        return None
+    function = resolver.wrapped_func
+    if not callable(function):
+        return None
+    try:
+        parameters = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return None
+    info = resolver.info_parameter
+    if parameters != ["self", "info"] or info is None or info.name != "info":
+        return None
+    return function
+
+
+def lighten_resolvers(schema: GraphQLSchema, info_class: type[Any] = Info) -> int:
+    """Call resolvers that take `self` alone, or `self` and `info` alone (no arguments),
+    directly; returns how many fields it changed.
+
+    Strawberry's wrapper, per call, converts the arguments (there are none), chains the field
+    extensions (there are none) and, for an async resolver, wraps its coroutine in another. The
+    direct call builds the same `info` (`info_class`, Strawberry's) and returns the resolver's
+    own result, awaitable or not, for graphql-core to complete as before.
 
     The caller must not have per-field hooks (SchemaExtension.resolve, field extensions,
-    permission classes): the direct call skips them.
+    permission classes, exception handlers): the direct call skips them.
     """
     changed = 0
     for named in schema.type_map.values():
@@ -333,11 +361,24 @@ def lighten_resolvers(schema: GraphQLSchema) -> int:
             if not isinstance(definition, StrawberryField) or field_def.args:
                 continue
             function = _self_only(definition)
-            if function is None:
+            if function is not None:
+                field_def.resolve = _direct(function)
+                changed += 1
                 continue
-            field_def.resolve = _direct(function)
-            changed += 1
+            with_info = _self_and_info(definition)
+            if with_info is not None:
+                field_def.resolve = _direct_with_info(with_info, definition, info_class)
+                changed += 1
     return changed
+
+
+def _direct_with_info(
+    function: Callable[..., Any], definition: StrawberryField, info_class: type[Any]
+) -> Callable[..., Any]:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        return function(source, info=info_class(_raw_info=info, _field=definition))
+
+    return resolve
 
 
 def _direct(function: Callable[[Any], Any]) -> Callable[..., Any]:

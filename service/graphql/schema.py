@@ -217,7 +217,7 @@ def build_schema(
         hide_hints=not introspection,
     )
     # Most of an answer's fields are plain attributes or `self`-only facts: see execution.py.
-    lighten_resolvers(built._schema)
+    lighten_resolvers(built._schema, built.config.info_class)
     return built
 
 
