@@ -4,6 +4,7 @@ One migrated and seeded template database is built per run; tests that commit ge
 own copy of it (CREATE DATABASE ... TEMPLATE), tests that only read share one and roll back.
 """
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -11,9 +12,10 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Connection, Engine, make_url, text
@@ -25,9 +27,19 @@ from service.config import PROJECT_ROOT, Settings, to_sqlalchemy_url
 from service.db import make_engine
 from service.migrate import upgrade
 
+T = TypeVar("T")
+
 SEED_DIR = PROJECT_ROOT / "seed"
 # Derived from the seed files, so adding a curated model does not break a count in a test.
 SEED_MODELS = len(list((SEED_DIR / "models").glob("*.y*ml")))
+
+
+def run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on a loop of its own, in another thread: the browser tests'
+    session-wide Playwright keeps a loop running on the main thread, where asyncio.run()
+    refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def eventually(check: Callable[[], object], message: str, seconds: float = 30.0) -> None:

@@ -1,10 +1,7 @@
 """The hot reads' prepared statements (`service.db.fetch`) behave as the engine's own do:
 the engine's listeners see them, a failure is a DBAPIError, and they answer the same rows."""
 
-import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, Integer, bindparam, event, func, literal, make_url, select, update
@@ -14,16 +11,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.catalog import reads
 from service.db import async_session_factory, fetch, make_async_engine, prepare
 from service.models import Model
+from tests.conftest import run_apart
 
-T = TypeVar("T")
 DIVIDE = prepare(select(literal(1, Integer) / bindparam("zero", type_=Integer)))
-
-
-def _run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on its own loop in another thread: the browser tests' session-wide
-    Playwright keeps a loop running on this thread, where asyncio.run() refuses to start."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _run(engine: Engine, work: Any) -> Any:
@@ -42,7 +32,7 @@ def test_a_prepared_read_answers_the_rows_the_session_does(engine: Engine) -> No
         through_orm = {m.id: m.slug for m in (await session.scalars(select(Model))).all()}
         return records, through_orm
 
-    records, through_orm = _run_apart(_run(engine, work))
+    records, through_orm = run_apart(_run(engine, work))
     assert records[-1] is None
     assert {r.id: r.slug for r in records[:-1]} == through_orm
 
@@ -57,7 +47,7 @@ def test_the_engine_listeners_see_each_prepared_read(engine: Engine) -> None:
         await reads.variants_by_model(session, [1, 2])
         await reads.prices_by_model(session, [1])
 
-    _run_apart(_run(engine, work))
+    run_apart(_run(engine, work))
     assert len(seen) == 2
     assert "model_variants" in seen[0] and "prices" in seen[1]
 
@@ -68,7 +58,7 @@ def test_a_failed_prepared_read_is_a_dbapi_error_and_the_session_goes_on(engine:
             await fetch(session, DIVIDE, {"zero": 0})
         return int(await session.scalar(select(func.count()).select_from(Model)))
 
-    assert _run_apart(_run(engine, work)) > 0
+    assert run_apart(_run(engine, work)) > 0
 
 
 def test_a_prepared_read_runs_on_the_connection_its_session_is_bound_to(
@@ -94,6 +84,6 @@ def test_a_prepared_read_runs_on_the_connection_its_session_is_bound_to(
         finally:
             await async_engine.dispose()
 
-    inside, outside = _run_apart(work())
+    inside, outside = run_apart(work())
     assert inside == "in-tx"
     assert outside != "in-tx"

@@ -1,6 +1,5 @@
 """A request's objects are freed as it ends, and the app collects garbage rarely while it serves."""
 
-import asyncio
 import gc
 import weakref
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 from service.app import tuned_gc
 from service.config import Settings
 from service.graphql.context import Context
+from tests.conftest import run_apart
 
 
 def test_closing_a_context_frees_its_loaders_without_the_garbage_collector() -> None:
@@ -17,7 +17,7 @@ def test_closing_a_context_frees_its_loaders_without_the_garbage_collector() -> 
     organization_loader = weakref.ref(context.loaders.organization)
     gc.disable()
     try:
-        asyncio.run(context.close())
+        run_apart(context.close())
         # Freed by reference counting alone: nothing of the request waits for a collection.
         assert loaders() is None
         assert organization_loader() is None

@@ -18,6 +18,7 @@ from service.config import Settings
 from service.db import make_async_engine
 from service.devcluster import PgCluster, Server
 from service.replicas import NoDatabaseAvailable, ReplicaSet, Role, Served, Snapshot, SnapshotLost
+from tests.conftest import run_apart
 
 T = TypeVar("T")
 SETTINGS = Settings(_env_file=None, db_connect_timeout=2)  # type: ignore[call-arg]
@@ -101,7 +102,7 @@ def port_of(served: Served[Any]) -> int:
 
 
 def run(scenario: Awaitable[T]) -> T:
-    return asyncio.run(scenario)  # type: ignore[arg-type]
+    return run_apart(scenario)  # type: ignore[arg-type]
 
 
 def test_without_replicas_every_read_goes_to_the_primary(cluster: PgCluster) -> None:
