@@ -341,7 +341,7 @@ class CatalogClient(CatalogBaseClient):
     async def picker(self, **kwargs: Any) -> Picker:
         query = gql("""
             query Picker {
-              models(first: 100, orderBy: {field: NAME}) {
+              models(first: 100, filter: {researchOnly: false}) {
                 nodes {
                   slug
                   name
