@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalog import lookup
-from service.catalog.errors import UserInputError, suggest
+from service.catalog.errors import UserInputError, closest, did_you_mean
 from service.catalog.offers import offer_in_force
 from service.db import Prepared, fetch, prepare
 from service.models import (
@@ -468,11 +468,16 @@ async def check_providers(session: AsyncSession, slugs: Sequence[str]) -> None:
                 .distinct()
             )
         ).all()
-        raise UserInputError(
-            f"unknown provider {unknown[0]!r}{suggest(unknown[0].lower(), known)}",
+        close = closest(unknown[0], known)
+        error = UserInputError(
+            f"unknown provider {unknown[0]!r}{did_you_mean(close)}",
             "filter.provider",
             "NOT_FOUND",
         )
+        # As the organizations filter: the web form links each suggestion in place of the typo.
+        error.extensions["unknown"] = [unknown[0]]
+        error.extensions["suggestions"] = close
+        raise error
 
 
 async def citations_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[CitationRow]]:

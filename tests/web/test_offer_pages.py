@@ -72,6 +72,15 @@ def test_the_catalog_filters_by_provider(web: TestClient) -> None:
     assert 'data-model="gemma-2b"' not in html
 
 
+def test_an_unknown_provider_suggests_the_closest_as_a_link(web: TestClient) -> None:
+    response = web.get("/models", params={"provider": "openruter"}, headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert (
+        "unknown provider &#39;openruter&#39;; did you mean &#39;openrouter&#39;?" in response.text
+    )
+    assert '<a href="/models?provider=openrouter">openrouter</a>' in response.text
+
+
 def test_the_catalog_shows_the_cheapest_offer_where_the_maker_lists_no_price(
     web: TestClient,
 ) -> None:
