@@ -442,16 +442,24 @@ async def providers_by_id(
     return [found.get(key) for key in keys]
 
 
-MAX_PROVIDERS = 50
+MAX_FILTER_SLUGS = 50  # organizations or providers one filter may name
 
 
-async def check_providers(session: AsyncSession, slugs: Sequence[str]) -> None:
-    """Refuse a provider filter naming an organization the catalog does not know (a typo would
-    otherwise list nothing), with the closest providers as suggestions."""
-    if len(slugs) > MAX_PROVIDERS:
+async def check_organization_slugs(
+    session: AsyncSession,
+    slugs: Sequence[str],
+    *,
+    argument: str,
+    kind: str,
+    candidates: Select[str],
+) -> None:
+    """Refuse a filter naming an organization the catalog does not know (a typo would otherwise
+    list nothing): NOT_FOUND with the closest of `candidates` as `suggestions` (and the name
+    as `unknown`), which the web form links in place of the typo. One indexed read, and the
+    candidates only when a name is unknown."""
+    if len(slugs) > MAX_FILTER_SLUGS:
         raise UserInputError(
-            f"filter.provider takes at most {MAX_PROVIDERS} slugs (got {len(slugs)})",
-            "filter.provider",
+            f"{argument} takes at most {MAX_FILTER_SLUGS} slugs (got {len(slugs)})", argument
         )
     wanted = {slug.lower() for slug in slugs}
     found = set(
@@ -459,25 +467,28 @@ async def check_providers(session: AsyncSession, slugs: Sequence[str]) -> None:
             await session.scalars(select(Organization.slug).where(Organization.slug.in_(wanted)))
         ).all()
     )
-    unknown = [slug for slug in slugs if slug.lower() not in found]
-    if unknown:
-        known = (
-            await session.scalars(
-                select(Organization.slug)
-                .join(Offer, Offer.provider_id == Organization.id)
-                .distinct()
-            )
-        ).all()
-        close = closest(unknown[0], known)
-        error = UserInputError(
-            f"unknown provider {unknown[0]!r}{did_you_mean(close)}",
-            "filter.provider",
-            "NOT_FOUND",
-        )
-        # As the organizations filter: the web form links each suggestion in place of the typo.
-        error.extensions["unknown"] = [unknown[0]]
-        error.extensions["suggestions"] = close
-        raise error
+    unknown = next((slug for slug in slugs if slug.lower() not in found), None)
+    if unknown is None:
+        return
+    close = closest(unknown, (await session.scalars(candidates)).all())
+    error = UserInputError(
+        f"unknown {kind} {unknown!r}{did_you_mean(close)}", argument, "NOT_FOUND"
+    )
+    error.extensions["unknown"] = [unknown]
+    error.extensions["suggestions"] = close
+    raise error
+
+
+async def check_providers(session: AsyncSession, slugs: Sequence[str]) -> None:
+    """The provider filter's organizations, suggested from those that offer a model."""
+    offering = select(Organization.slug).join(Offer, Offer.provider_id == Organization.id)
+    await check_organization_slugs(
+        session,
+        slugs,
+        argument="filter.provider",
+        kind="provider",
+        candidates=offering.distinct(),
+    )
 
 
 async def citations_by_model(session: AsyncSession, ids: Sequence[int]) -> list[list[CitationRow]]:

@@ -26,9 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalog.errors import UserInputError, closest, did_you_mean
+from service.catalog.errors import UserInputError
 from service.catalog.offers import cheapest_offer_subquery, offered_by
-from service.catalog.reads import current_price_subquery, model_records, rows_as
+from service.catalog.reads import (
+    check_organization_slugs,
+    current_price_subquery,
+    model_records,
+    rows_as,
+)
 from service.db import Prepared, fetch, prepare
 from service.models import (
     Capability,
@@ -45,7 +50,6 @@ OrderField = Literal[
     "name", "release_date", "context_window", "input_price", "output_price", "cheapest_offer"
 ]
 MAX_PAGE = 100
-MAX_ORGANIZATIONS = 50
 _HIGH = Decimal("1e30")
 _LATEST, _EARLIEST = date(9999, 12, 31), date(1, 1, 1)
 
@@ -327,29 +331,11 @@ def _decode_cursor(cursor: str, order: OrderField, argument: str) -> tuple[Any, 
 
 
 async def check_organizations(session: AsyncSession, slugs: Sequence[str]) -> None:
-    """Refuse an organizations filter naming an organization the catalog does not know (a typo
-    would otherwise list nothing), with the closest organizations as suggestions, as the
-    provider filter does. One indexed read, only when the filter is given."""
-    if len(slugs) > MAX_ORGANIZATIONS:
-        raise UserInputError(
-            f"filter.organizations takes at most {MAX_ORGANIZATIONS} slugs (got {len(slugs)})",
-            "filter.organizations",
-        )
-    wanted = {slug.lower() for slug in slugs}
-    found = set(
-        (
-            await session.scalars(select(Organization.slug).where(Organization.slug.in_(wanted)))
-        ).all()
+    """The organizations filter's names, suggested from every organization."""
+    await check_organization_slugs(
+        session,
+        slugs,
+        argument="filter.organizations",
+        kind="organization",
+        candidates=select(Organization.slug),
     )
-    unknown = next((slug for slug in slugs if slug.lower() not in found), None)
-    if unknown is None:
-        return
-    close = closest(unknown, (await session.scalars(select(Organization.slug))).all())
-    error = UserInputError(
-        f"unknown organization {unknown!r}{did_you_mean(close)}",
-        "filter.organizations",
-        "NOT_FOUND",
-    )
-    error.extensions["unknown"] = [unknown]
-    error.extensions["suggestions"] = close
-    raise error
