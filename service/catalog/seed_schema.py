@@ -1,6 +1,7 @@
 """The shape of the seed files, validated with pydantic before anything is written."""
 
 import re
+from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -98,6 +99,18 @@ def parse_release(value: str) -> tuple[date, DatePrecision]:
         return date(int(year), int(month or 1), int(day or 1)), precision
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a real date") from exc
+
+
+def release_period(value: str) -> tuple[date, date]:
+    """The first and last day a release date known to the year, month or day can be."""
+    if not _RELEASE.match(value):
+        raise ValueError(f"{value!r} is not a date like 2024, 2024-05 or 2024-05-13")
+    first, precision = parse_release(value)
+    if precision is DatePrecision.DAY:
+        return first, first
+    if precision is DatePrecision.MONTH:
+        return first, first.replace(day=monthrange(first.year, first.month)[1])
+    return first, first.replace(month=12, day=31)
 
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]

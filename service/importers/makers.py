@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from service.catalog.identity import synonyms
+from service.catalog.seed_schema import release_period
 
 TOKEN_TOLERANCE = Decimal("0.025")  # 128,000 and 131,072 are two spellings of 128K
 
@@ -47,24 +48,11 @@ def dates_agree(a: str, b: str) -> bool:
 RELEASE_GAP = timedelta(days=31)
 
 
-def _period(text: str) -> tuple[date, date]:
-    """The first and last day a date known to the year, month or day can be."""
-    parts = [int(part) for part in text.split("-")]
-    if len(parts) == 3:
-        day = date(*parts)
-        return day, day
-    if len(parts) == 2:
-        first = date(parts[0], parts[1], 1)
-        following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return first, following - timedelta(days=1)
-    return date(parts[0], 1, 1), date(parts[0], 12, 31)
-
-
 def dates_far_apart(a: str, b: str) -> bool:
     """Whether two release dates (at their own precision) lie more than RELEASE_GAP apart:
     "2023-03-15" and "2023-11-06" do; "2024-05" and "2024-05-14" or "2024-06-12" do not."""
     try:
-        (a_first, a_last), (b_first, b_last) = _period(a), _period(b)
+        (a_first, a_last), (b_first, b_last) = release_period(a), release_period(b)
     except ValueError:
         return a != b
     gap = max(a_first - b_last, b_first - a_last, timedelta(0))

@@ -501,20 +501,13 @@ def _write_aliases(
         for name in sorted(names):
             lower = name.lower()
             owner = catalog.aliases.get(lower)
-            if (
-                lower in slugs
-                and lower != target.slug.lower()
-                and name.strip()
-                and len(name) <= 200
-            ):
-                blocked.append((model_id, name, source_id))
-            if (
-                not name.strip()
-                or len(name) > 200
-                or lower in slugs
-                or lower in claimed
-                or (owner is not None and owner != (model_id, source_id))
-            ):
+            if not name.strip() or len(name) > 200:
+                continue
+            if lower in slugs:
+                if lower != target.slug.lower():
+                    blocked.append((model_id, name, source_id))
+                continue
+            if lower in claimed or (owner is not None and owner != (model_id, source_id)):
                 continue
             claimed.add(lower)
             items.append({"alias": name, "source_id": source_id})
