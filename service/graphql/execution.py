@@ -1,15 +1,22 @@
-"""Cheaper execution of plain fields, with the same answers and errors as graphql-core's.
+"""Cheaper execution of plain and loaded fields, with the same answers and errors as graphql-core's.
 
-Most of an answer's fields (a comparison's sections, rows and cells; a fact's display and
-state) are plain attributes of objects the domain already shaped. graphql-core executes each
-of them as a field of its own: resolve info, a resolver call, an awaitable check and value
-completion, several microseconds apiece, hundreds of times per comparison. Two shortcuts:
+Most of an answer's fields are plain attributes of objects the domain already shaped (a
+comparison's sections, rows and cells), facts a model computes from its own row, or objects
+loaded through a DataLoader (a model's organization, its price). graphql-core executes each of
+them as a field of its own: resolve info, a resolver call, an awaitable check, value
+completion, and for a loaded field a coroutine, a task and a gather of its own: tens of
+microseconds apiece, thousands of times for a page of models. Two shortcuts:
 
-- `PlainObjectExecutor` completes an object whose selected fields are all plain (no resolver,
-  no arguments, no defer) in one tight pass over a plan built once per selection. On anything
-  unusual (a null where the schema says non-null, a value a scalar refuses, a list that is no
-  list) it gives up and lets graphql-core complete the object again, which produces the
-  proper error: reading plain attributes twice has no side effect.
+- `PlainObjectExecutor` completes an object in one tight pass over a plan built once per
+  selection, when each selected field is plain (no resolver), or has a light resolver (see
+  below) and no arguments given (the resolver's own defaults are the schema's). A resolver's
+  coroutine is not awaited on its own: the pass starts it, and once the whole object (a page of
+  twenty models, say) has been walked, the coroutines are run side by side in rounds, every
+  load of a round registered before the first one waits, so DataLoaders batch as before. On
+  anything unusual (a null where the schema says non-null, a value a scalar refuses, a list
+  that is no list, a resolver that raises) it gives up and lets graphql-core complete the
+  object again, which produces the proper error: the reads are pure and their loaders cache,
+  so running a resolver twice has no side effect.
 - `lighten_resolvers` gives synchronous resolvers that take nothing but `self` (a model's
   facts) a direct call instead of Strawberry's wrapper, which builds an `Info` and parses
   arguments for every call; resolvers that take `self` and `info` alone (a model's
@@ -18,8 +25,12 @@ completion, several microseconds apiece, hundreds of times per comparison. Two s
   the schema has no per-field hooks.
 """
 
+import asyncio
 import inspect
+from collections import deque
 from collections.abc import Callable, Iterable
+from functools import partial
+from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -42,25 +53,62 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetails, FragmentDetails
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import CustomGraphQLEnumType
+from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
 DEFINITION = "strawberry-definition"  # where Strawberry keeps a field's own definition
+BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF  # and a type's
+NO_INFO: Any = None  # what Strawberry's own is_type_of is given (it reads no info)
 MAX_INT = 2**31 - 1
 MIN_INT = -(2**31)
 
-Complete = Callable[[Any], Any]
-
 
 class _GiveUp(Exception):
-    """The plain pass met something only graphql-core's completion answers properly."""
+    """The plan met something only graphql-core's completion answers properly."""
+
+
+class Pending:
+    """One plan run's started resolvers: each awaitable, how to complete its value, and the
+    answer entry it fills. Infos for resolvers that take one are built once per run."""
+
+    __slots__ = ("executor", "infos", "items")
+
+    def __init__(self, executor: "PlainObjectExecutor") -> None:
+        self.executor = executor
+        self.items: list[tuple[Any, Complete, dict[str, Any], str]] = []
+        self.infos: dict[int, Any] = {}
+
+    def info(self, call: "_InfoCall") -> Any:
+        """The `info` a light resolver takes: one per field of the plan, for this run."""
+        key = id(call)
+        found = self.infos.get(key)
+        if found is None:
+            light = call.light
+            raw = self.executor.build_resolve_info(
+                light.field_def,
+                call.nodes,
+                light.parent_type,
+                Path(None, call.response_name, light.parent_type.name),
+            )
+            found = self.infos[key] = light.info_class(_raw_info=raw, _field=light.definition)
+        return found
+
+    def close(self) -> None:
+        """Close what was started and not finished (never run: no warning either)."""
+        for awaitable, *_ in self.items:
+            if type(awaitable) is CoroutineType:
+                awaitable.close()
+        self.items.clear()
+
+
+Complete = Callable[[Any, Pending], Any]
 
 
 def _leaf(leaf: GraphQLLeafType) -> Complete:
     coerce = leaf.coerce_output_value
 
-    def general(value: Any) -> Any:
+    def general(value: Any, _pending: Pending | None = None) -> Any:
         try:
             coerced = coerce(value)
         except Exception:
@@ -76,7 +124,7 @@ def _leaf(leaf: GraphQLLeafType) -> Complete:
             names.setdefault(enum_value.value, name)  # the first name wins, as in coercion
         members: type[Any] = leaf.wrapped_cls  # an Enum class (typed as its metaclass)
 
-        def enum(value: Any) -> Any:
+        def enum(value: Any, _pending: Pending) -> Any:
             if isinstance(value, members):
                 found = names.get(value.value)
                 if found is not None:
@@ -85,34 +133,34 @@ def _leaf(leaf: GraphQLLeafType) -> Complete:
 
         return enum
     if leaf is GraphQLString:
-        return lambda value: value if type(value) is str else general(value)
+        return lambda value, _p: value if type(value) is str else general(value)
     if leaf is GraphQLBoolean:
-        return lambda value: value if type(value) is bool else general(value)
+        return lambda value, _p: value if type(value) is bool else general(value)
     if leaf is GraphQLInt:
-        return lambda value: (
+        return lambda value, _p: (
             value if type(value) is int and MIN_INT <= value <= MAX_INT else general(value)
         )
     return general
 
 
 def _nullable(inner: Complete) -> Complete:
-    return lambda value: None if value is None else inner(value)
+    return lambda value, pending: None if value is None else inner(value, pending)
 
 
 def _non_null(inner: Complete) -> Complete:
-    def complete(value: Any) -> Any:
+    def complete(value: Any, pending: Pending) -> Any:
         if value is None:
             raise _GiveUp
-        return inner(value)
+        return inner(value, pending)
 
     return complete
 
 
 def _list(item: Complete) -> Complete:
-    def complete(value: Any) -> Any:
+    def complete(value: Any, pending: Pending) -> Any:
         if type(value) is not list and type(value) is not tuple:
             raise _GiveUp  # graphql-core accepts other iterables; it completes those
-        return [item(entry) for entry in value]
+        return [item(entry, pending) for entry in value]
 
     return complete
 
@@ -128,6 +176,99 @@ def _has_directives(nodes: Iterable[SelectionSetNode | None]) -> bool:
             if inner is not None:
                 pending.append(inner)
     return False
+
+
+Entry = tuple[Any, Complete, dict[str, Any], str]  # an awaitable and where its value goes
+
+
+async def _settle(pending: Pending) -> None:
+    """Run the started resolvers side by side to their ends, filling their answer entries.
+
+    A small scheduler in the caller's task: every coroutine is moved to its first wait before
+    anything is waited for, so all the loads of a round are registered (and batched by their
+    DataLoaders) together; each is then resumed as soon as what it waits for is done, in the
+    order they finish (one may wait on another, say for the request's connection), and values
+    that complete into objects with loaded fields of their own start the next round. When one
+    fails, the others still run to their ends (none is left half-way through a read) and the
+    plan gives up."""
+    loop = asyncio.get_running_loop()
+    ready: deque[Entry] = deque()
+    wake: asyncio.Future[None] | None = None
+    waiting = 0
+    failed = False
+
+    def done(entry: Entry, _awaited: Any) -> None:
+        ready.append(entry)
+        if wake is not None and not wake.done():
+            wake.set_result(None)
+
+    def wait(entry: Entry, awaited: Any) -> None:
+        nonlocal waiting, failed
+        if awaited is None:  # a bare yield: one turn of the loop
+            loop.call_soon(done, entry, None)
+        elif asyncio.isfuture(awaited):
+            # What a task does with the future its coroutine yields: it waits on it itself.
+            awaited._asyncio_future_blocking = False
+            awaited.add_done_callback(partial(done, entry))
+        else:  # not asyncio's protocol
+            entry[0].close()
+            failed = True
+            return
+        waiting += 1
+
+    def complete(entry: Entry, value: Any) -> None:
+        nonlocal failed
+        if failed:
+            return
+        try:
+            entry[2][entry[3]] = entry[1](value, pending)
+        except _GiveUp:
+            failed = True
+
+    def advance(entry: Entry) -> None:
+        nonlocal failed
+        try:
+            awaited = entry[0].send(None)
+        except StopIteration as stop:
+            complete(entry, stop.value)
+        except Exception:
+            failed = True
+        else:
+            wait(entry, awaited)
+
+    try:
+        while True:
+            started, pending.items = pending.items, []
+            for entry in started:
+                if failed:
+                    pending.items.append(entry)  # never started: closed below
+                elif type(entry[0]) is CoroutineType:
+                    advance(entry)
+                elif asyncio.isfuture(entry[0]):
+                    entry[0].add_done_callback(partial(done, entry))
+                    waiting += 1
+                else:
+                    pending.items.append(entry)
+                    failed = True
+            if not ready:
+                if not waiting:
+                    break
+                wake = loop.create_future()
+                await wake
+                wake = None
+            while ready:
+                entry = ready.popleft()
+                waiting -= 1
+                if type(entry[0]) is CoroutineType:
+                    advance(entry)
+                elif entry[0].cancelled() or entry[0].exception() is not None:
+                    failed = True
+                else:
+                    complete(entry, entry[0].result())
+    finally:
+        pending.close()
+    if failed:
+        raise _GiveUp
 
 
 # Plans shared by every execution of the same parsed document (the parser cache hands the same
@@ -150,8 +291,11 @@ def _forget_shared() -> None:
     _SHAREABLE.clear()
 
 
+_TYPENAME, _ATTRIBUTE, _CALL = 0, 1, 2
+
+
 class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor with the plain-object shortcut (see the module docstring)."""
+    """graphql-core's executor with the planned shortcut (see the module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,13 +331,32 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         plan = self._plan(return_type, field_details_list)
         if plan is not None:
+            pending = Pending(self)
             try:
-                return plan(result)
+                answer = plan(result, pending)
             except _GiveUp:
-                pass
+                pending.close()
+            else:
+                if not pending.items:
+                    return answer
+                again = super().complete_object_value
+                arguments = (return_type, field_details_list, info, path, result, position_context)
+                return self._settled(answer, pending, lambda: again(*arguments))
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    @staticmethod
+    async def _settled(
+        answer: dict[str, Any], pending: Pending, again: Callable[[], Any]
+    ) -> dict[str, Any]:
+        try:
+            await _settle(pending)
+            return answer
+        except _GiveUp:
+            pass
+        completed = again()
+        return await completed if inspect.isawaitable(completed) else completed  # type: ignore[no-any-return]
 
     def _plan(
         self, object_type: GraphQLObjectType, field_details_list: list[FieldDetails]
@@ -231,42 +394,62 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> Complete | None:
         if self.middleware_manager is not None and self.middleware_manager.middlewares:
             return None
-        if object_type.is_type_of is not None:
-            return None
+        is_type_of = object_type.is_type_of
+        if is_type_of is not None:
+            # Strawberry's own check (for a type with interfaces) is an isinstance that takes
+            # no info; a type's own is_type_of may read it: graphql-core runs that one.
+            strawberry_type = (object_type.extensions or {}).get(BACKREF)
+            if strawberry_type is None or strawberry_type.is_type_of is not None:
+                return None
         grouped, defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if defer_usages:
             return None
-        steps: list[tuple[str, str | None, Complete | None]] = []
+        steps: list[tuple[str, int, Any, Complete | None]] = []
         for response_name, details in grouped.items():
             node = details[0].node
             if any(d.defer_usage is not None for d in details):
                 return None
             if node.name.value == "__typename":
-                steps.append((response_name, None, None))
+                steps.append((response_name, _TYPENAME, None, None))
                 continue
             field_def = object_type.fields.get(node.name.value)
+            if field_def is None or node.arguments:
+                return None
             attribute = _plain_attribute(field_def)
-            if field_def is None or attribute is None or node.arguments:
+            call = None if attribute is not None else _light_call(field_def, details, response_name)
+            if attribute is None and call is None:
                 return None
             completion = self._value_plan(field_def.type, details)
             if completion is None:
                 return None
-            steps.append((response_name, attribute, completion))
+            if attribute is not None:
+                steps.append((response_name, _ATTRIBUTE, attribute, completion))
+            else:
+                steps.append((response_name, _CALL, call, completion))
         type_name = object_type.name
 
-        def complete(source: Any) -> dict[str, Any]:
+        def complete(source: Any, pending: Pending) -> dict[str, Any]:
+            if is_type_of is not None and not is_type_of(source, NO_INFO):
+                raise _GiveUp  # graphql-core says what the value is not
             answer: dict[str, Any] = {}
-            for response_name, attribute, completion in steps:
-                if attribute is None:
+            for response_name, kind, reader, completion in steps:
+                if kind == _TYPENAME:
                     answer[response_name] = type_name
                     continue
                 try:
-                    value = getattr(source, attribute)
+                    if kind == _ATTRIBUTE:
+                        value = getattr(source, reader)
+                    else:
+                        value = reader(source, pending)
                 except Exception:
                     raise _GiveUp from None
-                # A step with an attribute always has its completion (None only for
-                # __typename, handled above): mypy does not link the two tuple members.
-                answer[response_name] = completion(value)  # type: ignore[misc]
+                if kind == _CALL and (type(value) is CoroutineType or asyncio.isfuture(value)):
+                    answer[response_name] = None  # its place in the answer's order
+                    pending.items.append((value, completion, answer, response_name))  # type: ignore[arg-type]
+                    continue
+                # A step with a reader always has its completion (None only for __typename,
+                # handled above): mypy does not link the two tuple members.
+                answer[response_name] = completion(value, pending)  # type: ignore[misc]
             return answer
 
         return complete
@@ -305,6 +488,67 @@ def _plain_attribute(field_def: GraphQLField | None) -> str | None:
     return definition.python_name
 
 
+class _Light:
+    """A resolver `lighten_resolvers` found safe to call directly: its function, whether it
+    takes `info`, and what building that `info` needs."""
+
+    __slots__ = ("definition", "field_def", "function", "info_class", "parent_type", "takes_info")
+
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        takes_info: bool,
+        field_def: GraphQLField,
+        definition: StrawberryField,
+        parent_type: GraphQLObjectType,
+        info_class: type[Any],
+    ) -> None:
+        self.function = function
+        self.takes_info = takes_info
+        self.field_def = field_def
+        self.definition = definition
+        self.parent_type = parent_type
+        self.info_class = info_class
+
+
+# The light resolvers of the schemas lighten_resolvers went over, by their field's id (the
+# field itself is kept, so the id is not reused).
+_LIGHT: dict[int, tuple[GraphQLField, _Light]] = {}
+
+
+class _InfoCall:
+    """A light resolver taking `info`, as one plan selects it (its nodes, its name)."""
+
+    __slots__ = ("light", "nodes", "response_name")
+
+    def __init__(self, light: _Light, nodes: list[Any], response_name: str) -> None:
+        self.light = light
+        self.nodes = nodes
+        self.response_name = response_name
+
+
+def _light_call(
+    field_def: GraphQLField, details: list[FieldDetails], response_name: str
+) -> Callable[[Any, Pending], Any] | None:
+    """How a plan calls this field's resolver directly, when lighten_resolvers found it light."""
+    found = _LIGHT.get(id(field_def))
+    if found is None or found[0] is not field_def:
+        return None
+    light = found[1]
+    function = light.function
+    if not light.takes_info:
+        return lambda source, _pending: function(source)
+    call = _InfoCall(light, [d.node for d in details], response_name)
+    return lambda source, pending: function(source, info=pending.info(call))
+
+
+def _parameters(function: Callable[..., Any]) -> list[inspect.Parameter] | None:
+    try:
+        return list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None
+
+
 def _self_only(definition: StrawberryField) -> Callable[[Any], Any] | None:
     """The resolver function, when it is synchronous and takes `self` alone."""
     resolver = definition.base_resolver
@@ -313,36 +557,54 @@ def _self_only(definition: StrawberryField) -> Callable[[Any], Any] | None:
     function = resolver.wrapped_func
     if not callable(function) or inspect.iscoroutinefunction(function):
         return None
-    try:
-        parameters = list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        return None
-    if parameters != ["self"]:
+    parameters = _parameters(function)
+    if parameters is None or [p.name for p in parameters] != ["self"]:
         return None
     return function
 
 
-def _self_and_info(definition: StrawberryField) -> Callable[..., Any] | None:
-    """The resolver function, when it takes `self` and `info` alone (a loaded field)."""
+def _self_and_info(
+    definition: StrawberryField, field_def: GraphQLField
+) -> Callable[..., Any] | None:
+    """The resolver function, when it takes `self` and `info`, then only arguments whose
+    Python default is the schema's default (a plain value): called without them, it answers
+    as Strawberry's wrapper does for a selection that gives none."""
     resolver = definition.base_resolver
     if resolver is None or definition.extensions:
         return None
     function = resolver.wrapped_func
     if not callable(function):
         return None
-    try:
-        parameters = list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        return None
+    parameters = _parameters(function)
     info = resolver.info_parameter
-    if parameters != ["self", "info"] or info is None or info.name != "info":
+    if parameters is None or info is None or info.name != "info":
         return None
+    if [p.name for p in parameters[:2]] != ["self", "info"]:
+        return None
+    if len(definition.arguments) != len(parameters) - 2 or len(field_def.args) != len(
+        definition.arguments
+    ):
+        return None
+    by_name = {p.name: p for p in parameters[2:]}
+    # The schema lists a field's arguments in the resolver's order.
+    for argument, schema_argument in zip(
+        definition.arguments, field_def.args.values(), strict=True
+    ):
+        parameter = by_name.get(argument.python_name)
+        if parameter is None or parameter.kind is not parameter.POSITIONAL_OR_KEYWORD:
+            return None
+        default = schema_argument.default_value
+        if type(default) not in (type(None), int, str, bool):
+            return None
+        if type(parameter.default) is not type(default) or parameter.default != default:
+            return None
     return function
 
 
 def lighten_resolvers(schema: GraphQLSchema, info_class: type[Any] = Info) -> int:
     """Call resolvers that take `self` alone, or `self` and `info` alone (no arguments),
-    directly; returns how many fields it changed.
+    directly; returns how many fields it changed. Plans (above) also call directly those
+    that take arguments with plain defaults, when a selection gives none.
 
     Strawberry's wrapper, per call, converts the arguments (there are none), chains the field
     extensions (there are none) and, for an async resolver, wraps its coroutine in another. The
@@ -358,15 +620,21 @@ def lighten_resolvers(schema: GraphQLSchema, info_class: type[Any] = Info) -> in
             continue
         for field_def in named.fields.values():
             definition = (field_def.extensions or {}).get(DEFINITION)
-            if not isinstance(definition, StrawberryField) or field_def.args:
+            if not isinstance(definition, StrawberryField):
                 continue
-            function = _self_only(definition)
+            function = _self_only(definition) if not field_def.args else None
             if function is not None:
                 field_def.resolve = _direct(function)
+                light = _Light(function, False, field_def, definition, named, info_class)
+                _LIGHT[id(field_def)] = (field_def, light)
                 changed += 1
                 continue
-            with_info = _self_and_info(definition)
-            if with_info is not None:
+            with_info = _self_and_info(definition, field_def)
+            if with_info is None:
+                continue
+            light = _Light(with_info, True, field_def, definition, named, info_class)
+            _LIGHT[id(field_def)] = (field_def, light)
+            if not field_def.args:
                 field_def.resolve = _direct_with_info(with_info, definition, info_class)
                 changed += 1
     return changed
