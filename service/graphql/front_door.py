@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import orjson
@@ -51,6 +51,13 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # A request's headers by name, the first of each name (as Starlette's `headers.get`).
 Headers = dict[bytes, bytes]
+
+
+class MakeContext(Protocol):
+    """A request's GraphQL context (`min_version`: its client's catalog version, when known)."""
+
+    def __call__(self, request: Request, min_version: int | None = None) -> Context: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +260,7 @@ class GraphQLFrontDoor:
         *,
         schema: Schema,
         fallback: ASGIApp,
-        make_context: Callable[[Request], Context],
+        make_context: MakeContext,
         cache: ResponseCache | None,
         versions: VersionFollower | None,
         graphiql: bool,
@@ -333,8 +340,8 @@ class GraphQLFrontDoor:
                 payload[key] = _loads(params[key])
         return _parse_payload(payload, "GET", media, self.persisted)
 
-    def _context(self, scope: Scope, today: date) -> Context:
-        context = self.make_context(Request(scope))
+    def _context(self, scope: Scope, today: date, min_version: int) -> Context:
+        context = self.make_context(Request(scope), min_version)
         context.today = today  # the day the cache key names
         return context
 
@@ -343,6 +350,7 @@ class GraphQLFrontDoor:
     ) -> Answer:
         name_graphql_operation(request.operation_name)
         today = date.today()
+        min_version = _client_version(scope, headers)
         context: Context | None = None
         try:
             key: Key | None = None
@@ -354,17 +362,17 @@ class GraphQLFrontDoor:
                 # primary may be down) there is none: no lookup, the read goes to the replicas.
                 version = self.versions.current() if self.versions is not None else None
                 if version is None and not self.replicated:
-                    context = self._context(scope, today)
+                    context = self._context(scope, today, min_version)
                     version = await self._read_version(context)
                 # A client that wrote a newer version than this worker has heard of yet
                 # (through another instance) is not answered from the older cache.
-                if version is not None and _client_version(scope, headers) <= version:
+                if version is not None and min_version <= version:
                     cached = self.cache.get(key, version)
                     if cached is not None:
                         note_graphql_operation(request.operation_name, error=False)
                         return _cached_answer(headers, request, cached)
             if context is None:
-                context = self._context(scope, today)
+                context = self._context(scope, today, min_version)
             result = await self._execute(request, context)
             for _again in range(1, self.snapshot_attempts):
                 if context.snapshot_lost is None:
@@ -373,7 +381,7 @@ class GraphQLFrontDoor:
                 # request runs again on a new snapshot (never two versions in one answer).
                 avoid = context.avoid | {context.snapshot_lost.database}
                 await context.close()
-                context = self._context(scope, today)
+                context = self._context(scope, today, min_version)
                 context.avoid = avoid
                 result = await self._execute(request, context)
             status = _status_of(result, request.media)
