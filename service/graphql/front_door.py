@@ -1,12 +1,15 @@
 """The /graphql front door: a repeated public query is answered as bytes, before any parsing.
 
-For a GraphQL request sent as JSON (POST) or in the query string (GET) the front door reads
-and checks the body itself (its JSON shape; the HTTP guard in front bounds its size), looks
-the request up in the response cache under the catalog version held in memory (no SQL on a
-hit), and otherwise executes it with the schema on one database session and encodes the
-answer once. GET answers carry an ETag, and a matching If-None-Match is a 304. Everything
-else (the GraphiQL page, multipart bodies, other methods) goes to Strawberry's router
-unchanged.
+For a GraphQL request sent as JSON (POST) or in the query string (GET) the front door checks
+the body itself (its JSON shape; the layer in front bounds its size), looks the request up in
+the response cache under the catalog version held in memory (no SQL, no context on a hit), and
+otherwise executes it with the schema on one database session and encodes the answer once.
+GET answers carry an ETag, and a matching If-None-Match is a 304. Everything else (the GraphiQL
+page, multipart bodies, other methods) goes to Strawberry's router unchanged.
+
+`claim` and `answer` are what the outermost ASGI layer (`edge.py`) calls for /graphql, before
+FastAPI's stack. The door is also the ASGI app of FastAPI's /graphql route, which sees what the
+edge hands on: what it does not claim (for Strawberry's router) and requests under a root path.
 
 GraphQL over HTTP: the answer's media type follows the client's Accept header (`media.py`).
 A client accepting `application/graphql-response+json` learns from the status code whether its
@@ -497,7 +500,7 @@ def _cached_answer(given: Headers, request: GraphQLRequest, cached: CachedAnswer
 
 async def _read_body(receive: Receive) -> bytes:
     """The whole body. Its size was already bounded by the HTTP guard in front of every route
-    (`MAX_REQUEST_BYTES`), so it is not counted again here."""
+    (`MAX_REQUEST_BYTES`), so it is not counted again here (the edge reads it itself)."""
     chunks: list[bytes] = []
     while True:
         message = await receive()
