@@ -142,9 +142,9 @@ def tuned_gc(young_threshold: int) -> Iterator[None]:
 def allow_cross_origin(app: ASGIApp, settings: Settings) -> ASGIApp:
     """CORS for the origins CORS_ORIGINS lists: browser front ends elsewhere may call the API.
 
-    Bearer tokens travel in a header, never a cookie, so credentials are not allowed. It is the
-    outermost layer, as it was FastAPI's outermost middleware: a preflight is answered before
-    anything else runs.
+    Bearer tokens travel in a header, never a cookie, so credentials are not allowed. It wraps
+    `app` (the /graphql edge, in front of FastAPI), as it was the outermost of the service's
+    middleware: a preflight is answered before anything else runs.
     """
     if not settings.cors_origin_list:
         return app
