@@ -118,6 +118,32 @@ def _child(metric: Any, *values: str) -> Any:
     return child
 
 
+# A /graphql request's four children (its HTTP count and latency, its operation's count and
+# latency) in one lookup, by what labels them: one answer from the cache costs ~13 µs, and
+# four lookups and the operation's label were a tenth of it. Bounded as `_CHILDREN` is (the
+# operation name is the client's).
+_GRAPHQL_CHILDREN: dict[tuple[str, int, str | None, bool], tuple[Any, Any, Any, Any]] = {}
+
+
+def _graphql_children(
+    method: str, status: int, operation: str | None, error: bool
+) -> tuple[Any, Any, Any, Any]:
+    key = (method, status, operation, error)
+    children = _GRAPHQL_CHILDREN.get(key)
+    if children is None:
+        label = operation_label(operation)
+        children = (
+            _child(HTTP_REQUESTS, method, GRAPHQL_PATH, str(status)),
+            _child(HTTP_LATENCY, method, GRAPHQL_PATH),
+            _child(GRAPHQL_OPERATIONS, label, "error" if error else "ok"),
+            _child(GRAPHQL_LATENCY, label),
+        )
+        if len(_GRAPHQL_CHILDREN) >= MAX_CHILDREN:
+            _GRAPHQL_CHILDREN.clear()
+        _GRAPHQL_CHILDREN[key] = children
+    return children
+
+
 def observe_graphql_operation(name: str | None, seconds: float, error: bool) -> None:
     """Count one GraphQL operation and its latency under its (bounded) name."""
     label = operation_label(name)
@@ -206,11 +232,18 @@ def record_request(
 ) -> None:
     """Count one answered request, its latency and (for /graphql) its GraphQL operation, and
     write its access log line."""
-    _child(HTTP_REQUESTS, method, route, str(status)).inc()
-    _child(HTTP_LATENCY, method, route).observe(seconds)
     if route == GRAPHQL_PATH:
         error = context.graphql_error if context.graphql_error is not None else status >= 400
-        observe_graphql_operation(context.operation, seconds, error)
+        requests, latency, operations, operation_latency = _graphql_children(
+            method, status, context.operation, error
+        )
+        requests.inc()
+        latency.observe(seconds)
+        operations.inc()
+        operation_latency.observe(seconds)
+    else:
+        _child(HTTP_REQUESTS, method, route, str(status)).inc()
+        _child(HTTP_LATENCY, method, route).observe(seconds)
     level = logging.DEBUG if path in PROBE_PATHS else logging.INFO
     if access_log.isEnabledFor(level):
         access_log.log(
