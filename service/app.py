@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service import health
 from service.catalog.version import VersionFollower
 from service.config import Settings, get_settings
 from service.db import async_session_factory, database_url, make_async_engine, make_engine
+from service.graphql.edge import GraphQLEdge
 from service.graphql.router import mount_graphql
 from service.http_guard import HttpGuard
 from service.observability import install_observability
@@ -27,7 +29,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+class ServiceApp(FastAPI):
+    """FastAPI with layers in front of its own stack (telemetry, middleware, routing): `front`
+    receives every request first and hands FastAPI what it does not answer itself."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+    async def fastapi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """FastAPI's own handling of a request (what `front` hands on)."""
+        await super().__call__(scope, receive, send)
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> ServiceApp:
     settings = settings or get_settings()
     sync_engine = engine or make_engine(database_url(settings), settings)
     # Reads run on an async engine over the same database, so DataLoaders can batch;
@@ -64,7 +83,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     # Production publishes no API description: the GraphQL schema is the contract.
     docs = None if settings.is_production else "/docs"
     openapi = None if settings.is_production else "/openapi.json"
-    app = FastAPI(
+    app = ServiceApp(
         title="model-catalog",
         lifespan=lifespan,
         docs_url=docs,
@@ -84,9 +103,17 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.catalog_versions = versions
     app.state.replica_set = replica_set
     app.include_router(health.router)
-    mount_graphql(app, sessions, sync_engine, settings, versions, replica_set)
+    door = mount_graphql(app, sessions, sync_engine, settings, versions, replica_set)
     mount_web(app)
-    allow_cross_origin(app, settings)
+    # /graphql's answers skip FastAPI's layers (service/graphql/edge.py); CORS, when
+    # configured, is in front of both.
+    edge = GraphQLEdge(
+        app.fastapi,
+        door,
+        max_body_bytes=settings.max_request_bytes,
+        production=settings.is_production,
+    )
+    app.front = allow_cross_origin(edge, settings)
     return app
 
 
@@ -112,15 +139,17 @@ def tuned_gc(young_threshold: int) -> Iterator[None]:
         gc.unfreeze()
 
 
-def allow_cross_origin(app: FastAPI, settings: Settings) -> None:
+def allow_cross_origin(app: ASGIApp, settings: Settings) -> ASGIApp:
     """CORS for the origins CORS_ORIGINS lists: browser front ends elsewhere may call the API.
 
-    Bearer tokens travel in a header, never a cookie, so credentials are not allowed.
+    Bearer tokens travel in a header, never a cookie, so credentials are not allowed. It wraps
+    `app` (the /graphql edge, in front of FastAPI), as it was the outermost of the service's
+    middleware: a preflight is answered before anything else runs.
     """
     if not settings.cors_origin_list:
-        return
-    app.add_middleware(
-        CORSMiddleware,
+        return app
+    return CORSMiddleware(
+        app,
         allow_origins=settings.cors_origin_list,
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type", "X-Request-ID"],

@@ -10,7 +10,7 @@ security headers.
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -78,9 +78,13 @@ def _too_deep(value: Any, what: str) -> None:
 
 def check_graphql_query_string(query_string: bytes) -> None:
     """GET /graphql: `variables` and `extensions` must be JSON objects of a sane depth."""
-    params = parse_qs(query_string.decode("latin-1"))
+    check_graphql_params(parse_qsl(query_string.decode("latin-1")))
+
+
+def check_graphql_params(params: list[tuple[str, str]]) -> None:
+    """`check_graphql_query_string` on the query string's (name, value) pairs, in order."""
     for key in ("variables", "extensions"):
-        for raw in params.get(key, []):
+        for raw in (value for name, value in params if name == key):
             value = _json(raw, f"the {key} parameter")
             if value is not None and not isinstance(value, dict):
                 raise BadRequest(400, "BAD_REQUEST", f"{key} must be a JSON object")
@@ -94,7 +98,15 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-async def _answer(send: Send, error: BadRequest, extra_headers: list[tuple[bytes, bytes]]) -> None:
+def security_headers(*, production: bool) -> list[tuple[bytes, bytes]]:
+    """The headers every answer carries (HSTS in production, behind TLS)."""
+    return [*SECURITY_HEADERS, *([(b"strict-transport-security", HSTS)] * production)]
+
+
+async def answer_bad_request(
+    send: Send, error: BadRequest, extra_headers: list[tuple[bytes, bytes]]
+) -> None:
+    """The guard's JSON answer to a client's mistake (the connection is closed after it)."""
     body = json.dumps(
         {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
     ).encode()
@@ -119,7 +131,7 @@ class HttpGuard:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, production: bool) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.headers = [*SECURITY_HEADERS, *([(b"strict-transport-security", HSTS)] * production)]
+        self.headers = security_headers(production=production)
 
     def _with_headers(self, scope: Scope, message: Message) -> Message:
         headers = list(message.get("headers", []))
@@ -146,7 +158,7 @@ class HttpGuard:
                     return
             if held and message["type"] == "http.response.body":
                 text = message.get("body", b"").decode("utf-8", "replace")
-                await _answer(send, BadRequest(400, "BAD_REQUEST", text), self.headers)
+                await answer_bad_request(send, BadRequest(400, "BAD_REQUEST", text), self.headers)
                 return
             await send(message)
 
@@ -159,7 +171,7 @@ class HttpGuard:
             # A JSON body for /graphql is parsed and checked once, by the GraphQL front door.
             _, messages = await self._read_body(scope, receive)
         except BadRequest as error:
-            await _answer(send, error, self.headers)
+            await answer_bad_request(send, error, self.headers)
             return
 
         async def replay() -> Message:
@@ -168,30 +180,49 @@ class HttpGuard:
         await self.app(scope, replay, send_with_headers)
 
     async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, list[Message]]:
-        """The whole body (refused past the limit, before reading it when its length is sent)."""
-        too_large = BadRequest(
-            413,
-            "PAYLOAD_TOO_LARGE",
-            f"the request body is larger than {self.max_body_bytes} bytes",
+        """The whole body, and the messages to replay it to the app."""
+        body, last = await read_body_within(
+            receive, _header(scope, b"content-length"), self.max_body_bytes
         )
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise too_large
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return b"".join(chunks), [message]
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise too_large
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        if last is not None:
+            return body, [last]
         return body, [{"type": "http.request", "body": body, "more_body": False}]
+
+
+async def read_body_within(
+    receive: Receive, declared: bytes | None, max_bytes: int
+) -> tuple[bytes, Message | None]:
+    """The whole body, refused past `max_bytes` (before reading it when its Content-Length,
+    `declared`, says so). A message that is not body (a disconnect) ends it and is returned."""
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    first = await receive()
+    if first["type"] != "http.request":
+        return b"", first
+    body: bytes = first.get("body", b"")
+    if len(body) > max_bytes:
+        raise _too_large(max_bytes)
+    if not first.get("more_body", False):
+        return body, None  # the whole body in one message: the usual case
+    chunks = [body]
+    size = len(body)
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), message
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), None
+
+
+def _too_large(max_bytes: int) -> BadRequest:
+    return BadRequest(
+        413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {max_bytes} bytes"
+    )
 
 
 def _plain_text_400(message: Message) -> bool:

@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -119,6 +118,32 @@ def _child(metric: Any, *values: str) -> Any:
     return child
 
 
+# A /graphql request's four children (its HTTP count and latency, its operation's count and
+# latency) in one lookup, by what labels them: one answer from the cache costs ~13 µs, and
+# four lookups and the operation's label were a tenth of it. Bounded as `_CHILDREN` is (the
+# operation name is the client's).
+_GRAPHQL_CHILDREN: dict[tuple[str, int, str | None, bool], tuple[Any, Any, Any, Any]] = {}
+
+
+def _graphql_children(
+    method: str, status: int, operation: str | None, error: bool
+) -> tuple[Any, Any, Any, Any]:
+    key = (method, status, operation, error)
+    children = _GRAPHQL_CHILDREN.get(key)
+    if children is None:
+        label = operation_label(operation)
+        children = (
+            _child(HTTP_REQUESTS, method, GRAPHQL_PATH, str(status)),
+            _child(HTTP_LATENCY, method, GRAPHQL_PATH),
+            _child(GRAPHQL_OPERATIONS, label, "error" if error else "ok"),
+            _child(GRAPHQL_LATENCY, label),
+        )
+        if len(_GRAPHQL_CHILDREN) >= MAX_CHILDREN:
+            _GRAPHQL_CHILDREN.clear()
+        _GRAPHQL_CHILDREN[key] = children
+    return children
+
+
 def observe_graphql_operation(name: str | None, seconds: float, error: bool) -> None:
     """Count one GraphQL operation and its latency under its (bounded) name."""
     label = operation_label(name)
@@ -189,51 +214,77 @@ class RequestObservability:
             await self.app(scope, receive, send_with_request_id)
         except Exception:
             status = 500
-            HTTP_ERRORS.labels(_route(scope)).inc()
-            error_log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            note_unhandled_error(scope, _route(scope))
             if response_started:
                 raise
-            await _masked_error(send, context.request_id)
+            await masked_error(send, context.request_id)
         finally:
             seconds = time.perf_counter() - started
-            self._record(scope, context, status, seconds, is_graphql)
+            # /graphql is served by the front door, an ASGI route that FastAPI does not name
+            # in the scope: label it by its (fixed) path, never "unmatched".
+            route = GRAPHQL_PATH if is_graphql else _route(scope)
+            record_request(scope["method"], scope["path"], route, status, seconds, context)
             request_context.reset(token)
 
-    @staticmethod
-    def _record(
-        scope: Scope, context: RequestContext, status: int, seconds: float, is_graphql: bool
-    ) -> None:
-        # /graphql is served by the front door, an ASGI route that FastAPI does not name in the
-        # scope: label it by its (fixed) path, never "unmatched".
-        route = GRAPHQL_PATH if is_graphql else _route(scope)
-        _child(HTTP_REQUESTS, scope["method"], route, str(status)).inc()
-        _child(HTTP_LATENCY, scope["method"], route).observe(seconds)
-        if is_graphql:
-            error = context.graphql_error if context.graphql_error is not None else status >= 400
-            observe_graphql_operation(context.operation, seconds, error)
-        level = logging.DEBUG if scope["path"] in PROBE_PATHS else logging.INFO
+
+def record_request(
+    method: str, path: str, route: str, status: int, seconds: float, context: RequestContext
+) -> None:
+    """Count one answered request, its latency and (for /graphql) its GraphQL operation, and
+    write its access log line."""
+    if route == GRAPHQL_PATH:
+        error = context.graphql_error if context.graphql_error is not None else status >= 400
+        requests, latency, operations, operation_latency = _graphql_children(
+            method, status, context.operation, error
+        )
+        requests.inc()
+        latency.observe(seconds)
+        operations.inc()
+        operation_latency.observe(seconds)
+    else:
+        _child(HTTP_REQUESTS, method, route, str(status)).inc()
+        _child(HTTP_LATENCY, method, route).observe(seconds)
+    level = logging.DEBUG if path in PROBE_PATHS else logging.INFO
+    if access_log.isEnabledFor(level):
         access_log.log(
             level,
             "%s %s %s",
-            scope["method"],
-            scope["path"],
+            method,
+            path,
             status,
             extra={
-                "method": scope["method"],
-                "path": scope["path"],
+                "method": method,
+                "path": path,
                 "status": status,
                 "duration_ms": round(seconds * 1000, 2),
             },
         )
 
 
+def note_unhandled_error(scope: Scope, route: str) -> None:
+    """An unexpected error: counted, and logged in full (the client sees a masked 500)."""
+    HTTP_ERRORS.labels(route).inc()
+    error_log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+
+
+def new_request_id() -> str:
+    """A fresh request id: 32 random hex digits (as a UUID's hex, at a third of its cost)."""
+    return os.urandom(16).hex()
+
+
+def request_id_from(given: bytes | None) -> str | None:
+    """The client's X-Request-ID when it is a plain token that cannot forge a log line."""
+    if given is None:
+        return None
+    candidate = given.decode("latin-1")
+    return candidate if _REQUEST_ID.fullmatch(candidate) else None
+
+
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
-        if name == b"x-request-id":
-            candidate: str = value.decode("latin-1")
-            if _REQUEST_ID.fullmatch(candidate):
-                return candidate
-    return uuid.uuid4().hex
+        if name == b"x-request-id" and (candidate := request_id_from(value)) is not None:
+            return candidate
+    return new_request_id()
 
 
 def _route(scope: Scope) -> str:
@@ -251,7 +302,7 @@ def _operation_from_query_string(scope: Scope, context: RequestContext) -> None:
         context.operation = names[0]
 
 
-async def _masked_error(send: Send, request_id: str) -> None:
+async def masked_error(send: Send, request_id: str) -> None:
     body = json.dumps({"error": "internal server error", "request_id": request_id}).encode()
     await send(
         {

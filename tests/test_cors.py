@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from service.app import create_app
 from service.config import Settings
+from tests.graphql.conftest import count_statements
 
 FRONT_END = "https://app.example.com"
 PREFLIGHT = {
@@ -59,3 +60,18 @@ def test_any_origin_is_refused_in_production_with_writes_on() -> None:
         Settings(_env_file=None, cors_origins="*", writes_enabled=True, **production)  # type: ignore[call-arg, arg-type]
     reads_only = Settings(_env_file=None, cors_origins="*", **production)  # type: ignore[call-arg, arg-type]
     assert reads_only.cors_origin_list == ["*"]
+
+
+def test_answers_from_the_cache_carry_the_cors_headers_too(engine: Engine) -> None:
+    """The CORS layer is in front of the /graphql edge: a miss and a hit are answered alike."""
+    body = {"query": 'query CorsCached { model(slug: "paligemma") { name } }'}
+    with _client(engine, FRONT_END) as client:
+        miss = client.post("/graphql", json=body, headers={"Origin": FRONT_END})
+        with count_statements(client) as statements:
+            hit = client.post("/graphql", json=body, headers={"Origin": FRONT_END})
+        assert statements.count == 0  # from the response cache
+    for answer in (miss, hit):
+        assert answer.json() == {"data": {"model": {"name": "PaliGemma"}}}
+        assert answer.headers["access-control-allow-origin"] == FRONT_END
+        assert answer.headers["access-control-expose-headers"] == "X-Request-ID"
+        assert answer.headers["x-request-id"] and answer.headers["x-frame-options"] == "DENY"

@@ -5,13 +5,15 @@ variables) and today's date (prices in force depend on it). The cache holds answ
 catalog version at a time: when the version moves, every entry is dropped at once, and an
 answer computed while the version moved is not kept. It is bounded in bytes and entries.
 Only error-free queries whose root fields are all public reads are cached.
+
+The cache is used by one worker's event loop alone: `get` and `put` never await, so no two of
+them interleave, and it needs no lock.
 """
 
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
-from threading import Lock
+from dataclasses import dataclass, field
 
 from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
@@ -44,6 +46,13 @@ Key = tuple[str, str | None, bytes, str]
 class CachedAnswer:
     body: bytes
     etag: str
+    # Its Content-Length and ETag header values, encoded once rather than on every hit.
+    length: bytes = field(init=False)
+    etag_bytes: bytes = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "length", str(len(self.body)).encode())
+        object.__setattr__(self, "etag_bytes", self.etag.encode())
 
     @classmethod
     def of(cls, body: bytes) -> "CachedAnswer":
@@ -59,7 +68,6 @@ class ResponseCache:
         self._entries: OrderedDict[Key, CachedAnswer] = OrderedDict()
         self._bytes = 0
         self._version: int | None = None
-        self._lock = Lock()
         self.hits = 0
         self.misses = 0
 
@@ -71,30 +79,28 @@ class ResponseCache:
         return len(self._entries)
 
     def get(self, key: Key, version: int) -> CachedAnswer | None:
-        with self._lock:
-            if version != self._version:
-                self._reset(version)
-            answer = self._entries.get(key)
-            if answer is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return answer
+        if version != self._version:
+            self._reset(version)
+        answer = self._entries.get(key)
+        if answer is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return answer
 
     def put(self, key: Key, version: int, answer: CachedAnswer) -> None:
         cost = _cost(key, answer)
-        with self._lock:
-            if version != self._version or cost > self.max_bytes:
-                return  # computed under a version that has moved on, or too big to keep
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= _cost(key, old)
-            self._entries[key] = answer
-            self._bytes += cost
-            while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
-                evicted_key, evicted = self._entries.popitem(last=False)
-                self._bytes -= _cost(evicted_key, evicted)
+        if version != self._version or cost > self.max_bytes:
+            return  # computed under a version that has moved on, or too big to keep
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= _cost(key, old)
+        self._entries[key] = answer
+        self._bytes += cost
+        while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
+            evicted_key, evicted = self._entries.popitem(last=False)
+            self._bytes -= _cost(evicted_key, evicted)
 
     def _reset(self, version: int) -> None:
         self._entries.clear()

@@ -1,12 +1,15 @@
 """The /graphql front door: a repeated public query is answered as bytes, before any parsing.
 
-For a GraphQL request sent as JSON (POST) or in the query string (GET) the front door reads
-and checks the body itself (its JSON shape; the HTTP guard in front bounds its size), looks
-the request up in the response cache under the catalog version held in memory (no SQL on a
-hit), and otherwise executes it with the schema on one database session and encodes the
-answer once. GET answers carry an ETag, and a matching If-None-Match is a 304. Everything
-else (the GraphiQL page, multipart bodies, other methods) goes to Strawberry's router
-unchanged.
+For a GraphQL request sent as JSON (POST) or in the query string (GET) the front door checks
+the body itself (its JSON shape; the layer in front bounds its size), looks the request up in
+the response cache under the catalog version held in memory (no SQL, no context on a hit), and
+otherwise executes it with the schema on one database session and encodes the answer once.
+GET answers carry an ETag, and a matching If-None-Match is a 304. Everything else (the GraphiQL
+page, multipart bodies, other methods) goes to Strawberry's router unchanged.
+
+`claim` and `answer` are what the outermost ASGI layer (`edge.py`) calls for /graphql, before
+FastAPI's stack. The door is also the ASGI app of FastAPI's /graphql route, which sees what the
+edge hands on: what it does not claim (for Strawberry's router) and requests under a root path.
 
 GraphQL over HTTP: the answer's media type follows the client's Accept header (`media.py`).
 A client accepting `application/graphql-response+json` learns from the status code whether its
@@ -22,7 +25,8 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import orjson
@@ -48,6 +52,15 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# A request's headers by name, the first of each name (as Starlette's `headers.get`).
+Headers = dict[bytes, bytes]
+
+
+class MakeContext(Protocol):
+    """A request's GraphQL context (`min_version`: its client's catalog version, when known)."""
+
+    def __call__(self, request: Request, min_version: int | None = None) -> Context: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +93,13 @@ def client_version(request: Request) -> int:
     return 0
 
 
+def _client_version(scope: Scope, headers: Headers) -> int:
+    """`client_version` without building a Request when the client sent neither header."""
+    if b"x-catalog-version" not in headers and b"cookie" not in headers:
+        return 0
+    return client_version(Request(scope))
+
+
 # Long enough to cover any replication delay; after that every replica has the write anyway.
 VERSION_COOKIE_MAX_AGE_S = 300
 
@@ -99,7 +119,9 @@ class BadRequest(Exception):
         self.code = code
 
 
-@dataclass(frozen=True, slots=True)
+# The per-request records below are not frozen: a frozen dataclass costs four times as much to
+# build (each field set through object.__setattr__), and an answer from the cache builds three.
+@dataclass(slots=True)
 class GraphQLRequest:
     query: str
     operation_name: str | None
@@ -107,19 +129,49 @@ class GraphQLRequest:
     method: str
     media: MediaType = MediaType.JSON
 
-    def key(self, today: date) -> Key:
+    def key(self, today: str) -> Key:
+        if not self.variables:
+            return (self.query, self.operation_name, b"{}", today)
         try:
-            variables = orjson.dumps(self.variables or {}, option=orjson.OPT_SORT_KEYS)
+            variables = orjson.dumps(self.variables, option=orjson.OPT_SORT_KEYS)
         except orjson.JSONEncodeError:  # a lone surrogate: valid JSON, not valid UTF-8
             variables = json.dumps(self.variables, sort_keys=True).encode()
-        return (self.query, self.operation_name, variables, today.isoformat())
+        return (self.query, self.operation_name, variables, today)
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return bytes(value)
-    return None
+def first_headers(scope: Scope) -> Headers:
+    """The request's headers by (lowercase, as ASGI sends them) name: the first of each."""
+    headers = scope.get("headers") or ()
+    return dict(reversed(headers if isinstance(headers, list | tuple) else list(headers)))
+
+
+@dataclass(slots=True)
+class Claim:
+    """A request the front door answers itself (the rest goes to Strawberry's router)."""
+
+    method: str
+    # A GET's query string as (name, value) pairs, in order; None for a POST.
+    params: list[tuple[str, str]] | None = None
+
+    @property
+    def operation_in_query_string(self) -> str | None:
+        """A GET's first operationName, as the request metrics label it before the door runs."""
+        return next((v for k, v in self.params or () if k == "operationName"), None)
+
+
+@dataclass(slots=True)
+class Answer:
+    """A whole HTTP answer (the front door never streams)."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+@lru_cache(maxsize=4)
+def _day_key(today: date) -> str:
+    """Today's date as the cache keys it (prices in force depend on it), written once a day."""
+    return today.isoformat()
 
 
 def _error_body(message: str, code: str, request_id: str | None = None) -> bytes:
@@ -211,7 +263,7 @@ class GraphQLFrontDoor:
         *,
         schema: Schema,
         fallback: ASGIApp,
-        make_context: Callable[[Request], Context],
+        make_context: MakeContext,
         cache: ResponseCache | None,
         versions: VersionFollower | None,
         graphiql: bool,
@@ -233,49 +285,53 @@ class GraphQLFrontDoor:
         if scope["type"] != "http":
             await self.fallback(scope, receive, send)
             return
+        headers = first_headers(scope)
+        claim = self.claim(scope, headers)
+        if claim is None:
+            await self.fallback(scope, receive, send)
+            return
+        body = await _read_body(receive) if claim.params is None else b""
+        await send_answer(send, await self.answer(scope, headers, claim, body))
+
+    def claim(self, scope: Scope, headers: Headers) -> Claim | None:
+        """Whether the door answers this request itself, from its method and headers alone:
+        a POST of JSON, a GET with GraphQL parameters (not the GraphiQL page). None: Strawberry's
+        router answers it (GraphiQL, multipart bodies, other methods)."""
         method = scope["method"]
-        media = negotiate(_header(scope, b"accept"))
+        if method == "POST":
+            content_type = headers.get(b"content-type")
+            if content_type != b"application/json":
+                media_type = (content_type or b"").split(b";")[0].strip()
+                if media_type.lower() != b"application/json":
+                    return None
+            return Claim("POST")
+        if method == "GET":
+            params = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+            if not any(name in ("query", "extensions") for name, _ in params):
+                return None  # the GraphiQL page, or Strawberry's own answer
+            if self.graphiql and b"text/html" in (headers.get(b"accept") or b""):
+                return None
+            return Claim("GET", params)
+        return None
+
+    async def answer(self, scope: Scope, headers: Headers, claim: Claim, body: bytes) -> Answer:
+        """The answer to a request `claim` took, given its whole body (a POST's)."""
+        media = negotiate(headers.get(b"accept"))
         answer_as = media or MediaType.JSON
         try:
-            if method == "GET":
-                params = self._graphql_params(scope)
-                if params is None:
-                    await self.fallback(scope, receive, send)
-                    return
-                if media is None:
-                    raise BadRequest(406, NOT_ACCEPTABLE_MESSAGE, "NOT_ACCEPTABLE")
-                request = self._from_query_string(params, media)
-            elif method == "POST":
-                body = await self._read_body(scope, receive)
-                content_type = (_header(scope, b"content-type") or b"").split(b";")[0].strip()
-                if content_type.lower() != b"application/json":
-                    await self.fallback(scope, _replay(body, receive), send)
-                    return
-                if media is None:
-                    raise BadRequest(406, NOT_ACCEPTABLE_MESSAGE, "NOT_ACCEPTABLE")
-                request = _parse_payload(_loads(body), "POST", media, self.persisted)
+            if media is None:
+                raise BadRequest(406, NOT_ACCEPTABLE_MESSAGE, "NOT_ACCEPTABLE")
+            if claim.params is not None:
+                request = self._from_query_string(dict(claim.params), media)
             else:
-                await self.fallback(scope, receive, send)
-                return
+                request = _parse_payload(_loads(body), "POST", media, self.persisted)
         except BadRequest as error:
-            await _respond(send, error.status, _error_body(str(error), error.code), media=answer_as)
-            return
+            return _answer(error.status, _error_body(str(error), error.code), media=answer_as)
         except PersistedQueryError as error:
             status = 200 if answer_as.legacy and not error.malformed else 400
             body = _error_body(error.message, error.code)
-            await _respond(send, status, body, [NO_STORE], media=answer_as)
-            return
-        await self._answer(scope, request, send)
-
-    def _graphql_params(self, scope: Scope) -> dict[str, str] | None:
-        """A GET's GraphQL parameters; None for what Strawberry's router answers instead."""
-        params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        if "query" not in params and "extensions" not in params:
-            return None  # the GraphiQL page, or Strawberry's own answer
-        accept = _header(scope, b"accept") or b""
-        if self.graphiql and b"text/html" in accept:
-            return None
-        return params
+            return _answer(status, body, [NO_STORE], media=answer_as)
+        return await self._answer_request(scope, headers, request)
 
     def _from_query_string(self, params: dict[str, str], media: MediaType) -> GraphQLRequest:
         payload: dict[str, Any] = {
@@ -287,37 +343,39 @@ class GraphQLFrontDoor:
                 payload[key] = _loads(params[key])
         return _parse_payload(payload, "GET", media, self.persisted)
 
-    @staticmethod
-    async def _read_body(scope: Scope, receive: Receive) -> bytes:
-        """The whole body. Its size was already bounded by the HTTP guard in front of every
-        route (`MAX_REQUEST_BYTES`), so it is not counted again here."""
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
+    def _context(self, scope: Scope, today: date, min_version: int) -> Context:
+        context = self.make_context(Request(scope), min_version)
+        context.today = today  # the day the cache key names
+        return context
 
-    async def _answer(self, scope: Scope, request: GraphQLRequest, send: Send) -> None:
+    async def _answer_request(
+        self, scope: Scope, headers: Headers, request: GraphQLRequest
+    ) -> Answer:
         name_graphql_operation(request.operation_name)
-        context = self.make_context(Request(scope))
+        today = date.today()
+        min_version = _client_version(scope, headers)
+        context: Context | None = None
         try:
-            key = request.key(context.today) if self.cache is not None else None
+            key: Key | None = None
             version: int | None = None
-            if self.cache is not None and key is not None:
-                version = await self._version(context)
+            if self.cache is not None:
+                key = request.key(_day_key(today))
+                # The version held in memory; while not listening, read it (per-request
+                # check). With replicas, while the primary's version is not followed (the
+                # primary may be down) there is none: no lookup, the read goes to the replicas.
+                version = self.versions.current() if self.versions is not None else None
+                if version is None and not self.replicated:
+                    context = self._context(scope, today, min_version)
+                    version = await self._read_version(context)
                 # A client that wrote a newer version than this worker has heard of yet
                 # (through another instance) is not answered from the older cache.
-                cached = None
-                if version is not None and context.min_version <= version:
+                if version is not None and min_version <= version:
                     cached = self.cache.get(key, version)
-                if cached is not None:
-                    note_graphql_operation(request.operation_name, error=False)
-                    await self._send_answer(scope, send, request, cached)
-                    return
+                    if cached is not None:
+                        note_graphql_operation(request.operation_name, error=False)
+                        return _cached_answer(headers, request, cached)
+            if context is None:
+                context = self._context(scope, today, min_version)
             result = await self._execute(request, context)
             for _again in range(1, self.snapshot_attempts):
                 if context.snapshot_lost is None:
@@ -326,7 +384,7 @@ class GraphQLFrontDoor:
                 # request runs again on a new snapshot (never two versions in one answer).
                 avoid = context.avoid | {context.snapshot_lost.database}
                 await context.close()
-                context = self.make_context(Request(scope))
+                context = self._context(scope, today, min_version)
                 context.avoid = avoid
                 result = await self._execute(request, context)
             status = _status_of(result, request.media)
@@ -345,41 +403,34 @@ class GraphQLFrontDoor:
             ):
                 answer = CachedAnswer.of(body)
                 self.cache.put(key, version, answer)
-                await self._send_answer(scope, send, request, answer)
-                return
-            headers = []
+                return _cached_answer(headers, request, answer)
+            extra = []
             if context.may_write:
                 # Read your own writes: this worker moves to the version its write produced
                 # at once, and the client learns it, as a header and as a cookie the web
                 # pages forward (a browser that wrote through the API sees it on the pages).
                 written = await self._written_version(context)
                 if written is not None:
-                    headers.append((b"x-catalog-version", str(written).encode()))
-                    headers.append((b"set-cookie", version_cookie(written)))
+                    extra.append((b"x-catalog-version", str(written).encode()))
+                    extra.append((b"set-cookie", version_cookie(written)))
             if status == 503:
-                headers.append((b"retry-after", b"5"))
+                extra.append((b"retry-after", b"5"))
             if request.method == "GET":  # the answer's type follows Accept, cached or not
-                headers.append(GET_VARY)
-            await _respond(send, status, body, headers, media=request.media)
+                extra.append(GET_VARY)
+            return _answer(status, body, extra, media=request.media)
         except _Unavailable:
             note_graphql_operation(request.operation_name, error=True)
             unavailable = _error_body(UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE", request_id())
-            await _respond(send, 503, unavailable, [(b"retry-after", b"5")], media=request.media)
+            return _answer(503, unavailable, [(b"retry-after", b"5")], media=request.media)
         except BadRequest as error:
             body = _error_body(str(error), error.code)
-            await _respond(send, error.status, body, media=request.media)
+            return _answer(error.status, body, media=request.media)
         finally:
-            await context.close()
+            if context is not None:
+                await context.close()
 
-    async def _version(self, context: Context) -> int | None:
-        """The version held in memory; while not listening, read it (per-request check).
-
-        With replicas, while the primary's version is not followed (the primary may be down)
-        there is none: no lookup, and the read goes on to the replicas.
-        """
-        held = self.versions.current() if self.versions is not None else None
-        if held is not None or self.replicated:
-            return held
+    async def _read_version(self, context: Context) -> int:
+        """The catalog version read from the database (while its changes are not followed)."""
         try:
             return await context.run(read_version)
         except (DriverError, PoolTimeout, OSError) as error:
@@ -416,24 +467,6 @@ class GraphQLFrontDoor:
         except CannotGetOperationTypeError as error:
             raise BadRequest(400, error.as_http_error_reason(), "BAD_REQUEST") from None
 
-    @staticmethod
-    async def _send_answer(
-        scope: Scope, send: Send, request: GraphQLRequest, answer: CachedAnswer
-    ) -> None:
-        if request.method != "GET":
-            await _respond(send, 200, answer.body, media=request.media)
-            return
-        headers = [
-            (b"etag", answer.etag.encode()),
-            (b"cache-control", GET_CACHE_CONTROL),
-            GET_VARY,
-        ]
-        given = _header(scope, b"if-none-match")
-        if given is not None and answer.etag.encode() in [t.strip() for t in given.split(b",")]:
-            await _respond(send, 304, b"", headers, media=None)
-            return
-        await _respond(send, 200, answer.body, headers, media=request.media)
-
 
 class _Unavailable(Exception):
     pass
@@ -452,30 +485,51 @@ def _http_result(result: ExecutionResult, *, with_data: bool = True) -> dict[str
     return answer
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
+def _cached_answer(given: Headers, request: GraphQLRequest, cached: CachedAnswer) -> Answer:
+    """An answer the cache holds (or has just taken): a GET's carries its ETag, and is a 304
+    when the client already has it."""
+    if request.method != "GET":
+        headers = [request.media.content_type_header, (b"content-length", cached.length)]
+        return Answer(200, headers, cached.body)
+    validators = [(b"etag", cached.etag_bytes), (b"cache-control", GET_CACHE_CONTROL), GET_VARY]
+    tags = given.get(b"if-none-match")
+    if tags is not None and cached.etag_bytes in [t.strip() for t in tags.split(b",")]:
+        return _answer(304, b"", validators, media=None)
+    return _answer(200, cached.body, validators, media=request.media)
 
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
 
-    return replay
+async def _read_body(receive: Receive) -> bytes:
+    """The whole body. Its size was already bounded by the HTTP guard in front of every route
+    (`MAX_REQUEST_BYTES`), so it is not counted again here (the edge reads it itself)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
 
-async def _respond(
-    send: Send,
+def _answer(
     status: int,
     body: bytes,
     headers: list[tuple[bytes, bytes]] | None = None,
     *,
     media: MediaType | None = MediaType.JSON,
-) -> None:
-    """Send a whole answer, as `media` (None: no body type, a 304)."""
-    content_type = [(b"content-type", media.content_type)] if media is not None else []
+) -> Answer:
+    """A whole answer, as `media` (None: no body type, a 304)."""
+    content_type = [media.content_type_header] if media is not None else []
     all_headers = [*content_type, *(headers or [])]
     all_headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": all_headers})
-    await send({"type": "http.response.body", "body": body})
+    return Answer(status, all_headers, body)
+
+
+async def send_answer(
+    send: Send, answer: Answer, extra_headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Send a whole answer, with `extra_headers` after its own."""
+    headers = [*answer.headers, *extra_headers] if extra_headers else answer.headers
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})

@@ -22,10 +22,20 @@ class MediaType(StrEnum):
         return self.value.encode()  # UTF-8, which both types imply
 
     @property
+    def content_type_header(self) -> tuple[bytes, bytes]:
+        """The Content-Type header, built once per type (an answer from the cache needs it)."""
+        return _CONTENT_TYPE_HEADERS[self is MediaType.JSON]
+
+    @property
     def legacy(self) -> bool:
         """Whether GraphQL errors are answered with 200 (application/json's convention)."""
         return self is MediaType.JSON
 
+
+_CONTENT_TYPE_HEADERS = {
+    legacy: (b"content-type", media.value.encode())
+    for media, legacy in ((MediaType.GRAPHQL_RESPONSE, False), (MediaType.JSON, True))
+}
 
 # On equal preference, the type a client names explicitly wins; among wildcards, the legacy
 # type, which every older client understands.

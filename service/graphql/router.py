@@ -47,12 +47,14 @@ def mount_graphql(
         else None
     )
 
-    def make_context(request: Request) -> Context:
+    def make_context(request: Request, min_version: int | None = None) -> Context:
+        """A request's context; `min_version` is its client's catalog version when the caller
+        has already read it (the front door has)."""
         context = Context(
             sessions=sessions, settings=settings, engine=engine, replica_set=replica_set
         )
         context.request = request
-        context.min_version = client_version(request)
+        context.min_version = client_version(request) if min_version is None else min_version
         return context
 
     async def strawberry_context(request: Request) -> Context:
