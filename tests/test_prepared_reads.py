@@ -1,9 +1,11 @@
 """The hot reads' prepared statements (`service.db.fetch`) behave as the engine's own do:
 the engine's listeners see them, a failure is a DBAPIError, and they answer the same rows."""
 
+import re
 from typing import Any
 
 import pytest
+from psycopg.sql import Literal
 from sqlalchemy import Engine, Integer, bindparam, event, func, literal, make_url, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -87,3 +89,50 @@ def test_a_prepared_read_runs_on_the_connection_its_session_is_bound_to(
     inside, outside = run_apart(work())
     assert inside == "in-tx"
     assert outside != "in-tx"
+
+
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("backward", [False, True])
+def test_a_first_page_by_release_date_reads_an_index_not_every_model(
+    engine: Engine, descending: bool, backward: bool
+) -> None:
+    # The listing's default order (newest first) and its reverse, forward and backward: as a
+    # prepared statement's generic plan, with sorting priced out, PostgreSQL still finds an
+    # index giving the order. Before, every page sorted the whole table (4 ms at 4,300 models).
+    from datetime import date
+
+    from service.catalog import search
+    from service.db import Prepared
+
+    statement = search._first_page_statement(
+        search.ModelFilter(),
+        date(2026, 11, 29),
+        "release_date",
+        descending,
+        descending != backward,
+        20,
+    )
+    assert isinstance(statement, Prepared)
+    # PREPARE it as the driver does (one $n per parameter), then EXPLAIN the generic plan.
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        names.append(match.group(1))
+        return f"${len(names)}"
+
+    sql = re.sub(r"%\((\w+)\)s", number, statement.sql)
+    values = [statement.constants[name] for name in names]
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("PREPARE first_page AS " + sql)
+            # EXECUTE, a utility statement, takes its arguments as literals, not parameters.
+            arguments = ", ".join(Literal(v).as_string(driver) for v in values)
+            cursor.execute(f"EXPLAIN EXECUTE first_page({arguments})")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("DEALLOCATE first_page")  # the pooled connection outlives the test
+    assert "Sort" not in plan, plan
+    assert "ix_models_newest" in plan if descending else "ix_models_oldest" in plan, plan

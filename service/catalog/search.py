@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Numeric,
     Select,
     and_,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -51,7 +53,12 @@ OrderField = Literal[
 ]
 MAX_PAGE = 100
 _HIGH = Decimal("1e30")
-_LATEST, _EARLIEST = date(9999, 12, 31), date(1, 1, 1)
+# Missing release dates sort last either way. Written into the SQL as constants, not bound:
+# the indexes on these very expressions (ix_models_newest, ix_models_oldest) then serve a
+# prepared statement's generic plan too, so a first page reads 21 index entries, not every model.
+_LATEST = literal_column("DATE '9999-12-31'", Date)
+_EARLIEST = literal_column("DATE '0001-01-01'", Date)
+_PRICE_ORDERS = ("input_price", "output_price")
 
 
 @dataclass(frozen=True)
@@ -184,9 +191,14 @@ def _sort_key(
     return func.coalesce(column, literal(-_HIGH if descending else _HIGH, Numeric))
 
 
-def _filtered(f: ModelFilter, on: date) -> tuple[Select[Any], Any]:
+def _filtered(f: ModelFilter, on: date, order: OrderField | None = None) -> tuple[Select[Any], Any]:
+    """The models the filter keeps, joined to their price in force only when a price filter or
+    ordering reads it (the join would keep the planner from walking an ordering's index)."""
     prices = current_price_subquery(on).subquery("current_price")
-    query = select(Model.__table__).outerjoin(prices, prices.c.model_id == Model.id)
+    query = select(Model.__table__)
+    price_bounds = (f.min_input_price, f.max_input_price, f.min_output_price, f.max_output_price)
+    if order in _PRICE_ORDERS or any(bound is not None for bound in price_bounds):
+        query = query.outerjoin(prices, prices.c.model_id == Model.id)
     return query.where(*_conditions(f, prices, on)), prices
 
 
@@ -263,7 +275,7 @@ def _page_statement(
     size: int,
     position: tuple[Any, int] | None,
 ) -> Select[Any]:
-    query, prices = _filtered(f, on)
+    query, prices = _filtered(f, on, order)
     cheapest = None
     if order == "cheapest_offer":
         query, cheapest = _with_cheapest(query, on)

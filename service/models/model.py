@@ -78,6 +78,10 @@ class Model(Timestamped, Base):
         Index("ix_models_release_date", "release_date"),
         # the default listing: what people can use, newest first
         Index("ix_models_research_only_release_date", "research_only", "release_date"),
+        # the listing by release date, newest or oldest first, missing dates last (the
+        # expressions of catalog/search.py's ordering), walked from either end
+        Index("ix_models_newest", text("coalesce(release_date, '0001-01-01'::date)"), "id"),
+        Index("ix_models_oldest", text("coalesce(release_date, '9999-12-31'::date)"), "id"),
         Index("ix_models_context_window", "context_window"),
         Index("ix_models_lower_name", text("lower(name)")),
         # the name-guard trigger looks slugs up by lower(slug) on every alias it checks
