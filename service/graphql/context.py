@@ -62,12 +62,36 @@ class Batch(Generic[K, V]):
         return await self._run(self._read, keys)
 
 
+class Together(Protocol):
+    """`Context.run_together`: a set read sent with the others dispatched at the same time."""
+
+    def __call__(self, read: reads.SetRead[K, V], keys: Sequence[K]) -> Awaitable[list[V]]: ...
+
+
+class SetBatch(Generic[K, V]):
+    """A set read's batch, sent in one round trip with the other loaders' batches of the same
+    turn of the event loop (`Context.run_together`)."""
+
+    def __init__(self, read: reads.SetRead[K, V], together: Together):
+        self._read = read
+        self._together = together
+
+    async def __call__(self, keys: list[K]) -> list[V]:
+        return await self._together(self._read, keys)
+
+
 def _loader(
     read: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]],
     run: Run,
 ) -> DataLoader[K, V]:
     return DataLoader(load_fn=Batch(read, run))
 
+
+def _set_loader(read: reads.SetRead[K, V], together: Together) -> DataLoader[K, V]:
+    return DataLoader(load_fn=SetBatch(read, together))
+
+
+_Waiting = tuple["reads.SetRead[Any, Any]", Sequence[Any], "asyncio.Future[list[Any]]"]
 
 PARENTS: tuple[model_pages.Parent, ...] = ("organization", "license", "task", "collection")
 
@@ -83,29 +107,30 @@ def _bound(
 
 
 class Loaders:
-    """One DataLoader per set-based read; each batch is one SQL statement."""
+    """One DataLoader per set-based read; each batch is one SQL statement. The batches of the
+    prepared set reads that dispatch together are sent in one round trip (`together`)."""
 
-    def __init__(self, run: Run):
-        self.model = _loader(reads.models_by_id, run)
-        self.organization = _loader(reads.organizations_by_id, run)
-        self.license = _loader(reads.licenses_by_id, run)
-        self.source = _loader(reads.sources_by_id, run)
-        self.task = _loader(reads.tasks_by_id, run)
-        self.collection = _loader(reads.collections_by_id, run)
-        self.offer = _loader(reads.offers_by_id, run)
+    def __init__(self, run: Run, together: Together):
+        self.model = _set_loader(reads.models_by_id, together)
+        self.organization = _set_loader(reads.organizations_by_id, together)
+        self.license = _set_loader(reads.licenses_by_id, together)
+        self.source = _set_loader(reads.sources_by_id, together)
+        self.task = _set_loader(reads.tasks_by_id, together)
+        self.collection = _set_loader(reads.collections_by_id, together)
+        self.offer = _set_loader(reads.offers_by_id, together)
         self.provider = _loader(reads.providers_by_id, run)  # keys: (organization id, day)
-        self.aliases = _loader(reads.aliases_by_model, run)
-        self.variants = _loader(reads.variants_by_model, run)
-        self.prices = _loader(reads.prices_by_model, run)
-        self.capabilities = _loader(reads.capabilities_by_model, run)
-        self.collections = _loader(reads.collections_by_model, run)
-        self.lineage = _loader(reads.lineage_by_model, run)
+        self.aliases = _set_loader(reads.aliases_by_model, together)
+        self.variants = _set_loader(reads.variants_by_model, together)
+        self.prices = _set_loader(reads.prices_by_model, together)
+        self.capabilities = _set_loader(reads.capabilities_by_model, together)
+        self.collections = _set_loader(reads.collections_by_model, together)
+        self.lineage = _set_loader(reads.lineage_by_model, together)
         self.citations = _loader(reads.citations_by_model, run)
         self.conflicts = _loader(reads.conflicts_by_model, run)
         # Pages of a parent's models, keyed by (parent id, first, after); counts by parent id.
         self.model_pages = {p: _loader(_bound(model_pages.model_pages, p), run) for p in PARENTS}
         self.model_counts = {p: _loader(_bound(model_pages.model_counts, p), run) for p in PARENTS}
-        self.offers = _loader(reads.offers_by_model, run)  # keys: (model id, day)
+        self.offers = _set_loader(reads.offers_by_model, together)  # keys: (model id, day)
 
 
 @dataclass
@@ -132,6 +157,9 @@ class Context(BaseContext):
     _snapshot: Snapshot | None = field(default=None, init=False)
     _snapshot_session: AsyncSession | None = field(default=None, init=False)
     _loaders: Loaders | None = field(default=None, init=False)
+    # Set reads waiting to be sent together, and the task that will send them.
+    _waiting: list[_Waiting] = field(default_factory=list, init=False)
+    _sender: asyncio.Task[None] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -140,7 +168,7 @@ class Context(BaseContext):
     def loaders(self) -> Loaders:
         """The request's DataLoaders, made at first use: a cache hit needs none."""
         if self._loaders is None:
-            self._loaders = Loaders(self.run)
+            self._loaders = Loaders(self.run, self.run_together)
         return self._loaders
 
     async def run(self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
@@ -156,6 +184,39 @@ class Context(BaseContext):
             if self._session is None:
                 self._session = self.sessions()
             return await read(self._session, *args, **kwargs)
+
+    async def run_together(self, read: reads.SetRead[K, V], keys: Sequence[K]) -> list[V]:
+        """Run a set read together with the others asked for in the same turn of the event
+        loop: their statements go in one round trip (`reads.fetch_together`), on the request's
+        session as `run` would run each.
+
+        The DataLoaders dispatch their batches in the same turn when the resolvers that load
+        them ran together (a comparison's eight reads of its models, a model page's fields):
+        the sender starts one turn later, once they all have asked.
+        """
+        answer: asyncio.Future[list[V]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((read, keys, answer))
+        if self._sender is None:
+            self._sender = asyncio.get_running_loop().create_task(self._send_waiting())
+        return await answer
+
+    async def _send_waiting(self) -> None:
+        waiting, self._waiting, self._sender = self._waiting, [], None
+        calls = [(read, keys) for read, keys, _ in waiting]
+        try:
+            answers = await self.run(reads.fetch_together, calls)
+        except Exception as error:
+            for _, _, answer in waiting:
+                if not answer.done():
+                    answer.set_exception(error)
+            return
+        except BaseException:  # cancelled: the request is ending
+            for _, _, answer in waiting:
+                answer.cancel()
+            raise
+        for (_, _, answer), rows in zip(waiting, answers, strict=True):
+            if not answer.done():
+                answer.set_result(rows)
 
     def _on_replicas(self) -> bool:
         replica_set = self.replica_set
@@ -202,6 +263,10 @@ class Context(BaseContext):
         # held the request's rows, futures and caches until the garbage collector found it.
         # Dropped here, they are freed as the request ends.
         self._loaders = None
+        sender, self._sender = self._sender, None
+        if sender is not None:  # reads asked for as the request ended: never sent
+            sender.cancel()
+        self._waiting = []
         snapshot, self._snapshot = self._snapshot, None
         routed, self._snapshot_session = self._snapshot_session, None
         if routed is not None:
