@@ -324,10 +324,11 @@ class Query:
         ] = None,
     ) -> Comparison:
         ctx = info.context
+        day = as_of or ctx.today
         result = await comparison.compare_models(
-            LoaderReads(ctx),
+            LoaderReads(ctx, data_on=day),  # the models with their data: one round trip
             models,
-            as_of=as_of or ctx.today,
+            as_of=day,
             min_shared_demo_tasks=ctx.settings.min_shared_demo_tasks,
             workload=vars(workload) if workload is not None else None,
         )
