@@ -157,9 +157,9 @@ class Context(BaseContext):
     _snapshot: Snapshot | None = field(default=None, init=False)
     _snapshot_session: AsyncSession | None = field(default=None, init=False)
     _loaders: Loaders | None = field(default=None, init=False)
-    # Set reads waiting to be sent together, and the task that will send them.
+    # Set reads waiting to be sent together, and the tasks sending them (or about to).
     _waiting: list[_Waiting] = field(default_factory=list, init=False)
-    _sender: asyncio.Task[None] | None = field(default=None, init=False)
+    _senders: set[asyncio.Task[None]] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -194,14 +194,17 @@ class Context(BaseContext):
         them ran together (a comparison's eight reads of its models, a model page's fields):
         the sender starts one turn later, once they all have asked.
         """
-        answer: asyncio.Future[list[V]] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[list[V]] = loop.create_future()
+        if not self._waiting:  # the first to ask since the last sending: a sender for them
+            sender = loop.create_task(self._send_waiting())
+            self._senders.add(sender)
+            sender.add_done_callback(self._senders.discard)
         self._waiting.append((read, keys, answer))
-        if self._sender is None:
-            self._sender = asyncio.get_running_loop().create_task(self._send_waiting())
         return await answer
 
     async def _send_waiting(self) -> None:
-        waiting, self._waiting, self._sender = self._waiting, [], None
+        waiting, self._waiting = self._waiting, []
         calls = [(read, keys) for read, keys, _ in waiting]
         try:
             answers = await self.run(reads.fetch_together, calls)
@@ -263,10 +266,16 @@ class Context(BaseContext):
         # held the request's rows, futures and caches until the garbage collector found it.
         # Dropped here, they are freed as the request ends.
         self._loaders = None
-        sender, self._sender = self._sender, None
-        if sender is not None:  # reads asked for as the request ended: never sent
+        # Reads still asked for as the request ends are not sent, or stopped before their
+        # session is closed under them; whoever waits for them is cancelled.
+        senders = list(self._senders)
+        for sender in senders:
             sender.cancel()
+        for _, _, answer in self._waiting:  # their sender had not started
+            answer.cancel()
         self._waiting = []
+        if senders:
+            await asyncio.gather(*senders, return_exceptions=True)
         snapshot, self._snapshot = self._snapshot, None
         routed, self._snapshot_session = self._snapshot_session, None
         if routed is not None:

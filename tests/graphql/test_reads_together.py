@@ -2,14 +2,19 @@
 trip, `Context.run_together`); a statement that fails among them fails them all, masked and
 logged as any unexpected database error, and the next request is served as usual."""
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import Integer, bindparam, literal, select
+from sqlalchemy import Engine, Integer, bindparam, event, literal, select
 
 from service.catalog import reads
-from service.db import prepare
+from service.config import Settings
+from service.db import async_session_factory, make_async_engine, prepare
+from service.graphql.context import Context
+from tests.conftest import run_apart
 from tests.graphql.conftest import GraphQL, StatementCounter
 from tests.graphql.test_efficiency import MODEL_PAGE
 
@@ -48,3 +53,29 @@ def test_a_statement_failing_among_reads_sent_together_fails_each_of_them_masked
     monkeypatch.undo()
     model = gql.data(MODEL_PAGE)["model"]  # the request's connection went back to the pool fine
     assert model["slug"] == "paligemma" and model["variants"]
+
+
+def test_reads_still_asked_for_as_the_request_ends_are_not_sent(engine: Engine) -> None:
+    statements = StatementCounter()
+
+    async def work() -> tuple[bool, list[Any]]:
+        async_engine = make_async_engine(engine.url)
+        event.listen(async_engine.sync_engine, "before_cursor_execute", statements)
+        sessions = async_session_factory(async_engine)
+        try:
+            ending = Context(sessions=sessions, settings=Settings(_env_file=None), engine=engine)
+            asked = asyncio.ensure_future(ending.run_together(reads.variants_by_model, [1]))
+            await asyncio.sleep(0)  # asked: its sender is to start at the next turn
+            await ending.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(asked, 5)  # never left waiting
+            after = Context(sessions=sessions, settings=Settings(_env_file=None), engine=engine)
+            answer = await after.run_together(reads.variants_by_model, [1])
+            await after.close()
+            return asked.cancelled(), answer
+        finally:
+            await async_engine.dispose()
+
+    cancelled, answer = run_apart(work())
+    assert cancelled  # whoever asked is told the request ended, never left waiting
+    assert statements.count == 1 and len(answer) == 1  # only the next request's read was sent
