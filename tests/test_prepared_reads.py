@@ -8,17 +8,7 @@ from typing import Any
 
 import pytest
 from psycopg import pq
-from sqlalchemy import (
-    Engine,
-    Integer,
-    bindparam,
-    event,
-    func,
-    literal,
-    make_url,
-    select,
-    update,
-)
+from sqlalchemy import Engine, Integer, bindparam, event, func, literal, make_url, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -184,39 +174,3 @@ def test_a_failure_among_reads_sent_together_leaves_no_slow_query_behind(
     with caplog.at_level(logging.WARNING, logger="service.slow_queries"):
         run_apart(work())
     assert not [r for r in caplog.records if r.name == "service.slow_queries"]
-
-
-def test_models_read_by_name_with_their_data_answer_as_the_reads_by_id(engine: Engine) -> None:
-    """A comparison's one round trip: the data read by the names (any case, a slug or an
-    alias) is what the reads by the models' ids answer."""
-    day = date(2026, 1, 1)
-    sending = Sending()
-
-    async def work(async_engine: Any, session: Any) -> tuple[Any, ...]:
-        event.listen(async_engine.sync_engine, "before_cursor_execute", sending)
-        found, data = await reads.names_to_models_with_data(
-            session, ["PALIGEMMA", "gpt-5.2", "no-such-model"], day
-        )
-        event.remove(async_engine.sync_engine, "before_cursor_execute", sending)
-        ids = [found["paligemma"].model.id, found["gpt-5.2"].model.id]
-        by_id = [
-            await read(session, ids)
-            for read in (
-                reads.variants_by_model,
-                reads.prices_by_model,
-                reads.capabilities_by_model,
-                reads.collections_by_model,
-                reads.lineage_by_model,
-            )
-        ]
-        offers = await reads.offers_by_model(session, [(i, day) for i in ids])
-        return found, data, ids, by_id, offers
-
-    found, data, ids, by_id, offers = run_apart(_run(engine, work))
-    assert set(found) == {"paligemma", "gpt-5.2"}
-    assert sending.before_any_answer == [True] * 7  # seven statements, one round trip
-    named = [data.variants, data.prices, data.capabilities, data.collections, data.lineage]
-    assert [[answer[i] for i in ids] for answer in named] == by_id
-    assert [data.offers[i] for i in ids] == offers
-    assert all(any(answer) for answer in by_id)  # none of it all empty (the seed has no
-    # offers: tests/graphql/test_offers.py compares models with offers through the API)

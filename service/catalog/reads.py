@@ -172,6 +172,36 @@ _ALIASES = prepare(
     .where(_any(ModelAlias.model_id))
     .order_by(ModelAlias.alias)
 )
+_VARIANTS = prepare(
+    select(ModelVariant.__table__)
+    .where(_any(ModelVariant.model_id))
+    .order_by(ModelVariant.sort_order, ModelVariant.id)
+)
+_PRICES = prepare(
+    select(Price.__table__)
+    .where(_any(Price.model_id))
+    .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
+)
+_CAPABILITIES = prepare(
+    select(Capability.__table__, Task.__table__)
+    .join(Task.__table__, Task.id == Capability.task_id)
+    .where(_any(Capability.model_id))
+    .order_by(Task.sort_order, Task.slug)
+)
+_COLLECTIONS = prepare(
+    select(CollectionMember.model_id, Collection.__table__)
+    .join(Collection.__table__, Collection.id == CollectionMember.collection_id)
+    .where(_any(CollectionMember.model_id))
+    .order_by(Collection.sort_order, Collection.slug)
+)
+_SUBJECT, _RELATED = _MODEL_TABLE.alias("subject"), _MODEL_TABLE.alias("related")
+_LINEAGE = prepare(
+    select(ModelLineage.__table__, _SUBJECT, _RELATED)
+    .join(_SUBJECT, _SUBJECT.c.id == ModelLineage.model_id)
+    .join(_RELATED, _RELATED.c.id == ModelLineage.related_model_id)
+    .where(or_(_any(ModelLineage.model_id), _any(ModelLineage.related_model_id)))
+    .order_by(ModelLineage.id)
+)
 _NAMED = union_all(
     # An alias match comes after a slug match, so it wins as it does in names_to_ids.
     select(Model.slug.label("name"), Model.id.label("model_id"), literal(0).label("rank")).where(
@@ -183,80 +213,6 @@ _NAMED = union_all(
         literal(1).label("rank"),
     ).where(func.lower(ModelAlias.alias) == any_(_NAMES_ARRAY)),
 ).subquery("named")
-
-
-# The models the names name (a name is one model's slug or alias: the schema keeps them
-# unique across both), as `_NAMED` finds them.
-_NAMED_IDS = union_all(
-    select(Model.id).where(Model.slug == any_(_NAMES_ARRAY)),
-    select(ModelAlias.model_id).where(func.lower(ModelAlias.alias) == any_(_NAMES_ARRAY)),
-)
-
-
-def _named(column: Any) -> ColumnElement[bool]:
-    """The models named (`names`: lower-cased slugs or aliases), as `_any` takes their ids."""
-    return cast(ColumnElement[bool], column.in_(_NAMED_IDS))
-
-
-# A model's data, each read of it twice: by the models' ids (`ids`), and by their names
-# (`names`), for a comparison that sends them with the read of its models by name.
-Models = Callable[[Any], ColumnElement[bool]]
-
-
-def _variants(of: Models) -> Select[Any]:
-    return (
-        select(ModelVariant.__table__)
-        .where(of(ModelVariant.model_id))
-        .order_by(ModelVariant.sort_order, ModelVariant.id)
-    )
-
-
-def _prices(of: Models) -> Select[Any]:
-    return (
-        select(Price.__table__)
-        .where(of(Price.model_id))
-        .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
-    )
-
-
-def _capabilities_of(of: Models) -> Select[Any]:
-    return (
-        select(Capability.__table__, Task.__table__)
-        .join(Task.__table__, Task.id == Capability.task_id)
-        .where(of(Capability.model_id))
-        .order_by(Task.sort_order, Task.slug)
-    )
-
-
-def _collections_of(of: Models) -> Select[Any]:
-    return (
-        select(CollectionMember.model_id, Collection.__table__)
-        .join(Collection.__table__, Collection.id == CollectionMember.collection_id)
-        .where(of(CollectionMember.model_id))
-        .order_by(Collection.sort_order, Collection.slug)
-    )
-
-
-_SUBJECT, _RELATED = _MODEL_TABLE.alias("subject"), _MODEL_TABLE.alias("related")
-
-
-def _lineage_of(of: Models) -> Select[Any]:
-    return (
-        select(ModelLineage.__table__, _SUBJECT, _RELATED)
-        .join(_SUBJECT, _SUBJECT.c.id == ModelLineage.model_id)
-        .join(_RELATED, _RELATED.c.id == ModelLineage.related_model_id)
-        .where(or_(of(ModelLineage.model_id), of(ModelLineage.related_model_id)))
-        .order_by(ModelLineage.id)
-    )
-
-
-_VARIANTS, _VARIANTS_BY_NAME = prepare(_variants(_any)), prepare(_variants(_named))
-_PRICES, _PRICES_BY_NAME = prepare(_prices(_any)), prepare(_prices(_named))
-_CAPABILITIES = prepare(_capabilities_of(_any))
-_CAPABILITIES_BY_NAME = prepare(_capabilities_of(_named))
-_COLLECTIONS = prepare(_collections_of(_any))
-_COLLECTIONS_BY_NAME = prepare(_collections_of(_named))
-_LINEAGE, _LINEAGE_BY_NAME = prepare(_lineage_of(_any)), prepare(_lineage_of(_named))
 _NAMES_TO_MODELS = prepare(
     select(
         _NAMED.c.name,
@@ -282,9 +238,6 @@ class NamedModel:
     license: License | None
 
 
-Rows = list[tuple[Any, ...]]
-
-
 def _keys(ids: Sequence[int]) -> dict[str, list[int]]:
     return {"ids": list(ids)}
 
@@ -297,14 +250,8 @@ async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str,
 async def names_to_models(session: AsyncSession, names: Sequence[str]) -> dict[str, NamedModel]:
     """Lower-cased slug or alias -> its model, organization and license: one statement for
     what `names_to_ids` then `models_by_id`, `organizations_by_id` and `licenses_by_id` read."""
-    return _named_models(await fetch(session, _NAMES_TO_MODELS, {"names": _lowered(names)}))
-
-
-def _lowered(names: Sequence[str]) -> list[str]:
-    return sorted({name.lower() for name in names})
-
-
-def _named_models(rows: Rows) -> dict[str, NamedModel]:
+    lowered = sorted({name.lower() for name in names})
+    rows = await fetch(session, _NAMES_TO_MODELS, {"names": lowered})
     found: dict[str, NamedModel] = {}
     model_end = 1 + _MODEL_WIDTH
     organization_end = model_end + _ORGANIZATION_WIDTH
@@ -334,6 +281,9 @@ def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:
 def model_records(rows: Sequence[tuple[Any, ...]]) -> list[Model]:
     """Rows that begin with a model's columns (in table order), read as model records."""
     return [_MODEL_RECORD._make(row[:_MODEL_WIDTH]) for row in rows]
+
+
+Rows = list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,28 +404,22 @@ lineage_by_model: SetRead[int, list[LineageRow]] = SetRead(_one_statement(_LINEA
 
 
 _DAY = bindparam("day", type_=Date)
-
-
-def _offers_of(of: Models) -> Select[Any]:
-    return (
-        select(
-            Offer.__table__,
-            Organization.slug.label("provider_slug"),
-            Organization.name.label("provider_name"),
-        )
-        .join(Organization, Organization.id == Offer.provider_id)
-        .where(of(Offer.model_id), offer_in_force(_DAY))  # type: ignore[arg-type]
-        .order_by(
-            Offer.model_id,
-            Offer.input_per_mtok.asc().nullslast(),
-            Offer.output_per_mtok.asc().nullslast(),
-            Organization.name,
-            Offer.route,
-        )
+_OFFERS = prepare(
+    select(
+        Offer.__table__,
+        Organization.slug.label("provider_slug"),
+        Organization.name.label("provider_name"),
     )
-
-
-_OFFERS, _OFFERS_BY_NAME = prepare(_offers_of(_any)), prepare(_offers_of(_named))
+    .join(Organization, Organization.id == Offer.provider_id)
+    .where(_any(Offer.model_id), offer_in_force(_DAY))  # type: ignore[arg-type]
+    .order_by(
+        Offer.model_id,
+        Offer.input_per_mtok.asc().nullslast(),
+        Offer.output_per_mtok.asc().nullslast(),
+        Organization.name,
+        Offer.route,
+    )
+)
 
 
 def _offer_days(keys: Sequence[tuple[int, date]]) -> list[tuple[date, list[int]]]:
@@ -500,55 +444,6 @@ def _offers(keys: Sequence[tuple[int, date]], results: list[Rows]) -> list[list[
 # Each (model id, day) key's offers in force that day, cheapest input first: one statement
 # per distinct day.
 offers_by_model: SetRead[tuple[int, date], list[OfferRow]] = SetRead(_offers_queries, _offers)
-
-
-@dataclass(frozen=True)
-class ModelsData:
-    """The data of models found by name, by model id: what a comparison reads of them."""
-
-    variants: dict[int, list[ModelVariant]]
-    prices: dict[int, list[Price]]
-    capabilities: dict[int, list[CapabilityRow]]
-    collections: dict[int, list[Collection]]
-    lineage: dict[int, list[LineageRow]]
-    offers: dict[int, list[OfferRow]]  # in force on the day asked
-
-
-async def names_to_models_with_data(
-    session: AsyncSession, names: Sequence[str], on: date
-) -> tuple[dict[str, NamedModel], ModelsData]:
-    """`names_to_models` and the found models' variants, prices, capabilities, collections,
-    lineage and offers in force `on`, each as its read by ids answers: the same seven
-    statements as those reads, keyed by the names, so they go in one round trip."""
-    names_only = {"names": _lowered(names)}
-    results = await fetch_many(
-        session,
-        [
-            (_NAMES_TO_MODELS, names_only),
-            (_VARIANTS_BY_NAME, names_only),
-            (_PRICES_BY_NAME, names_only),
-            (_CAPABILITIES_BY_NAME, names_only),
-            (_COLLECTIONS_BY_NAME, names_only),
-            (_LINEAGE_BY_NAME, names_only),
-            (_OFFERS_BY_NAME, {**names_only, "day": on}),
-        ],
-    )
-    found = _named_models(results[0])
-    ids = sorted({named.model.id for named in found.values()})
-
-    def by_id(read: SetRead[int, list[V]], rows: Rows) -> dict[int, list[V]]:
-        return dict(zip(ids, read.answer(ids, [rows]), strict=True))
-
-    offers = _offers([(model_id, on) for model_id in ids], [results[6]]) if ids else []
-    data = ModelsData(
-        variants=by_id(variants_by_model, results[1]),
-        prices=by_id(prices_by_model, results[2]),
-        capabilities=by_id(capabilities_by_model, results[3]),
-        collections=by_id(collections_by_model, results[4]),
-        lineage=by_id(lineage_by_model, results[5]),
-        offers=dict(zip(ids, offers, strict=True)),
-    )
-    return found, data
 
 
 _OFFERS_BY_ID = prepare(

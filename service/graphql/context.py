@@ -297,29 +297,16 @@ class Context(BaseContext):
 
 
 class LoaderReads:
-    """The comparison service's reads through the request's DataLoaders (batched, primed).
+    """The comparison service's reads through the request's DataLoaders (batched, primed)."""
 
-    With `data_on` (a comparison's date), the read of the models by name also reads their
-    data (variants, prices, capabilities, collections, lineage, offers in force that day) in
-    the same round trip and primes those loaders with it: the comparison's reads of its
-    models' data then cost no statement. Without it (a model page, whose fields are not known
-    yet), only the models, their organizations and licenses are read and primed."""
-
-    def __init__(self, context: Context, data_on: date | None = None):
+    def __init__(self, context: Context):
         self.context = context
         self.loaders = context.loaders
-        self.data_on = data_on
 
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
         """The ids of the models named; the statement also reads each model with its
         organization and license, and primes their loaders with them."""
-        if self.data_on is None:
-            found = await self.context.run(reads.names_to_models, names)
-        else:
-            found, data = await self.context.run(
-                reads.names_to_models_with_data, names, self.data_on
-            )
-            self._prime(data, self.data_on)
+        found = await self.context.run(reads.names_to_models, names)
         for named in found.values():
             self.loaders.model.prime(named.model.id, named.model)
             if named.organization is not None:
@@ -327,21 +314,6 @@ class LoaderReads:
             if named.license is not None:
                 self.loaders.license.prime(named.license.id, named.license)
         return {name: named.model.id for name, named in found.items()}
-
-    def _prime(self, data: reads.ModelsData, on: date) -> None:
-        loaders = self.loaders
-        for model_id, variants in data.variants.items():
-            loaders.variants.prime(model_id, variants)
-        for model_id, prices in data.prices.items():
-            loaders.prices.prime(model_id, prices)
-        for model_id, capabilities in data.capabilities.items():
-            loaders.capabilities.prime(model_id, capabilities)
-        for model_id, collections in data.collections.items():
-            loaders.collections.prime(model_id, collections)
-        for model_id, lineage in data.lineage.items():
-            loaders.lineage.prime(model_id, lineage)
-        for model_id, offers in data.offers.items():
-            loaders.offers.prime((model_id, on), offers)
 
     async def all_names(self) -> list[tuple[str, int]]:
         return await self.context.run(reads.all_names)

@@ -324,11 +324,10 @@ class Query:
         ] = None,
     ) -> Comparison:
         ctx = info.context
-        day = as_of or ctx.today
         result = await comparison.compare_models(
-            LoaderReads(ctx, data_on=day),  # the models with their data: one round trip
+            LoaderReads(ctx),
             models,
-            as_of=day,
+            as_of=as_of or ctx.today,
             min_shared_demo_tasks=ctx.settings.min_shared_demo_tasks,
             workload=vars(workload) if workload is not None else None,
         )
