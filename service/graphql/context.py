@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from service.catalog import compare as comparison
 from service.catalog import model_pages, reads
 from service.config import Settings
 from service.db import DatabaseError
-from service.models import Collection, License, Model, ModelVariant, Organization, Price
+from service.models import License, Model, Organization
 from service.replicas import ReplicaSet, Snapshot, SnapshotLost
 
 if TYPE_CHECKING:  # the session types only annotate: the door runs no SQL of its own
@@ -297,11 +298,18 @@ class Context(BaseContext):
 
 
 class LoaderReads:
-    """The comparison service's reads through the request's DataLoaders (batched, primed)."""
+    """The comparison service's reads through the request's DataLoaders (batched, primed).
+
+    The models' data is read in one round trip (`compare.data_reads`, straight through
+    `Context.run`, without a DataLoader batch per kind) and primes the loaders, so a field of
+    the same models later in the request reads it from there."""
 
     def __init__(self, context: Context):
         self.context = context
         self.loaders = context.loaders
+        # Read with the models by name: a comparison does not read them again.
+        self._organizations: dict[int, Organization] = {}
+        self._licenses: dict[int, License] = {}
 
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
         """The ids of the models named; the statement also reads each model with its
@@ -310,8 +318,10 @@ class LoaderReads:
         for named in found.values():
             self.loaders.model.prime(named.model.id, named.model)
             if named.organization is not None:
+                self._organizations[named.organization.id] = named.organization
                 self.loaders.organization.prime(named.organization.id, named.organization)
             if named.license is not None:
+                self._licenses[named.license.id] = named.license
                 self.loaders.license.prime(named.license.id, named.license)
         return {name: named.model.id for name, named in found.items()}
 
@@ -321,26 +331,42 @@ class LoaderReads:
     async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
         return await self.loaders.model.load_many(ids)
 
-    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]:
-        return await self.loaders.organization.load_many(ids)
-
-    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]:
-        return await self.loaders.license.load_many(ids)
-
-    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]:
-        return await self.loaders.variants.load_many(ids)
-
-    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]:
-        return await self.loaders.prices.load_many(ids)
-
-    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[reads.CapabilityRow]]:
-        return await self.loaders.capabilities.load_many(ids)
-
-    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]:
-        return await self.loaders.collections.load_many(ids)
-
-    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[reads.LineageRow]]:
-        return await self.loaders.lineage.load_many(ids)
-
-    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[reads.OfferRow]]:
-        return await self.loaders.offers.load_many([(i, on) for i in ids])
+    async def model_data(
+        self,
+        ids: Sequence[int],
+        organization_ids: Sequence[int],
+        license_ids: Sequence[int],
+        on: date,
+    ) -> comparison.LoadedData:
+        # Organizations and licenses read with the models by name are not read again.
+        more: list[tuple[reads.SetRead[Any, Any], Sequence[int]]] = []
+        if new_organizations := [i for i in organization_ids if i not in self._organizations]:
+            more.append((reads.organizations_by_id, new_organizations))
+        if new_licenses := [i for i in license_ids if i not in self._licenses]:
+            more.append((reads.licenses_by_id, new_licenses))
+        calls = [*comparison.data_reads(ids, on), *more]
+        answers = await self.context.run(reads.fetch_together, calls)
+        variants, prices, capabilities, collections, lineage, offers = answers[:6]
+        more_answers = iter(answers[6:])
+        if new_organizations:
+            self._organizations.update((o.id, o) for o in next(more_answers) if o is not None)
+        if new_licenses:
+            self._licenses.update((lic.id, lic) for lic in next(more_answers) if lic is not None)
+        loaders = self.loaders
+        for i, model_id in enumerate(ids):
+            loaders.variants.prime(model_id, variants[i])
+            loaders.prices.prime(model_id, prices[i])
+            loaders.capabilities.prime(model_id, capabilities[i])
+            loaders.collections.prime(model_id, collections[i])
+            loaders.lineage.prime(model_id, lineage[i])
+            loaders.offers.prime((model_id, on), offers[i])
+        return comparison.LoadedData(
+            organizations=[self._organizations.get(i) for i in organization_ids],
+            licenses=[self._licenses.get(i) for i in license_ids],
+            variants=variants,
+            prices=prices,
+            capabilities=capabilities,
+            collections=collections,
+            lineage=lineage,
+            offers=offers,
+        )
