@@ -97,6 +97,20 @@ def test_compare_reads_its_models_data_in_one_round_trip(
         assert trips == 2  # the names, then their data (7 statements one at a time before)
 
 
+def test_the_compared_models_fields_are_read_once_with_the_comparison(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    """The comparison's reads of its models' data prime the request's loaders: the same
+    models' fields asked beside the table cost no statement more."""
+    query = """query($models: [String!]!) { compare(models: $models) {
+      models { slug variants { slug } priceHistory { currency } capabilities { support }
+               collections { name } lineage { relation } }
+      sections { title } } }"""
+    before = statements.count
+    assert _trips(gql, statements, query, models=ALL_MODELS[:3]) == 2
+    assert statements.count - before == 7
+
+
 def test_a_model_page_reads_its_fields_in_one_round_trip(
     gql: GraphQL, statements: StatementCounter
 ) -> None:
