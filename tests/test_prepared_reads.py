@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Integer, bindparam, event, func, literal, make_ur
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.catalog import compare as comparison
 from service.catalog import reads
 from service.db import async_session_factory, fetch, fetch_many, make_async_engine, prepare
 from service.models import Model
@@ -174,3 +175,29 @@ def test_a_failure_among_reads_sent_together_leaves_no_slow_query_behind(
     with caplog.at_level(logging.WARNING, logger="service.slow_queries"):
         run_apart(work())
     assert not [r for r in caplog.records if r.name == "service.slow_queries"]
+
+
+def test_a_comparison_on_one_session_reads_its_models_data_in_one_round_trip(
+    engine: Engine,
+) -> None:
+    """`modelcat compare`'s reads (SessionReads): the organizations, licenses and the six
+    reads of the models' data go together, and answer as each read alone does."""
+    sending = Sending()
+    day = date(2026, 1, 1)
+
+    async def work(async_engine: Any, session: Any) -> tuple[Any, Any]:
+        ids = list((await session.scalars(select(Model.id).order_by(Model.id).limit(3))).all())
+        models = await reads.models_by_id(session, ids)
+        org_ids = [m.organization_id for m in models if m.organization_id is not None]
+        event.listen(async_engine.sync_engine, "before_cursor_execute", sending)
+        data = await comparison.SessionReads(session).model_data(ids, org_ids, [], day)
+        event.remove(async_engine.sync_engine, "before_cursor_execute", sending)
+        alone = [await read(session, keys) for read, keys in comparison.data_reads(ids, day)]
+        return data, (await reads.organizations_by_id(session, org_ids), alone)
+
+    data, (organizations, alone) = run_apart(_run(engine, work))
+    assert sending.before_any_answer == [True] * 8
+    assert list(data.organizations) == organizations and organizations
+    assert list(data.licenses) == []
+    answered = [data.variants, data.prices, data.capabilities, data.collections, data.lineage]
+    assert [*answered, data.offers] == alone
