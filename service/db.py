@@ -338,11 +338,11 @@ async def fetch_many(
 
     psycopg's pipeline mode sends them all and one Sync, then reads every result back: one
     round trip and one wait for the lot instead of one each. Each stays its own prepared
-    statement, seen by the engine's listeners as `fetch`'s is. Between the Sync and the one
-    before, they run as one transaction (outside a session's own, an implicit one: one
-    snapshot for all). A failure aborts the statements sent after it; it is handled as
-    `fetch` handles one, with the failing statement's SQL (SQLAlchemy's events, DBAPIError, a
-    lost connection invalidated), and raised for them all.
+    statement, seen by the engine's listeners as `fetch`'s is. Up to the Sync they run as one
+    transaction (outside a session's own, an implicit one: one snapshot for all). A failure
+    aborts the statements sent after it; it is handled as `fetch` handles one, with the
+    failing statement's SQL (SQLAlchemy's events, DBAPIError, a lost connection invalidated),
+    and raised for them all.
     """
     if len(queries) <= 1:
         return [await fetch(session, statement, params) for statement, params in queries]

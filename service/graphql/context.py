@@ -192,8 +192,8 @@ class Context(BaseContext):
         session as `run` would run each.
 
         The DataLoaders dispatch their batches in the same turn when the resolvers that load
-        them ran together (a comparison's eight reads of its models, a model page's fields):
-        the sender starts one turn later, once they all have asked.
+        them ran together (a model page's fields, a listing's organizations and prices): the
+        sender starts one turn later, once they all have asked.
         """
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[list[V]] = loop.create_future()
