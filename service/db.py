@@ -7,7 +7,7 @@ means live here, so the doors need not know the driver.
 
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -148,11 +148,14 @@ def _log_slow_queries(engine: Engine, threshold: float) -> None:
 
     def failed(exception_context: ExceptionContext) -> None:
         connection = exception_context.connection
+        # A failure ends every statement still awaited on the connection (`fetch_many` sends
+        # several before the first answers; one failing aborts those after it).
         if connection is not None and connection.info.get("query_started"):
-            connection.info["query_started"].pop()
+            connection.info["query_started"].clear()
 
     def finish(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
-        seconds = time.perf_counter() - conn.info["query_started"].pop()
+        # First sent, first answered (`fetch_many` sends several before reading any).
+        seconds = time.perf_counter() - conn.info["query_started"].pop(0)
         if seconds < threshold:
             return
         current = request_context.get()
@@ -297,12 +300,19 @@ async def _driver(session: AsyncSession) -> tuple[Connection, Any]:
     return connection, driver
 
 
+Query = tuple[Prepared, Mapping[str, Any]]  # a prepared read and its parameters
+
+
+def _values(statement: Prepared, params: Mapping[str, Any]) -> dict[str, Any]:
+    return {**statement.constants, **params} if statement.constants else dict(params)
+
+
 async def fetch(
     session: AsyncSession, statement: Prepared, params: Mapping[str, Any]
 ) -> list[tuple[Any, ...]]:
     """Run a prepared read on the session's connection; its rows as tuples."""
     connection, driver = await _driver(session)
-    values = {**statement.constants, **params} if statement.constants else dict(params)
+    values = _values(statement, params)
     sql = statement.sql
     cursor = driver.cursor()
     dispatch = connection.dispatch
@@ -319,6 +329,63 @@ async def fetch(
     finally:
         await cursor.close()
     return rows
+
+
+async def fetch_many(
+    session: AsyncSession, queries: Sequence[Query]
+) -> list[list[tuple[Any, ...]]]:
+    """Run prepared reads on the session's connection in one round trip; each one's rows.
+
+    psycopg's pipeline mode sends them all and one Sync, then reads every result back: one
+    round trip and one wait for the lot instead of one each. Each stays its own prepared
+    statement, seen by the engine's listeners as `fetch`'s is. Up to the Sync they run as one
+    transaction (outside a session's own, an implicit one: one snapshot for all). A failure
+    aborts the statements sent after it; it is handled as `fetch` handles one, with the
+    failing statement's SQL (SQLAlchemy's events, DBAPIError, a lost connection invalidated),
+    and raised for them all.
+    """
+    if len(queries) <= 1:
+        return [await fetch(session, statement, params) for statement, params in queries]
+    connection, driver = await _driver(session)
+    dispatch = connection.dispatch
+    sent: list[tuple[Any, str, dict[str, Any]]] = []  # (cursor, SQL, parameters)
+    answered = 0
+    try:
+        async with driver.pipeline():
+            for statement, params in queries:
+                values = _values(statement, params)
+                cursor = driver.cursor()
+                sent.append((cursor, statement.sql, values))
+                if dispatch.before_cursor_execute:
+                    dispatch.before_cursor_execute(
+                        connection, cursor, statement.sql, values, None, False
+                    )
+                await cursor.execute(statement.sql, values, prepare=True)
+        # Leaving the pipeline sent the Sync and read every result back.
+        results: list[list[tuple[Any, ...]]] = []
+        for cursor, sql, values in sent:
+            results.append(await cursor.fetchall())
+            answered += 1
+            if dispatch.after_cursor_execute:
+                dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
+    except Exception as error:
+        # The statements before the failing one answered: the listeners hear so.
+        for cursor, sql, values in sent[answered:]:
+            if cursor.pgresult is None:
+                break
+            answered += 1
+            if dispatch.after_cursor_execute:
+                dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
+        if sent:
+            _, sql, values = sent[min(answered, len(sent) - 1)]
+        else:  # the pipeline could not start: the first statement did not go
+            sql, values = queries[0][0].sql, _values(*queries[0])
+        await greenlet_spawn(_failed, connection, error, sql, values)
+        raise  # _failed always raises; this satisfies the type checker
+    finally:
+        for cursor, _, _ in sent:
+            await cursor.close()
+    return results
 
 
 def _failed(connection: Connection, error: Exception, sql: str, values: Any) -> None:

@@ -8,7 +8,6 @@ itself (rows, differences, leaders, shared tasks, demo verdict, costs) is built 
 functions over the loaded data; a fact's state and text come from `service.display`.
 """
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -618,20 +617,48 @@ def _part_costs(costs: dict[str, Decimal | None]) -> _PartCosts:
     }
 
 
+@dataclass(frozen=True)
+class LoadedData:
+    """What a comparison reads of its models, each aligned with the keys it was asked for:
+    organizations and licenses by id, the rest by model id (offers in force on one day)."""
+
+    organizations: Sequence[Organization | None]
+    licenses: Sequence[License | None]
+    variants: Sequence[Sequence[ModelVariant]]
+    prices: Sequence[Sequence[Price]]
+    capabilities: Sequence[Sequence[CapabilityRow]]
+    collections: Sequence[Sequence[Collection]]
+    lineage: Sequence[Sequence[LineageRow]]
+    offers: Sequence[Sequence[OfferRow]]
+
+
+def data_reads(ids: Sequence[int], on: date) -> list[tuple[reads.SetRead[Any, Any], Sequence[Any]]]:
+    """The set reads of the models' own data, in `LoadedData`'s order (after the
+    organizations and licenses): sent together, one round trip."""
+    return [
+        (reads.variants_by_model, ids),
+        (reads.prices_by_model, ids),
+        (reads.capabilities_by_model, ids),
+        (reads.collections_by_model, ids),
+        (reads.lineage_by_model, ids),
+        (reads.offers_by_model, [(model_id, on) for model_id in ids]),
+    ]
+
+
 class CatalogReads(Protocol):
-    """The set-based reads a comparison needs; each call is one statement for all its keys."""
+    """The set-based reads a comparison needs: a constant number of statements for any number
+    of models (the data of the models in one round trip)."""
 
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]: ...
     async def all_names(self) -> list[tuple[str, int]]: ...
     async def models(self, ids: Sequence[int]) -> Sequence[Model | None]: ...
-    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]: ...
-    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]: ...
-    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]: ...
-    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]: ...
-    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[CapabilityRow]]: ...
-    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]: ...
-    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[LineageRow]]: ...
-    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[OfferRow]]: ...
+    async def model_data(
+        self,
+        ids: Sequence[int],
+        organization_ids: Sequence[int],
+        license_ids: Sequence[int],
+        on: date,
+    ) -> LoadedData: ...
 
 
 class SessionReads:
@@ -649,29 +676,19 @@ class SessionReads:
     async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
         return await reads.models_by_id(self.session, ids)
 
-    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]:
-        return await reads.organizations_by_id(self.session, ids)
-
-    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]:
-        return await reads.licenses_by_id(self.session, ids)
-
-    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]:
-        return await reads.variants_by_model(self.session, ids)
-
-    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]:
-        return await reads.prices_by_model(self.session, ids)
-
-    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[CapabilityRow]]:
-        return await reads.capabilities_by_model(self.session, ids)
-
-    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]:
-        return await reads.collections_by_model(self.session, ids)
-
-    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[LineageRow]]:
-        return await reads.lineage_by_model(self.session, ids)
-
-    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[OfferRow]]:
-        return await reads.offers_by_model(self.session, [(i, on) for i in ids])
+    async def model_data(
+        self,
+        ids: Sequence[int],
+        organization_ids: Sequence[int],
+        license_ids: Sequence[int],
+        on: date,
+    ) -> LoadedData:
+        calls: list[tuple[reads.SetRead[Any, Any], Sequence[Any]]] = [
+            (reads.organizations_by_id, organization_ids),
+            (reads.licenses_by_id, license_ids),
+            *data_reads(ids, on),
+        ]
+        return LoadedData(*await reads.fetch_together(self.session, calls))
 
 
 async def find_models(source: CatalogReads, names: Sequence[str]) -> list[Model]:
@@ -727,38 +744,20 @@ async def load(source: CatalogReads, models: Sequence[Model], on: date) -> list[
     ids = [m.id for m in models]
     org_ids = [m.organization_id for m in models if m.organization_id is not None]
     license_ids = [m.license_id for m in models if m.license_id is not None]
-    # Two gathers awaited together: one gather of all eight reads runs them the same way, but
-    # asyncio.gather is typed for at most six awaitables of different types.
-    (
-        (orgs_found, licenses_found, variants, prices),
-        (capabilities, collections, lineage, offers),
-    ) = await asyncio.gather(
-        asyncio.gather(
-            source.organizations(org_ids),
-            source.licenses(license_ids),
-            source.variants(ids),
-            source.prices(ids),
-        ),
-        asyncio.gather(
-            source.capabilities(ids),
-            source.collections(ids),
-            source.lineage(ids),
-            source.offers(ids, on),
-        ),
-    )
-    orgs = {o.id: o for o in orgs_found if o is not None}
-    licenses = {lic.id: lic for lic in licenses_found if lic is not None}
+    data = await source.model_data(ids, org_ids, license_ids, on)
+    orgs = {o.id: o for o in data.organizations if o is not None}
+    licenses = {lic.id: lic for lic in data.licenses if lic is not None}
     return [
         ModelData(
             model=m,
             organization=orgs.get(m.organization_id) if m.organization_id else None,
             license=licenses.get(m.license_id) if m.license_id else None,
-            variants=variants[i],
-            prices=prices[i],
-            capabilities=capabilities[i],
-            collections=collections[i],
-            lineage=lineage[i],
-            offers=offers[i],
+            variants=data.variants[i],
+            prices=data.prices[i],
+            capabilities=data.capabilities[i],
+            collections=data.collections[i],
+            lineage=data.lineage[i],
+            offers=data.offers[i],
         )
         for i, m in enumerate(models)
     ]

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from service.catalog import compare as comparison
 from service.catalog import model_pages, reads
 from service.config import Settings
 from service.db import DatabaseError
-from service.models import Collection, License, Model, ModelVariant, Organization, Price
+from service.models import License, Model, Organization
 from service.replicas import ReplicaSet, Snapshot, SnapshotLost
 
 if TYPE_CHECKING:  # the session types only annotate: the door runs no SQL of its own
@@ -62,12 +63,36 @@ class Batch(Generic[K, V]):
         return await self._run(self._read, keys)
 
 
+class Together(Protocol):
+    """`Context.run_together`: a set read sent with the others dispatched at the same time."""
+
+    def __call__(self, read: reads.SetRead[K, V], keys: Sequence[K]) -> Awaitable[list[V]]: ...
+
+
+class SetBatch(Generic[K, V]):
+    """A set read's batch, sent in one round trip with the other loaders' batches of the same
+    turn of the event loop (`Context.run_together`)."""
+
+    def __init__(self, read: reads.SetRead[K, V], together: Together):
+        self._read = read
+        self._together = together
+
+    async def __call__(self, keys: list[K]) -> list[V]:
+        return await self._together(self._read, keys)
+
+
 def _loader(
     read: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]],
     run: Run,
 ) -> DataLoader[K, V]:
     return DataLoader(load_fn=Batch(read, run))
 
+
+def _set_loader(read: reads.SetRead[K, V], together: Together) -> DataLoader[K, V]:
+    return DataLoader(load_fn=SetBatch(read, together))
+
+
+_Waiting = tuple["reads.SetRead[Any, Any]", Sequence[Any], "asyncio.Future[list[Any]]"]
 
 PARENTS: tuple[model_pages.Parent, ...] = ("organization", "license", "task", "collection")
 
@@ -83,29 +108,30 @@ def _bound(
 
 
 class Loaders:
-    """One DataLoader per set-based read; each batch is one SQL statement."""
+    """One DataLoader per set-based read; each batch is one SQL statement. The batches of the
+    prepared set reads that dispatch together are sent in one round trip (`together`)."""
 
-    def __init__(self, run: Run):
-        self.model = _loader(reads.models_by_id, run)
-        self.organization = _loader(reads.organizations_by_id, run)
-        self.license = _loader(reads.licenses_by_id, run)
-        self.source = _loader(reads.sources_by_id, run)
-        self.task = _loader(reads.tasks_by_id, run)
-        self.collection = _loader(reads.collections_by_id, run)
-        self.offer = _loader(reads.offers_by_id, run)
+    def __init__(self, run: Run, together: Together):
+        self.model = _set_loader(reads.models_by_id, together)
+        self.organization = _set_loader(reads.organizations_by_id, together)
+        self.license = _set_loader(reads.licenses_by_id, together)
+        self.source = _set_loader(reads.sources_by_id, together)
+        self.task = _set_loader(reads.tasks_by_id, together)
+        self.collection = _set_loader(reads.collections_by_id, together)
+        self.offer = _set_loader(reads.offers_by_id, together)
         self.provider = _loader(reads.providers_by_id, run)  # keys: (organization id, day)
-        self.aliases = _loader(reads.aliases_by_model, run)
-        self.variants = _loader(reads.variants_by_model, run)
-        self.prices = _loader(reads.prices_by_model, run)
-        self.capabilities = _loader(reads.capabilities_by_model, run)
-        self.collections = _loader(reads.collections_by_model, run)
-        self.lineage = _loader(reads.lineage_by_model, run)
+        self.aliases = _set_loader(reads.aliases_by_model, together)
+        self.variants = _set_loader(reads.variants_by_model, together)
+        self.prices = _set_loader(reads.prices_by_model, together)
+        self.capabilities = _set_loader(reads.capabilities_by_model, together)
+        self.collections = _set_loader(reads.collections_by_model, together)
+        self.lineage = _set_loader(reads.lineage_by_model, together)
         self.citations = _loader(reads.citations_by_model, run)
         self.conflicts = _loader(reads.conflicts_by_model, run)
         # Pages of a parent's models, keyed by (parent id, first, after); counts by parent id.
         self.model_pages = {p: _loader(_bound(model_pages.model_pages, p), run) for p in PARENTS}
         self.model_counts = {p: _loader(_bound(model_pages.model_counts, p), run) for p in PARENTS}
-        self.offers = _loader(reads.offers_by_model, run)  # keys: (model id, day)
+        self.offers = _set_loader(reads.offers_by_model, together)  # keys: (model id, day)
 
 
 @dataclass
@@ -132,6 +158,9 @@ class Context(BaseContext):
     _snapshot: Snapshot | None = field(default=None, init=False)
     _snapshot_session: AsyncSession | None = field(default=None, init=False)
     _loaders: Loaders | None = field(default=None, init=False)
+    # Set reads waiting to be sent together, and the tasks sending them (or about to).
+    _waiting: list[_Waiting] = field(default_factory=list, init=False)
+    _senders: set[asyncio.Task[None]] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -140,7 +169,7 @@ class Context(BaseContext):
     def loaders(self) -> Loaders:
         """The request's DataLoaders, made at first use: a cache hit needs none."""
         if self._loaders is None:
-            self._loaders = Loaders(self.run)
+            self._loaders = Loaders(self.run, self.run_together)
         return self._loaders
 
     async def run(self, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
@@ -156,6 +185,42 @@ class Context(BaseContext):
             if self._session is None:
                 self._session = self.sessions()
             return await read(self._session, *args, **kwargs)
+
+    async def run_together(self, read: reads.SetRead[K, V], keys: Sequence[K]) -> list[V]:
+        """Run a set read together with the others asked for in the same turn of the event
+        loop: their statements go in one round trip (`reads.fetch_together`), on the request's
+        session as `run` would run each.
+
+        The DataLoaders dispatch their batches in the same turn when the resolvers that load
+        them ran together (a model page's fields, a listing's organizations and prices): the
+        sender starts one turn later, once they all have asked.
+        """
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[list[V]] = loop.create_future()
+        if not self._waiting:  # the first to ask since the last sending: a sender for them
+            sender = loop.create_task(self._send_waiting())
+            self._senders.add(sender)
+            sender.add_done_callback(self._senders.discard)
+        self._waiting.append((read, keys, answer))
+        return await answer
+
+    async def _send_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        calls = [(read, keys) for read, keys, _ in waiting]
+        try:
+            answers = await self.run(reads.fetch_together, calls)
+        except Exception as error:
+            for _, _, answer in waiting:
+                if not answer.done():
+                    answer.set_exception(error)
+            return
+        except BaseException:  # cancelled: the request is ending
+            for _, _, answer in waiting:
+                answer.cancel()
+            raise
+        for (_, _, answer), rows in zip(waiting, answers, strict=True):
+            if not answer.done():
+                answer.set_result(rows)
 
     def _on_replicas(self) -> bool:
         replica_set = self.replica_set
@@ -202,6 +267,16 @@ class Context(BaseContext):
         # held the request's rows, futures and caches until the garbage collector found it.
         # Dropped here, they are freed as the request ends.
         self._loaders = None
+        # Reads still asked for as the request ends are not sent, or stopped before their
+        # session is closed under them; whoever waits for them is cancelled.
+        senders = list(self._senders)
+        for sender in senders:
+            sender.cancel()
+        for _, _, answer in self._waiting:  # their sender had not started
+            answer.cancel()
+        self._waiting = []
+        if senders:
+            await asyncio.gather(*senders, return_exceptions=True)
         snapshot, self._snapshot = self._snapshot, None
         routed, self._snapshot_session = self._snapshot_session, None
         if routed is not None:
@@ -223,11 +298,18 @@ class Context(BaseContext):
 
 
 class LoaderReads:
-    """The comparison service's reads through the request's DataLoaders (batched, primed)."""
+    """The comparison service's reads through the request's DataLoaders (batched, primed).
+
+    The models' data is read in one round trip (`compare.data_reads`, straight through
+    `Context.run`, without a DataLoader batch per kind) and primes the loaders, so a field of
+    the same models later in the request reads it from there."""
 
     def __init__(self, context: Context):
         self.context = context
         self.loaders = context.loaders
+        # Read with the models by name: a comparison does not read them again.
+        self._organizations: dict[int, Organization] = {}
+        self._licenses: dict[int, License] = {}
 
     async def model_ids(self, names: Sequence[str]) -> dict[str, int]:
         """The ids of the models named; the statement also reads each model with its
@@ -236,8 +318,10 @@ class LoaderReads:
         for named in found.values():
             self.loaders.model.prime(named.model.id, named.model)
             if named.organization is not None:
+                self._organizations[named.organization.id] = named.organization
                 self.loaders.organization.prime(named.organization.id, named.organization)
             if named.license is not None:
+                self._licenses[named.license.id] = named.license
                 self.loaders.license.prime(named.license.id, named.license)
         return {name: named.model.id for name, named in found.items()}
 
@@ -247,26 +331,42 @@ class LoaderReads:
     async def models(self, ids: Sequence[int]) -> Sequence[Model | None]:
         return await self.loaders.model.load_many(ids)
 
-    async def organizations(self, ids: Sequence[int]) -> Sequence[Organization | None]:
-        return await self.loaders.organization.load_many(ids)
-
-    async def licenses(self, ids: Sequence[int]) -> Sequence[License | None]:
-        return await self.loaders.license.load_many(ids)
-
-    async def variants(self, ids: Sequence[int]) -> Sequence[Sequence[ModelVariant]]:
-        return await self.loaders.variants.load_many(ids)
-
-    async def prices(self, ids: Sequence[int]) -> Sequence[Sequence[Price]]:
-        return await self.loaders.prices.load_many(ids)
-
-    async def capabilities(self, ids: Sequence[int]) -> Sequence[Sequence[reads.CapabilityRow]]:
-        return await self.loaders.capabilities.load_many(ids)
-
-    async def collections(self, ids: Sequence[int]) -> Sequence[Sequence[Collection]]:
-        return await self.loaders.collections.load_many(ids)
-
-    async def lineage(self, ids: Sequence[int]) -> Sequence[Sequence[reads.LineageRow]]:
-        return await self.loaders.lineage.load_many(ids)
-
-    async def offers(self, ids: Sequence[int], on: date) -> Sequence[Sequence[reads.OfferRow]]:
-        return await self.loaders.offers.load_many([(i, on) for i in ids])
+    async def model_data(
+        self,
+        ids: Sequence[int],
+        organization_ids: Sequence[int],
+        license_ids: Sequence[int],
+        on: date,
+    ) -> comparison.LoadedData:
+        # Organizations and licenses read with the models by name are not read again.
+        more: list[tuple[reads.SetRead[Any, Any], Sequence[int]]] = []
+        if new_organizations := [i for i in organization_ids if i not in self._organizations]:
+            more.append((reads.organizations_by_id, new_organizations))
+        if new_licenses := [i for i in license_ids if i not in self._licenses]:
+            more.append((reads.licenses_by_id, new_licenses))
+        calls = [*comparison.data_reads(ids, on), *more]
+        answers = await self.context.run(reads.fetch_together, calls)
+        variants, prices, capabilities, collections, lineage, offers = answers[:6]
+        more_answers = iter(answers[6:])
+        if new_organizations:
+            self._organizations.update((o.id, o) for o in next(more_answers) if o is not None)
+        if new_licenses:
+            self._licenses.update((lic.id, lic) for lic in next(more_answers) if lic is not None)
+        loaders = self.loaders
+        for i, model_id in enumerate(ids):
+            loaders.variants.prime(model_id, variants[i])
+            loaders.prices.prime(model_id, prices[i])
+            loaders.capabilities.prime(model_id, capabilities[i])
+            loaders.collections.prime(model_id, collections[i])
+            loaders.lineage.prime(model_id, lineage[i])
+            loaders.offers.prime((model_id, on), offers[i])
+        return comparison.LoadedData(
+            organizations=[self._organizations.get(i) for i in organization_ids],
+            licenses=[self._licenses.get(i) for i in license_ids],
+            variants=variants,
+            prices=prices,
+            capabilities=capabilities,
+            collections=collections,
+            lineage=lineage,
+            offers=offers,
+        )

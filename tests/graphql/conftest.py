@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from psycopg import pq
 from sqlalchemy import Engine, event
 
 from service.app import create_app
@@ -45,11 +46,22 @@ def gql(app_client: TestClient) -> GraphQL:
 
 
 class StatementCounter:
+    """Statements sent, and the round trips they took: one each, except statements sent in
+    one pipeline (`db.fetch_many`), each sent before the one ahead of it had answered."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.round_trips = 0
+        self._pipelined: Any = None  # the last statement's cursor, when sent in a pipeline
 
-    def __call__(self, *args: Any) -> None:
+    def __call__(self, _connection: Any, cursor: Any, *args: Any) -> None:
         self.count += 1
+        pgconn = getattr(getattr(cursor, "connection", None), "pgconn", None)
+        pipelined = pgconn is not None and pgconn.pipeline_status != pq.PipelineStatus.OFF
+        ahead = self._pipelined
+        if not (pipelined and ahead is not None and not ahead.closed and ahead.pgresult is None):
+            self.round_trips += 1
+        self._pipelined = cursor if pipelined else None
 
 
 @contextmanager

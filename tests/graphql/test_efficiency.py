@@ -1,6 +1,7 @@
 """No N+1: a comparison or a page of models costs the same few statements at any size."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -69,6 +70,64 @@ def test_a_page_of_models_costs_a_constant_number_of_statements(
     # page, count, aliases, organizations, licenses, citations, sources, prices, variants,
     # capabilities, collections, lineage
     assert three <= 12
+
+
+MODEL_PAGE = """
+{ model(slug: "paligemma") { slug name aliases organization { name } license { name }
+  parameters { display } contextWindow { display } releaseDate { display }
+  variants { slug name } priceHistory { inputPerMtok outputPerMtok effectiveFrom }
+  capabilities { task { name } support hasDemo } collections { name }
+  lineage { relation direction model { slug name } } } }
+"""
+
+
+def _trips(gql: GraphQL, statements: StatementCounter, query: str, **variables: Any) -> int:
+    before = statements.round_trips
+    gql.data(query, variables)
+    return statements.round_trips - before
+
+
+def test_compare_reads_its_models_data_in_one_round_trip(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    """The six reads of the compared models' data (their organizations and licenses came
+    with their names) are dispatched at once and sent together: two round trips in all."""
+    for models in (ALL_MODELS[:2], ALL_MODELS):
+        trips = _trips(gql, statements, TABLE, models=models, workload={"inputTokens": 1000})
+        assert trips == 2  # the names, then their data (7 statements one at a time before)
+
+
+def test_the_compared_models_fields_are_read_once_with_the_comparison(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    """The comparison's reads of its models' data prime the request's loaders: the same
+    models' fields asked beside the table cost no statement more."""
+    query = """query($models: [String!]!) { compare(models: $models) {
+      models { slug variants { slug } priceHistory { currency } capabilities { support }
+               collections { name } lineage { relation } }
+      sections { title } } }"""
+    before = statements.count
+    assert _trips(gql, statements, query, models=ALL_MODELS[:3]) == 2
+    assert statements.count - before == 7
+
+
+def test_a_model_page_reads_its_fields_in_one_round_trip(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    before = statements.count
+    # the model by name (with its organization and license), then its aliases, variants,
+    # prices, capabilities, collections and lineage together (7 round trips before)
+    assert _trips(gql, statements, MODEL_PAGE) == 2
+    assert statements.count - before == 7
+
+
+def test_a_page_of_models_sends_what_its_loaders_dispatch_together(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    before = statements.count
+    trips = _trips(gql, statements, PAGE, first=3)
+    assert trips < statements.count - before  # some statements shared a round trip
+    assert _trips(gql, statements, PAGE, first=7) == trips
 
 
 @pytest.fixture
