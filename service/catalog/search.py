@@ -316,9 +316,16 @@ def _first_page_statement(
 
 
 def _encode_cursor(value: Any, model_id: int) -> str:
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    raw = json.dumps([text, model_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
+    """base64 of the JSON pair [sort key as text, model id]. A date or a number is written as
+    json.dumps writes it (no character of theirs needs escaping), skipping the encoder: a page
+    encodes a cursor per model whether the client reads them or not."""
+    if isinstance(value, date):
+        raw = f'["{value.isoformat()}", {int(model_id)}]'
+    elif isinstance(value, Decimal | int):
+        raw = f'["{value}", {int(model_id)}]'
+    else:
+        raw = json.dumps([str(value), model_id])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
 def _decode_cursor(cursor: str, order: OrderField, argument: str) -> tuple[Any, int]:
