@@ -26,6 +26,7 @@ microseconds apiece, thousands of times for a page of models. Two shortcuts:
 """
 
 import asyncio
+import contextlib
 import inspect
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -194,7 +195,7 @@ async def _settle(pending: Pending) -> None:
     loop = asyncio.get_running_loop()
     ready: deque[Entry] = deque()
     wake: asyncio.Future[None] | None = None
-    waiting = 0
+    waiting: dict[int, Entry] = {}  # by id: what each started resolver waits for, until done
     failed = False
 
     def done(entry: Entry, _awaited: Any) -> None:
@@ -203,7 +204,7 @@ async def _settle(pending: Pending) -> None:
             wake.set_result(None)
 
     def wait(entry: Entry, awaited: Any) -> None:
-        nonlocal waiting, failed
+        nonlocal failed
         if awaited is None:  # a bare yield: one turn of the loop
             loop.call_soon(done, entry, None)
         elif asyncio.isfuture(awaited):
@@ -214,7 +215,7 @@ async def _settle(pending: Pending) -> None:
             entry[0].close()
             failed = True
             return
-        waiting += 1
+        waiting[id(entry)] = entry
 
     def complete(entry: Entry, value: Any) -> None:
         nonlocal failed
@@ -246,7 +247,7 @@ async def _settle(pending: Pending) -> None:
                     advance(entry)
                 elif asyncio.isfuture(entry[0]):
                     entry[0].add_done_callback(partial(done, entry))
-                    waiting += 1
+                    waiting[id(entry)] = entry
                 else:
                     pending.items.append(entry)
                     failed = True
@@ -258,7 +259,7 @@ async def _settle(pending: Pending) -> None:
                 wake = None
             while ready:
                 entry = ready.popleft()
-                waiting -= 1
+                del waiting[id(entry)]
                 if type(entry[0]) is CoroutineType:
                     advance(entry)
                 elif entry[0].cancelled() or entry[0].exception() is not None:
@@ -266,6 +267,13 @@ async def _settle(pending: Pending) -> None:
                 else:
                     complete(entry, entry[0].result())
     finally:
+        # Left early (the request's task cancelled): what is still waiting is closed as a
+        # cancelled task's coroutine would be, so it lets go of what it holds (the request's
+        # connection lock, say); what never started is closed too.
+        for entry in waiting.values():
+            if type(entry[0]) is CoroutineType:
+                with contextlib.suppress(RuntimeError):  # one that ignores GeneratorExit
+                    entry[0].close()
         pending.close()
     if failed:
         raise _GiveUp

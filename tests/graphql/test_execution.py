@@ -1,6 +1,7 @@
 """The planned shortcut answers exactly as graphql-core does, errors included."""
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any
@@ -192,6 +193,25 @@ def test_loaded_fields_run_side_by_side_in_one_batch(monkeypatch: pytest.MonkeyP
     # field of a branch executed on its own: the plan called their resolvers.
     assert BATCHES == [[0, 1, 2, 3]]
     assert executed == ["Query"]
+
+
+def test_a_cancelled_execution_lets_go_of_what_its_resolvers_hold() -> None:
+    # The request's task cancelled while a branch's `turn` holds the lock across a wait: the
+    # resolvers still waiting are closed, as a cancelled task's would be, and release it.
+    async def run() -> bool:
+        lock = asyncio.Lock()
+        context = {"twins": DataLoader(load_fn=load_twins), "lock": lock}
+        execution = asyncio.ensure_future(
+            FAST.execute(TAKING_TURNS, root_value=Query(tree="loaded"), context_value=context)
+        )
+        while not lock.locked():
+            await asyncio.sleep(0)
+        execution.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await execution
+        return lock.locked()
+
+    assert run_apart(run()) is False
 
 
 def test_resolvers_waiting_on_each_other_finish() -> None:
