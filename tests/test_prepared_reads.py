@@ -283,7 +283,7 @@ def test_a_first_page_by_release_date_reads_an_index_not_every_model(
         descending,
         descending != backward,
         20,
-    )
+    ).page
     assert isinstance(statement, Prepared)
     # PREPARE it as the driver does (one $n per parameter), then EXPLAIN the generic plan.
     names: list[str] = []

@@ -189,11 +189,9 @@ _VARIANTS = prepare(
     .where(_any(ModelVariant.model_id))
     .order_by(ModelVariant.sort_order, ModelVariant.id)
 )
-_PRICES = prepare(
-    select(Price.__table__)
-    .where(_any(Price.model_id))
-    .order_by(Price.effective_from.asc().nullsfirst(), Price.id)
-)
+# A model's prices, oldest first (`prices_by_model`, and the listing's first page with them).
+PRICE_ORDER = (Price.effective_from.asc().nullsfirst(), Price.id)
+_PRICES = prepare(select(Price.__table__).where(_any(Price.model_id)).order_by(*PRICE_ORDER))
 _CAPABILITIES = prepare(
     select(Capability.__table__, Task.__table__)
     .join(Task.__table__, Task.id == Capability.task_id)

@@ -31,12 +31,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.catalog.errors import UserInputError
 from service.catalog.offers import cheapest_offer_subquery, offered_by
 from service.catalog.reads import (
+    PRICE_ORDER,
     check_organization_slugs,
     current_price_subquery,
     model_records,
+    organizations_by_id,
+    prices_by_model,
     rows_as,
 )
-from service.db import Prepared, fetch, prepare
+from service.db import Prepared, Query, fetch_many, prepare
 from service.models import (
     Capability,
     Collection,
@@ -45,6 +48,7 @@ from service.models import (
     Model,
     ModelAlias,
     Organization,
+    Price,
     Task,
 )
 
@@ -92,6 +96,12 @@ class Page:
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
+    # Read with the page when asked (`with_organizations`, `with_prices`) and the page could
+    # bring them (a first page): the page's models' organizations, as
+    # `reads.organizations_by_id` answers for their ids (None where the model has none), and
+    # their prices, as `reads.prices_by_model` answers for them; None when not read.
+    organizations: list[Organization | None] | None = None
+    prices: list[list[Price]] | None = None
 
 
 def _escape_like(text: str) -> str:
@@ -219,8 +229,14 @@ async def search_models(
     last: int | None = None,
     before: str | None = None,
     on: date,
+    with_organizations: bool = False,
+    with_prices: bool = False,
 ) -> Page:
-    """One page forward (`first` after a cursor) or backward (`last` before a cursor)."""
+    """One page forward (`first` after a cursor) or backward (`last` before a cursor).
+
+    A first page (no cursor) asked `with_organizations` / `with_prices` reads its models'
+    organizations / prices in the same round trip as the page (`Page.organizations`,
+    `Page.prices`); other pages leave them to the caller."""
     backward = last is not None
     size = last if backward else first
     argument = "last" if backward else "first"
@@ -233,6 +249,8 @@ async def search_models(
     # Walking backward is walking forward over the reversed order, then flipping the page.
     reverse = descending != backward
     cursor = before if backward else after
+    organizations: list[Organization | None] | None = None
+    prices: list[list[Price]] | None = None
     if cursor:
         position = _decode_cursor(cursor, order, "before" if backward else "after")
         statement = _page_statement(f, on, order, descending, reverse, size, position)
@@ -241,24 +259,48 @@ async def search_models(
         keys = [row.sort_key for row in rows]
     else:
         first_page = _first_page_statement(f, on, order, descending, reverse, size)
-        if isinstance(first_page, Prepared):
-            found = await fetch(session, first_page, {})
-            models = model_records(found)
-            keys = [row[-1] for row in found]
+        if isinstance(first_page.page, Prepared):
+            queries: list[Query] = [(first_page.page, {})]
+            if with_organizations:
+                queries.append((first_page.organizations(), {}))
+            if with_prices:
+                queries.append((first_page.prices(), {}))
+            results = await fetch_many(session, queries)
+            models = model_records(results[0])
+            keys = [row[-1] for row in results[0]]
+            shown = models[:size]
+            if with_organizations:
+                organizations = _organizations_of(shown, results[1])
+            if with_prices:
+                prices = prices_by_model.answer([m.id for m in shown], [results[-1]])
         else:
-            rows = list((await session.execute(first_page)).all())
+            rows = list((await session.execute(first_page.page)).all())
             models = rows_as(Model, rows)
             keys = [row.sort_key for row in rows]
     more = len(models) > size
     page = [(model, key) for model, key in zip(models[:size], keys, strict=False)]
     if backward:
         page.reverse()
+        for related in (organizations, prices):
+            if related is not None:
+                related.reverse()
     return Page(
         models=[model for model, _ in page],
         cursors=[_encode_cursor(key, model.id) for model, key in page],
         has_next_page=(before is not None) if backward else more,
         has_previous_page=more if backward else (after is not None),
+        organizations=organizations,
+        prices=prices,
     )
+
+
+def _organizations_of(
+    models: Sequence[Model], rows: list[tuple[Any, ...]]
+) -> list[Organization | None]:
+    """Each model's organization, as `reads.organizations_by_id` answers for its id."""
+    ids = [m.organization_id for m in models if m.organization_id is not None]
+    found = dict(zip(ids, organizations_by_id.answer(ids, [rows]), strict=True))
+    return [None if m.organization_id is None else found[m.organization_id] for m in models]
 
 
 async def count_models(session: AsyncSession, f: ModelFilter, *, on: date) -> int:
@@ -290,25 +332,58 @@ def _page_statement(
     return query.order_by(*ordering).limit(size + 1)
 
 
+@dataclass
+class _FirstPage:
+    """A first page's built statement, compiled once into a prepared read when it can be,
+    and, prepared when first asked, the reads of its models' organizations and prices keyed
+    by it (the page as a subquery): sent with the page in one round trip, they need not wait
+    for its answer."""
+
+    built: Select[Any]
+    page: Prepared | Select[Any]
+    _organizations: Prepared | None = None
+    _prices: Prepared | None = None
+
+    def organizations(self) -> Prepared:
+        if self._organizations is None:
+            page = self.built.subquery("page")
+            self._organizations = prepare(
+                select(Organization.__table__).where(
+                    Organization.id.in_(select(page.c.organization_id))
+                )
+            )
+        return self._organizations
+
+    def prices(self) -> Prepared:
+        if self._prices is None:
+            page = self.built.subquery("page")
+            self._prices = prepare(
+                select(Price.__table__)
+                .where(Price.model_id.in_(select(page.c.id)))
+                .order_by(*PRICE_ORDER)
+            )
+        return self._prices
+
+
 # A page without a cursor (the first page of a listing, the common request) reuses its built
 # statement, compiled once into a prepared read when it can be (a filter on a list of slugs
 # expands per call: that one stays a statement): building one costs more Python time than
 # running it. Bounded, oldest out.
-_FIRST_PAGES: OrderedDict[tuple[Any, ...], Prepared | Select[Any]] = OrderedDict()
+_FIRST_PAGES: OrderedDict[tuple[Any, ...], _FirstPage] = OrderedDict()
 MAX_CACHED_FIRST_PAGES = 256
 
 
 def _first_page_statement(
     f: ModelFilter, on: date, order: OrderField, descending: bool, reverse: bool, size: int
-) -> Prepared | Select[Any]:
+) -> _FirstPage:
     key = (repr(f), on, order, descending, reverse, size)
     statement = _FIRST_PAGES.get(key)
     if statement is None:
         built = _page_statement(f, on, order, descending, reverse, size, None)
         try:
-            statement = prepare(built)
+            statement = _FirstPage(built, prepare(built))
         except ValueError:
-            statement = built
+            statement = _FirstPage(built, built)
         _FIRST_PAGES[key] = statement
         if len(_FIRST_PAGES) > MAX_CACHED_FIRST_PAGES:
             _FIRST_PAGES.popitem(last=False)

@@ -1,10 +1,11 @@
 """The Query root: catalog lookups, the filtered listing and comparisons."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from service.catalog import compare as comparison
 from service.catalog import listings, reads, search
@@ -47,6 +48,28 @@ Slug = Annotated[str, strawberry.argument(description="Slug, in any case.")]
 
 def _to_search_filter(given: ModelFilter | None) -> search.ModelFilter:
     return search.ModelFilter(**sent(given)) if given else search.ModelFilter()
+
+
+def _fields(selections: Iterable[Selection], name: str | None = None) -> Iterator[SelectedField]:
+    """The fields selected (named `name`, if given), through fragments."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if name is None or selection.name == name:
+                yield selection
+        else:  # a fragment spread or an inline fragment
+            yield from _fields(selection.selections, name)
+
+
+def _node_fields(info: CtxInfo) -> set[str]:
+    """The names of the fields a listing selects on its models (`nodes`, `edges { node }`)."""
+    names: set[str] = set()
+    for listing in _fields(info.selected_fields):
+        for nodes in _fields(listing.selections, "nodes"):
+            names.update(selected.name for selected in _fields(nodes.selections))
+        for edges in _fields(listing.selections, "edges"):
+            for node in _fields(edges.selections, "node"):
+                names.update(selected.name for selected in _fields(node.selections))
+    return names
 
 
 async def resolve_models(ctx: Context, names: list[str]) -> list[Model]:
@@ -110,6 +133,10 @@ class Query:
             await ctx.run(reads.check_providers, criteria.provider)
         if criteria.organizations:
             await ctx.run(search.check_organizations, criteria.organizations)
+        # A first page reads the organizations and prices its nodes select with the page, in
+        # one round trip, and primes their loaders with them (the same records they would
+        # read); other pages leave them to the loaders.
+        selected = _node_fields(info) if not (request.after or request.before) else set()
         page = await ctx.run(
             search.search_models,
             criteria,
@@ -120,9 +147,18 @@ class Query:
             last=request.last,
             before=request.before,
             on=ctx.today,
+            with_organizations="organization" in selected,
+            with_prices=not selected.isdisjoint(("price", "priceHistory")),
         )
         for model in page.models:
             ctx.loaders.model.prime(model.id, model)
+        if page.organizations is not None:
+            for organization in page.organizations:
+                if organization is not None:
+                    ctx.loaders.organization.prime(organization.id, organization)
+        if page.prices is not None:
+            for model, prices in zip(page.models, page.prices, strict=True):
+                ctx.loaders.prices.prime(model.id, prices)
         return ModelConnection.of_page(page.models, page.cursors, page_info(page), criteria)
 
     @field(
