@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from service.app import create_app
+from service.graphql import queries
 from tests.conftest import isolated_settings
 from tests.graphql.conftest import GraphQL, StatementCounter, count_statements
 from tests.graphql.test_compare import TABLE
@@ -128,6 +129,63 @@ def test_a_page_of_models_sends_what_its_loaders_dispatch_together(
     trips = _trips(gql, statements, PAGE, first=3)
     assert trips < statements.count - before  # some statements shared a round trip
     assert _trips(gql, statements, PAGE, first=7) == trips
+
+
+LISTING = """
+{ models(first: 20) { nodes { slug name organization { name } releaseDate { display }
+  contextWindow { display } price { inputPerMtok outputPerMtok currency } } } }
+"""  # bench/http_bench.py's listing
+BARE_LISTING = "{ models(first: 20) { nodes { slug name releaseDate { display } } } }"
+
+
+def test_a_listing_reads_its_organizations_and_prices_with_its_page(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    before = statements.count
+    # the page, its models' organizations and their prices, sent together (two round trips
+    # before: the page, then the organizations and prices its loaders dispatched)
+    assert _trips(gql, statements, LISTING) == 1
+    assert statements.count - before == 3
+
+
+def test_a_listing_without_organizations_or_prices_reads_only_its_page(
+    gql: GraphQL, statements: StatementCounter
+) -> None:
+    before = statements.count
+    assert _trips(gql, statements, BARE_LISTING) == 1
+    assert statements.count - before == 1  # no organization or price statement
+
+
+LISTINGS = [
+    LISTING,
+    # through edges and fragments, backward, ordered by a price, with the price history
+    """fragment Facts on Model { organization { name slug } priceHistory { inputPerMtok
+         effectiveFrom currency } price { outputPerMtok } }
+    { models(last: 7, orderBy: {field: INPUT_PRICE, direction: ASC}) {
+        edges { cursor node { slug ...Facts } } } }""",
+    """{ models(first: 5, orderBy: {field: NAME, direction: DESC}) {
+        nodes { slug ... on Model { organization { name } } } } }""",
+]
+
+
+@pytest.mark.parametrize("query", LISTINGS)
+def test_a_listing_answers_the_same_with_its_organizations_and_prices_read_by_its_loaders(
+    gql: GraphQL,
+    statements: StatementCounter,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+) -> None:
+    """The organizations and prices read with the page are those the loaders would read."""
+    before = statements.round_trips
+    primed = gql.data(query)
+    primed_trips = statements.round_trips - before
+    monkeypatch.setattr(queries, "_node_fields", lambda _info: set())  # no look-ahead
+    before = statements.round_trips
+    assert gql.data(query) == primed
+    # a price history's variants still come through their loader, after the page
+    assert primed_trips < statements.round_trips - before or "priceHistory" in query
+    assert "'organization': {'name'" in repr(primed)  # facts to compare, not only nulls
+    assert "Per" in repr(primed) or "priceHistory" not in query
 
 
 @pytest.fixture
