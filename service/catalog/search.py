@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -262,9 +263,9 @@ async def search_models(
         if isinstance(first_page.page, Prepared):
             queries: list[Query] = [(first_page.page, {})]
             if with_organizations:
-                queries.append((first_page.organizations(), {}))
+                queries.append((first_page.organizations, {}))
             if with_prices:
-                queries.append((first_page.prices(), {}))
+                queries.append((first_page.prices, {}))
             results = await fetch_many(session, queries)
             models = model_records(results[0])
             keys = [row[-1] for row in results[0]]
@@ -341,28 +342,24 @@ class _FirstPage:
 
     built: Select[Any]
     page: Prepared | Select[Any]
-    _organizations: Prepared | None = None
-    _prices: Prepared | None = None
 
+    @cached_property
     def organizations(self) -> Prepared:
-        if self._organizations is None:
-            page = self.built.subquery("page")
-            self._organizations = prepare(
-                select(Organization.__table__).where(
-                    Organization.id.in_(select(page.c.organization_id))
-                )
+        page = self.built.subquery("page")
+        return prepare(
+            select(Organization.__table__).where(
+                Organization.id.in_(select(page.c.organization_id))
             )
-        return self._organizations
+        )
 
+    @cached_property
     def prices(self) -> Prepared:
-        if self._prices is None:
-            page = self.built.subquery("page")
-            self._prices = prepare(
-                select(Price.__table__)
-                .where(Price.model_id.in_(select(page.c.id)))
-                .order_by(*PRICE_ORDER)
-            )
-        return self._prices
+        page = self.built.subquery("page")
+        return prepare(
+            select(Price.__table__)
+            .where(Price.model_id.in_(select(page.c.id)))
+            .order_by(*PRICE_ORDER)
+        )
 
 
 # A page without a cursor (the first page of a listing, the common request) reuses its built

@@ -519,9 +519,7 @@ class _Light:
         self.info_class = info_class
 
 
-# The light resolvers of the schemas lighten_resolvers went over, by their field's id (the
-# field itself is kept, so the id is not reused).
-_LIGHT: dict[int, tuple[GraphQLField, _Light]] = {}
+LIGHT = "model-catalog-light"  # where lighten_resolvers keeps a field's `_Light`
 
 
 class _InfoCall:
@@ -539,10 +537,9 @@ def _light_call(
     field_def: GraphQLField, details: list[FieldDetails], response_name: str
 ) -> Callable[[Any, Pending], Any] | None:
     """How a plan calls this field's resolver directly, when lighten_resolvers found it light."""
-    found = _LIGHT.get(id(field_def))
-    if found is None or found[0] is not field_def:
+    light = (field_def.extensions or {}).get(LIGHT)
+    if not isinstance(light, _Light):
         return None
-    light = found[1]
     function = light.function
     if not light.takes_info:
         return lambda source, _pending: function(source)
@@ -634,14 +631,14 @@ def lighten_resolvers(schema: GraphQLSchema, info_class: type[Any] = Info) -> in
             if function is not None:
                 field_def.resolve = _direct(function)
                 light = _Light(function, False, field_def, definition, named, info_class)
-                _LIGHT[id(field_def)] = (field_def, light)
+                field_def.extensions[LIGHT] = light
                 changed += 1
                 continue
             with_info = _self_and_info(definition, field_def)
             if with_info is None:
                 continue
             light = _Light(with_info, True, field_def, definition, named, info_class)
-            _LIGHT[id(field_def)] = (field_def, light)
+            field_def.extensions[LIGHT] = light
             if not field_def.args:
                 field_def.resolve = _direct_with_info(with_info, definition, info_class)
                 changed += 1
