@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,8 +58,15 @@ def mount_graphql(
         context.min_version = client_version(request) if min_version is None else min_version
         return context
 
-    async def strawberry_context(request: Request) -> Context:
-        return make_context(request)
+    async def strawberry_context(request: Request) -> AsyncIterator[Context]:
+        # A dependency that yields: FastAPI closes the context once the answer is sent, so the
+        # requests Strawberry's router runs (a browser's GET with a query, multipart bodies)
+        # give their connection back to the pool, as the front door's do.
+        context = make_context(request)
+        try:
+            yield context
+        finally:
+            await context.close()
 
     strawberry_router = IdeRouter(
         settings.graphiql_assets_dir,

@@ -1,5 +1,6 @@
 """GraphQL over HTTP: the media type a client accepts decides the answer's type and status."""
 
+import gc
 import logging
 from typing import Any
 
@@ -195,4 +196,24 @@ def test_the_graphql_http_audit_passes_without_warnings(
     assert report["problems"] == []
     assert report["counts"]["warn"] == 0 and report["counts"]["error"] == 0
     assert report["counts"]["ok"] >= 60  # the audit ran whole (61 audits in graphql-http 1.23)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_query_strawberrys_router_runs_gives_its_connection_back(
+    app_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A browser's GET with a query (Accept: text/html) is not the front door's: Strawberry's
+    # router runs it. Its connection goes back to the pool as the answer ends, not when the
+    # garbage collector finds it (an ERROR line, and a pool that drains under such requests).
+    pool = app_client.app.state.async_engine.pool  # type: ignore[attr-defined]
+    before = pool.checkedout()
+    answer = app_client.get(
+        "/graphql",
+        params={"query": "{ models(first: 2) { nodes { slug } } }"},
+        headers={"Accept": "text/html"},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["data"]["models"]["nodes"]
+    assert pool.checkedout() == before
+    gc.collect()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
