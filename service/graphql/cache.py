@@ -112,7 +112,9 @@ def _cost(key: Key, answer: CachedAnswer) -> int:
     return len(key[0]) + len(key[2]) + len(answer.body) + _ENTRY_OVERHEAD
 
 
-def _operation(document: DocumentNode | None, name: str | None) -> OperationDefinitionNode | None:
+def find_operation(
+    document: DocumentNode | None, name: str | None
+) -> OperationDefinitionNode | None:
     if document is None:
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -134,7 +136,7 @@ class MarkCacheable(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
-        operation = _operation(ctx.graphql_document, ctx.operation_name)
+        operation = find_operation(ctx.graphql_document, ctx.operation_name)
         context = ctx.context
         if hasattr(context, "cacheable"):
             context.cacheable = is_public_read(operation)

@@ -2,12 +2,16 @@
 
 import logging
 import re
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, execute
+from graphql import OperationType as NodeOperation
 from strawberry import Schema
+from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -21,11 +25,13 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.utils.await_maybe import await_maybe
 
 from service.catalog.errors import UserInputError
 from service.config import Settings
 from service.db import connection_failure, is_operational_error
-from service.graphql.cache import MarkCacheable
+from service.graphql.cache import MarkCacheable, find_operation, is_public_read
 from service.graphql.execution import PlainObjectExecutor, lighten_resolvers
 from service.graphql.limits import query_cost_limit, request_problems
 from service.graphql.mutations import Mutation
@@ -103,11 +109,132 @@ def masked(error: GraphQLError) -> GraphQLError:
     )
 
 
+# Query documents that passed parsing and validation, remembered for the fast path below.
+MAX_KNOWN_DOCUMENTS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDocument:
+    """A query document (with the operation name it was sent with) that parsed, validated and
+    passed the request checks: what its next executions need of what Strawberry's pipeline
+    worked out. Everything here depends on the document alone, except the request checks when
+    the document takes variables (run again for each request's variables)."""
+
+    document: DocumentNode
+    operation_name: str | None  # as Strawberry names it: the one sent, else the operation's own
+    cacheable: bool  # a public read (`MarkCacheable`)
+    takes_variables: bool
+
+
+def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
 class CatalogSchema(Schema):
+    """Strawberry's schema with masked errors and a fast path for known query documents.
+
+    Strawberry's `execute` runs every request through its extensions: it makes a new
+    instance of each (eight here), an execution context, and four hook stages (operation,
+    parsing, validation, execution), each asking every extension for its hook. For a document
+    it has parsed and validated before, all of that answers the same way: the parse and
+    validation caches hand back the same document and no errors, the limits are the
+    document's own. So once a query document has executed, its next requests go straight to
+    graphql-core's execution with the same executor, variables and context, and this schema
+    does what the extensions would have done for them (the request checks that read
+    variables, the operation metrics, marking a public read cacheable, error processing).
+    Mutations, documents with errors and anything unusual keep Strawberry's whole pipeline.
+    """
+
     def __init__(self, *args: Any, mask_errors: bool, hide_hints: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mask_errors = mask_errors
         self.hide_hints = hide_hints
+        self._known: OrderedDict[tuple[str, str | None], KnownDocument] = OrderedDict()
+
+    def remember(self, ctx: ExecutionContext) -> None:
+        """Remember a query document about to execute (its checks have all passed)."""
+        document, query = ctx.graphql_document, ctx.query
+        if document is None or query is None or ctx.root_value is not None:
+            return
+        provided = ctx._provided_operation_name
+        operation = find_operation(document, ctx.operation_name)
+        if operation is None or operation.operation is not NodeOperation.QUERY:
+            return
+        known = self._known
+        if len(known) >= MAX_KNOWN_DOCUMENTS:
+            known.popitem(last=False)
+        known[(query, provided)] = KnownDocument(
+            document=document,
+            operation_name=ctx.operation_name,
+            cacheable=is_public_read(operation),
+            takes_variables=any(o.variable_definitions for o in _operations(document)),
+        )
+
+    def _known_document(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        variable_values: dict[str, Any] | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+    ) -> KnownDocument | None:
+        if query is None:
+            return None
+        known = self._known.get((query, operation_name))
+        if known is None:
+            return None
+        self._known.move_to_end((query, operation_name))
+        if allowed_operation_types is not None and OperationType.QUERY not in set(
+            allowed_operation_types
+        ):
+            return None  # Strawberry's pipeline says why
+        if known.takes_variables and request_problems(
+            known.document, operation_name, variable_values
+        ):
+            return None  # ditto
+        return known
+
+    async def _execute_known(
+        self,
+        known: KnownDocument,
+        query: str,
+        variable_values: dict[str, Any] | None,
+        context_value: Any,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+    ) -> ExecutionResult:
+        """What Strawberry's `execute` answers for a known document, without its extensions."""
+        if hasattr(context_value, "cacheable"):  # MarkCacheable
+            context_value.cacheable = known.cacheable
+            context_value.may_write = False
+        try:
+            result = await await_maybe(
+                execute(
+                    self._schema,
+                    known.document,
+                    variable_values=variable_values,
+                    operation_name=operation_name,
+                    context_value=context_value,
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                    executor_class=self.execution_context_class,
+                    operation_extensions=None,
+                )
+            )
+            data, errors = result.data, result.errors
+        except Exception as error:  # as Strawberry's execute: the error is the answer
+            data, errors = None, [GraphQLError(str(error), original_error=error)]
+        if errors:
+            ctx = self._create_execution_context(
+                query=query,
+                allowed_operation_types=allowed_operation_types or (OperationType.QUERY,),
+                variable_values=variable_values,
+                context_value=context_value,
+                operation_name=operation_name,
+            )
+            ctx.graphql_document = known.document
+            ctx.pre_execution_errors = errors
+            self._process_errors(errors, ctx)
+        note_graphql_operation(known.operation_name, error=bool(errors))  # OperationMetrics
+        return ExecutionResult(data=data, errors=errors, extensions={})
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -124,9 +251,41 @@ class CatalogSchema(Schema):
             note_connection_failure()
         super().process_errors(unexpected, execution_context)
 
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
         """Every answer leaves masked, whichever step raised (an extension's too)."""
-        result = await super().execute(*args, **kwargs)
+        known = (
+            self._known_document(query, operation_name, variable_values, allowed_operation_types)
+            if root_value is None and operation_extensions is None
+            else None
+        )
+        if known is not None and query is not None:
+            result = await self._execute_known(
+                known,
+                query,
+                variable_values,
+                context_value,
+                operation_name,
+                allowed_operation_types,
+            )
+        else:
+            result = await super().execute(
+                query,
+                variable_values=variable_values,
+                context_value=context_value,
+                root_value=root_value,
+                operation_name=operation_name,
+                allowed_operation_types=allowed_operation_types,
+                operation_extensions=operation_extensions,
+            )
         if result.errors:
             if not any(is_connection_failure(e.original_error) for e in result.errors):
                 note_success()
@@ -176,6 +335,17 @@ class RequestLimits(SchemaExtension):
         yield
 
 
+class RememberDocuments(SchemaExtension):
+    """Hand the schema each query document about to execute: it has passed every check, so its
+    next requests may take the schema's fast path (`CatalogSchema`)."""
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if isinstance(ctx.schema, CatalogSchema):
+            ctx.schema.remember(ctx)
+        yield
+
+
 class OperationMetrics(SchemaExtension):
     """Tell the request metrics which operation ran and whether it answered with errors."""
 
@@ -207,6 +377,7 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    extensions.append(RememberDocuments)  # last: after every other extension's checks
     built = CatalogSchema(
         query=Query,
         mutation=Mutation,
