@@ -41,12 +41,18 @@ def parameters(count: int) -> str:
     return str(count)
 
 
+# English month abbreviations, whatever the process's locale (strftime's %b follows it).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def release(value: date, precision: str) -> str:
+    """'2025', 'Dec 2025' or 'Dec 11, 2025', by the precision the source gives."""
     if precision == DatePrecision.YEAR:
         return str(value.year)
+    month = _MONTHS[value.month - 1]
     if precision == DatePrecision.MONTH:
-        return value.strftime("%b %Y")
-    return f"{value.strftime('%b')} {value.day}, {value.year}"
+        return f"{month} {value.year}"
+    return f"{month} {value.day}, {value.year}"
 
 
 def money(amount: Decimal, currency: str) -> str:

@@ -294,6 +294,26 @@ def model_records(rows: Sequence[tuple[Any, ...]]) -> list[Model]:
     return [_MODEL_RECORD._make(row[:_MODEL_WIDTH]) for row in rows]
 
 
+MODEL_WIDTH = _MODEL_WIDTH
+ORGANIZATION_WIDTH = _ORGANIZATION_WIDTH
+PRICE_WIDTH = len(Price.__table__.c)
+
+
+def model_record(columns: Sequence[Any]) -> Model:
+    """A model's columns (in table order) as the record its reads answer."""
+    return cast(Model, _MODEL_RECORD._make(columns))
+
+
+def organization_record(columns: Sequence[Any]) -> Organization:
+    """An organization's columns (in table order) as `organizations_by_id` answers it."""
+    return cast(Organization, _ORGANIZATION_RECORD._make(columns))
+
+
+def price_record(columns: Sequence[Any]) -> Price:
+    """A price's columns (in table order) as `prices_by_model` answers it."""
+    return cast(Price, _PRICE_RECORD._make(columns))
+
+
 Rows = list[tuple[Any, ...]]
 
 

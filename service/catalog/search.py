@@ -5,10 +5,9 @@ import binascii
 import json
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -32,15 +31,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.catalog.errors import UserInputError
 from service.catalog.offers import cheapest_offer_subquery, offered_by
 from service.catalog.reads import (
+    MODEL_WIDTH,
+    ORGANIZATION_WIDTH,
     PRICE_ORDER,
+    PRICE_WIDTH,
     check_organization_slugs,
     current_price_subquery,
+    model_record,
     model_records,
-    organizations_by_id,
-    prices_by_model,
+    organization_record,
+    price_record,
     rows_as,
 )
-from service.db import Prepared, Query, fetch_many, prepare
+from service.db import Prepared, fetch, prepare
 from service.models import (
     Capability,
     Collection,
@@ -260,20 +263,20 @@ async def search_models(
         keys = [row.sort_key for row in rows]
     else:
         first_page = _first_page_statement(f, on, order, descending, reverse, size)
-        if isinstance(first_page.page, Prepared):
-            queries: list[Query] = [(first_page.page, {})]
+        if isinstance(first_page.page, Prepared) and (with_organizations or with_prices):
+            joined = first_page.joined(with_organizations, with_prices)
+            read = _JoinedRows.read(
+                await fetch(session, joined, {}), with_organizations, with_prices
+            )
+            models, keys = read.models, read.keys
             if with_organizations:
-                queries.append((first_page.organizations, {}))
+                organizations = read.organizations[:size]
             if with_prices:
-                queries.append((first_page.prices, {}))
-            results = await fetch_many(session, queries)
-            models = model_records(results[0])
-            keys = [row[-1] for row in results[0]]
-            shown = models[:size]
-            if with_organizations:
-                organizations = _organizations_of(shown, results[1])
-            if with_prices:
-                prices = prices_by_model.answer([m.id for m in shown], [results[-1]])
+                prices = read.prices[:size]
+        elif isinstance(first_page.page, Prepared):
+            rows = await fetch(session, first_page.page, {})
+            models = model_records(rows)
+            keys = [row[-1] for row in rows]
         else:
             rows = list((await session.execute(first_page.page)).all())
             models = rows_as(Model, rows)
@@ -293,15 +296,6 @@ async def search_models(
         organizations=organizations,
         prices=prices,
     )
-
-
-def _organizations_of(
-    models: Sequence[Model], rows: list[tuple[Any, ...]]
-) -> list[Organization | None]:
-    """Each model's organization, as `reads.organizations_by_id` answers for its id."""
-    ids = [m.organization_id for m in models if m.organization_id is not None]
-    found = dict(zip(ids, organizations_by_id.answer(ids, [rows]), strict=True))
-    return [None if m.organization_id is None else found[m.organization_id] for m in models]
 
 
 async def count_models(session: AsyncSession, f: ModelFilter, *, on: date) -> int:
@@ -336,30 +330,78 @@ def _page_statement(
 @dataclass
 class _FirstPage:
     """A first page's built statement, compiled once into a prepared read when it can be,
-    and, prepared when first asked, the reads of its models' organizations and prices keyed
-    by it (the page as a subquery): sent with the page in one round trip, they need not wait
-    for its answer."""
+    and, prepared when first asked, the page joined to its models' organizations and/or
+    prices: one statement, so one round trip and one answer to decode."""
 
     built: Select[Any]
     page: Prepared | Select[Any]
+    reverse: bool
+    _joined: dict[tuple[bool, bool], Prepared] = field(default_factory=dict)
 
-    @cached_property
-    def organizations(self) -> Prepared:
+    def joined(self, with_organizations: bool, with_prices: bool) -> Prepared:
+        """The page's rows (in its order, numbered), each with its model's organization's
+        columns (NULLs when it has none), and once per price of its model, oldest first
+        (`PRICE_ORDER`; once with NULLs when it has none): `_JoinedRows` reads them."""
+        key = (with_organizations, with_prices)
+        found = self._joined.get(key)
+        if found is not None:
+            return found
         page = self.built.subquery("page")
-        return prepare(
-            select(Organization.__table__).where(
-                Organization.id.in_(select(page.c.organization_id))
+        order = (page.c.sort_key, page.c.id)  # the page's own order, numbered
+        ordinal = func.row_number().over(
+            order_by=[c.desc() for c in order] if self.reverse else [c.asc() for c in order]
+        )
+        numbered = select(page, ordinal.label("ordinal")).subquery("numbered")
+        query = select(numbered)
+        organizations, prices = Organization.__table__, Price.__table__
+        if with_organizations:
+            query = query.add_columns(*organizations.c).outerjoin(
+                organizations, organizations.c.id == numbered.c.organization_id
             )
-        )
+        if with_prices:
+            query = query.add_columns(*prices.c).outerjoin(
+                prices, prices.c.model_id == numbered.c.id
+            )
+        query = query.order_by(numbered.c.ordinal, *(PRICE_ORDER if with_prices else ()))
+        found = self._joined[key] = prepare(query)
+        return found
 
-    @cached_property
-    def prices(self) -> Prepared:
-        page = self.built.subquery("page")
-        return prepare(
-            select(Price.__table__)
-            .where(Price.model_id.in_(select(page.c.id)))
-            .order_by(*PRICE_ORDER)
-        )
+
+@dataclass
+class _JoinedRows:
+    """A joined first page's rows (`_FirstPage.joined`) read back: each model with its sort
+    key, its organization and its prices, as their own reads would answer them."""
+
+    models: list[Model]
+    keys: list[Any]
+    organizations: list[Organization | None]
+    prices: list[list[Price]]
+
+    @classmethod
+    def read(
+        cls, rows: list[tuple[Any, ...]], with_organizations: bool, with_prices: bool
+    ) -> "_JoinedRows":
+        width = MODEL_WIDTH
+        at_ordinal = width + 1  # after the model's columns and its sort key
+        at_organization = width + 2
+        at_price = at_organization + (ORGANIZATION_WIDTH if with_organizations else 0)
+        answer = cls([], [], [], [])
+        last = None
+        for row in rows:
+            if row[at_ordinal] != last:  # the first row of the next model
+                last = row[at_ordinal]
+                answer.models.append(model_record(row[:width]))
+                answer.keys.append(row[width])
+                if with_organizations:
+                    answer.organizations.append(
+                        organization_record(row[at_organization:at_price])
+                        if row[at_organization] is not None
+                        else None
+                    )
+                answer.prices.append([])
+            if with_prices and row[at_price] is not None:
+                answer.prices[-1].append(price_record(row[at_price : at_price + PRICE_WIDTH]))
+        return answer
 
 
 # A page without a cursor (the first page of a listing, the common request) reuses its built
@@ -378,9 +420,9 @@ def _first_page_statement(
     if statement is None:
         built = _page_statement(f, on, order, descending, reverse, size, None)
         try:
-            statement = _FirstPage(built, prepare(built))
+            statement = _FirstPage(built, prepare(built), reverse)
         except ValueError:
-            statement = _FirstPage(built, built)
+            statement = _FirstPage(built, built, reverse)
         _FIRST_PAGES[key] = statement
         if len(_FIRST_PAGES) > MAX_CACHED_FIRST_PAGES:
             _FIRST_PAGES.popitem(last=False)

@@ -5,9 +5,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from service.app import create_app
+from service.db import make_engine
 from service.graphql import queries
 from tests.conftest import isolated_settings
 from tests.graphql.conftest import GraphQL, StatementCounter, count_statements
@@ -142,10 +143,11 @@ def test_a_listing_reads_its_organizations_and_prices_with_its_page(
     gql: GraphQL, statements: StatementCounter
 ) -> None:
     before = statements.count
-    # the page, its models' organizations and their prices, sent together (two round trips
-    # before: the page, then the organizations and prices its loaders dispatched)
+    # the page joined to its models' organizations and their prices: one statement (two
+    # round trips before: the page, then the organizations and prices its loaders
+    # dispatched; then three statements in one round trip)
     assert _trips(gql, statements, LISTING) == 1
-    assert statements.count - before == 3
+    assert statements.count - before == 1
 
 
 def test_a_listing_without_organizations_or_prices_reads_only_its_page(
@@ -186,6 +188,52 @@ def test_a_listing_answers_the_same_with_its_organizations_and_prices_read_by_it
     assert primed_trips < statements.round_trips - before or "priceHistory" in query
     assert "'organization': {'name'" in repr(primed)  # facts to compare, not only nulls
     assert "Per" in repr(primed) or "priceHistory" not in query
+
+
+def test_a_listing_joined_to_several_prices_per_model_answers_as_its_loaders_do(
+    seeded_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page joined to its prices repeats a model once per price: each model still comes
+    once, in the page's order, with every price oldest first, and a model without an
+    organization or a price keeps its nulls."""
+    engine = make_engine(seeded_db_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE prices SET effective_from = DATE '2025-12-11' WHERE model_id = "
+                "(SELECT id FROM models WHERE slug = 'gpt-5.2')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO prices (model_id, currency, input_per_mtok, output_per_mtok,"
+                " effective_from, effective_to) SELECT id, 'USD', 2.5, 15, DATE '2025-06-01',"
+                " DATE '2025-12-11' FROM models WHERE slug = 'gpt-5.2' UNION ALL"
+                " SELECT id, 'USD', 3, 16, NULL, DATE '2025-06-01' FROM models"
+                " WHERE slug = 'gpt-5.2'"
+            )
+        )
+    query = """{ models(first: 30, orderBy: {field: NAME, direction: ASC}) { nodes { slug
+      organization { slug } price { inputPerMtok } priceHistory { inputPerMtok effectiveFrom }
+    } } }"""
+    try:
+        app = create_app(engine, isolated_settings(database_url=seeded_db_url))
+        with TestClient(app) as client:
+            gql = GraphQL(client)
+            with count_statements(client) as statements:
+                joined = gql.data(query)
+            assert statements.count == 2  # the joined page, then the variants' loader
+            monkeypatch.setattr(queries, "_node_fields", lambda _info: set())  # no look-ahead
+            assert gql.data(query) == joined
+    finally:
+        engine.dispose()
+    nodes = {node["slug"]: node for node in joined["models"]["nodes"]}
+    assert len(nodes) == len(joined["models"]["nodes"]) >= 5  # each model once
+    gpt = nodes["gpt-5.2"]
+    history = [(p["effectiveFrom"], p["inputPerMtok"]) for p in gpt["priceHistory"]]
+    assert history == [(None, "3"), ("2025-06-01", "2.5"), ("2025-12-11", "1.75")]
+    assert gpt["price"] == {"inputPerMtok": "1.75"}
+    assert nodes["gemma-2b"]["organization"] is None
 
 
 @pytest.fixture
