@@ -17,16 +17,27 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from service.catalog import compare as comparison
-from service.catalog import model_pages, reads
+from service.catalog import model_pages, reads, search
 from service.config import Settings
 from service.db import DatabaseError
-from service.models import License, Model, Organization
+from service.models import (
+    Collection,
+    FactConflict,
+    License,
+    Model,
+    ModelVariant,
+    Organization,
+    Price,
+    Source,
+    Task,
+)
 from service.replicas import ReplicaSet, Snapshot, SnapshotLost
 
 if TYPE_CHECKING:  # the session types only annotate: the door runs no SQL of its own
@@ -94,7 +105,9 @@ def _set_loader(read: reads.SetRead[K, V], together: Together) -> DataLoader[K, 
 
 _Waiting = tuple["reads.SetRead[Any, Any]", Sequence[Any], "asyncio.Future[list[Any]]"]
 
-PARENTS: tuple[model_pages.Parent, ...] = ("organization", "license", "task", "collection")
+Parent = model_pages.Parent
+PageKey = model_pages.PageKey
+PARENTS: tuple[Parent, ...] = ("organization", "license", "task", "collection")
 
 
 def _bound(
@@ -109,29 +122,91 @@ def _bound(
 
 class Loaders:
     """One DataLoader per set-based read; each batch is one SQL statement. The batches of the
-    prepared set reads that dispatch together are sent in one round trip (`together`)."""
+    prepared set reads that dispatch together are sent in one round trip (`together`).
+
+    Each loader is made at its first use: a request uses a few of the twenty-odd."""
 
     def __init__(self, run: Run, together: Together):
-        self.model = _set_loader(reads.models_by_id, together)
-        self.organization = _set_loader(reads.organizations_by_id, together)
-        self.license = _set_loader(reads.licenses_by_id, together)
-        self.source = _set_loader(reads.sources_by_id, together)
-        self.task = _set_loader(reads.tasks_by_id, together)
-        self.collection = _set_loader(reads.collections_by_id, together)
-        self.offer = _set_loader(reads.offers_by_id, together)
-        self.provider = _loader(reads.providers_by_id, run)  # keys: (organization id, day)
-        self.aliases = _set_loader(reads.aliases_by_model, together)
-        self.variants = _set_loader(reads.variants_by_model, together)
-        self.prices = _set_loader(reads.prices_by_model, together)
-        self.capabilities = _set_loader(reads.capabilities_by_model, together)
-        self.collections = _set_loader(reads.collections_by_model, together)
-        self.lineage = _set_loader(reads.lineage_by_model, together)
-        self.citations = _loader(reads.citations_by_model, run)
-        self.conflicts = _loader(reads.conflicts_by_model, run)
-        # Pages of a parent's models, keyed by (parent id, first, after); counts by parent id.
-        self.model_pages = {p: _loader(_bound(model_pages.model_pages, p), run) for p in PARENTS}
-        self.model_counts = {p: _loader(_bound(model_pages.model_counts, p), run) for p in PARENTS}
-        self.offers = _set_loader(reads.offers_by_model, together)  # keys: (model id, day)
+        self._run = run
+        self._together = together
+
+    @cached_property
+    def model(self) -> DataLoader[int, Model | None]:
+        return _set_loader(reads.models_by_id, self._together)
+
+    @cached_property
+    def organization(self) -> DataLoader[int, Organization | None]:
+        return _set_loader(reads.organizations_by_id, self._together)
+
+    @cached_property
+    def license(self) -> DataLoader[int, License | None]:
+        return _set_loader(reads.licenses_by_id, self._together)
+
+    @cached_property
+    def source(self) -> DataLoader[int, Source | None]:
+        return _set_loader(reads.sources_by_id, self._together)
+
+    @cached_property
+    def task(self) -> DataLoader[int, Task | None]:
+        return _set_loader(reads.tasks_by_id, self._together)
+
+    @cached_property
+    def collection(self) -> DataLoader[int, Collection | None]:
+        return _set_loader(reads.collections_by_id, self._together)
+
+    @cached_property
+    def offer(self) -> DataLoader[int, reads.OfferRow | None]:
+        return _set_loader(reads.offers_by_id, self._together)
+
+    @cached_property
+    def provider(self) -> DataLoader[tuple[int, date], reads.ProviderRow | None]:
+        return _loader(reads.providers_by_id, self._run)  # keys: (organization id, day)
+
+    @cached_property
+    def aliases(self) -> DataLoader[int, list[str]]:
+        return _set_loader(reads.aliases_by_model, self._together)
+
+    @cached_property
+    def variants(self) -> DataLoader[int, list[ModelVariant]]:
+        return _set_loader(reads.variants_by_model, self._together)
+
+    @cached_property
+    def prices(self) -> DataLoader[int, list[Price]]:
+        return _set_loader(reads.prices_by_model, self._together)
+
+    @cached_property
+    def capabilities(self) -> DataLoader[int, list[reads.CapabilityRow]]:
+        return _set_loader(reads.capabilities_by_model, self._together)
+
+    @cached_property
+    def collections(self) -> DataLoader[int, list[Collection]]:
+        return _set_loader(reads.collections_by_model, self._together)
+
+    @cached_property
+    def lineage(self) -> DataLoader[int, list[reads.LineageRow]]:
+        return _set_loader(reads.lineage_by_model, self._together)
+
+    @cached_property
+    def citations(self) -> DataLoader[int, list[reads.CitationRow]]:
+        return _loader(reads.citations_by_model, self._run)
+
+    @cached_property
+    def conflicts(self) -> DataLoader[int, list[FactConflict]]:
+        return _loader(reads.conflicts_by_model, self._run)
+
+    @cached_property
+    def model_pages(self) -> dict[Parent, DataLoader[PageKey, search.Page]]:
+        """Pages of a parent's models, keyed by (parent id, first, after)."""
+        return {p: _loader(_bound(model_pages.model_pages, p), self._run) for p in PARENTS}
+
+    @cached_property
+    def model_counts(self) -> dict[Parent, DataLoader[int, int]]:
+        """Counts of a parent's models, by parent id."""
+        return {p: _loader(_bound(model_pages.model_counts, p), self._run) for p in PARENTS}
+
+    @cached_property
+    def offers(self) -> DataLoader[tuple[int, date], list[reads.OfferRow]]:
+        return _set_loader(reads.offers_by_model, self._together)  # keys: (model id, day)
 
 
 @dataclass

@@ -150,15 +150,14 @@ class Query:
             with_organizations="organization" in selected,
             with_prices=not selected.isdisjoint(("price", "priceHistory")),
         )
-        for model in page.models:
-            ctx.loaders.model.prime(model.id, model)
+        loaders = ctx.loaders
+        loaders.model.prime_many({model.id: model for model in page.models})
         if page.organizations is not None:
-            for organization in page.organizations:
-                if organization is not None:
-                    ctx.loaders.organization.prime(organization.id, organization)
+            loaders.organization.prime_many({o.id: o for o in page.organizations if o is not None})
         if page.prices is not None:
-            for model, prices in zip(page.models, page.prices, strict=True):
-                ctx.loaders.prices.prime(model.id, prices)
+            loaders.prices.prime_many(
+                {m.id: p for m, p in zip(page.models, page.prices, strict=True)}
+            )
         return ModelConnection.of_page(page.models, page.cursors, page_info(page), criteria)
 
     @field(
