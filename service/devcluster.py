@@ -286,8 +286,14 @@ class PgCluster:
 
     def freeze(self, server: Server) -> None:
         """Suspend the server's every process (SIGSTOP): it accepts TCP but never answers,
-        as a host cut off by the network or stalled would."""
-        for pid in self._processes(server):
+        as a host cut off by the network or stalled would.
+
+        The postmaster stops first, so it forks no backend after its children are listed
+        (one forked for a new connection in between would have gone on answering)."""
+        postmaster, *children = self._processes(server)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(postmaster, signal.SIGSTOP)
+        for pid in {*children, *self._processes(server)[1:]}:
             with contextlib.suppress(ProcessLookupError):  # it ended since it was listed
                 os.kill(pid, signal.SIGSTOP)
 
