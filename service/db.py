@@ -303,6 +303,24 @@ async def _driver(session: AsyncSession) -> tuple[Connection, Any]:
 Query = tuple[Prepared, Mapping[str, Any]]  # a prepared read and its parameters
 
 
+class IdArray(list[int]):
+    """Integer keys (row ids) sent as one `int4[]` parameter.
+
+    psycopg's own dumper of a list looks at its elements at every call to choose the array's
+    type (int2, int4, int8 or numeric, by the largest), a good part of a prepared read's
+    Python time; these are always `INTEGER` ids, written as an `int4[]` literal."""
+
+
+class _IdArrayDumper(psycopg.adapt.Dumper):
+    oid = psycopg.postgres.types["int4"].array_oid
+
+    def dump(self, obj: Any) -> bytes:
+        return ("{" + ",".join([str(int(key)) for key in obj]) + "}").encode()
+
+
+psycopg.adapters.register_dumper(IdArray, _IdArrayDumper)  # every connection made from now on
+
+
 def _values(statement: Prepared, params: Mapping[str, Any]) -> dict[str, Any]:
     return {**statement.constants, **params} if statement.constants else dict(params)
 

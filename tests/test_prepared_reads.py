@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+import psycopg
 import pytest
 from psycopg import pq
 from psycopg.sql import Literal
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.catalog import compare as comparison
 from service.catalog import reads, search
 from service.db import (
+    IdArray,
     Prepared,
     async_session_factory,
     fetch,
@@ -317,3 +319,25 @@ def test_a_first_page_by_release_date_reads_an_index_not_every_model(
     else:
         assert "Sort" not in plan, plan
     assert "ix_models_newest" in plan if descending else "ix_models_oldest" in plan, plan
+
+
+@pytest.mark.parametrize("ids", [[3, 1, 2], [], [2**31 - 1]])
+def test_ids_are_sent_as_one_int4_array_in_their_order(engine: Engine, ids: list[int]) -> None:
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_typeof(%(ids)s)::text, %(ids)s = %(plain)s::int4[]",
+                {"ids": IdArray(ids), "plain": ids},
+            )
+            assert cursor.fetchone() == ("integer[]", True)
+
+
+def test_an_id_outside_int4_is_refused_by_the_database(engine: Engine) -> None:
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with pytest.raises(psycopg.errors.NumericValueOutOfRange), driver.cursor() as cursor:
+            cursor.execute("SELECT %(ids)s", {"ids": IdArray([2**31])})
+        connection.rollback()

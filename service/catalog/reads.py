@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.catalog import lookup
 from service.catalog.errors import UserInputError, closest, did_you_mean
 from service.catalog.offers import offer_in_force
-from service.db import Prepared, Query, fetch, fetch_many, prepare
+from service.db import IdArray, Prepared, Query, fetch, fetch_many, prepare
 from service.models import (
     Capability,
     Collection,
@@ -250,7 +250,7 @@ class NamedModel:
 
 
 def _keys(ids: Sequence[int]) -> dict[str, list[int]]:
-    return {"ids": list(ids)}
+    return {"ids": IdArray(ids)}
 
 
 async def names_to_ids(session: AsyncSession, names: Sequence[str]) -> dict[str, int]:
@@ -463,7 +463,7 @@ def _offer_days(keys: Sequence[tuple[int, date]]) -> list[tuple[date, list[int]]
 
 
 def _offers_queries(keys: Sequence[tuple[int, date]]) -> list[Query]:
-    return [(_OFFERS, {"ids": ids, "day": day}) for day, ids in _offer_days(keys)]
+    return [(_OFFERS, {"ids": IdArray(ids), "day": day}) for day, ids in _offer_days(keys)]
 
 
 def _offers(keys: Sequence[tuple[int, date]], results: list[Rows]) -> list[list[OfferRow]]:
