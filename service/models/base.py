@@ -107,6 +107,16 @@ class FactState(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
+def by_value(enum: type[E]) -> dict[str, E]:
+    """A StrEnum's members by value: a lookup costs a tenth of calling the enum (~1 µs), which
+    a page of facts does hundreds of times. It takes a member or its value alike."""
+    return {member.value: member for member in enum}
+
+
+FACT_STATES = by_value(FactState)
+DATE_PRECISIONS = by_value(DatePrecision)
+
+
 class Disclosure(StrEnum):
     DISCLOSED = "disclosed"
     ESTIMATED = "estimated"

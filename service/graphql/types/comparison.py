@@ -145,7 +145,10 @@ class Comparison:
 
 def _cell(cell: logic.Cell) -> ComparisonCell:
     return ComparisonCell(
-        model=cell.model, display=cell.display, state=vocab.FactState(cell.state), value=cell.value
+        model=cell.model,
+        display=cell.display,
+        state=vocab.FACT_STATES[cell.state],
+        value=cell.value,
     )
 
 
@@ -164,7 +167,7 @@ def _row(row: logic.Row) -> ComparisonRow:
 def _cost(estimate: logic.CostEstimate) -> CostEstimate:
     return CostEstimate(
         model=estimate.model,
-        state=vocab.FactState(estimate.state),
+        state=vocab.FACT_STATES[estimate.state],
         display=estimate.display,
         currency=estimate.currency,
         total=display.plain(estimate.total),

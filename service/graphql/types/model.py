@@ -154,7 +154,7 @@ class ModelType(Node):
         shown = display.text_fact(self.row.category)
         return TextFact(
             value=self.row.category,
-            state=vocab.FactState(shown.state),
+            state=vocab.FACT_STATES[shown.state],
             display=shown.display,
             model_id=self.row.id,
             field_name="category",
@@ -165,7 +165,7 @@ class ModelType(Node):
         shown = display.yes_no_fact(self.row.open_weights)
         return BoolFact(
             value=self.row.open_weights,
-            state=vocab.FactState(shown.state),
+            state=vocab.FACT_STATES[shown.state],
             display=shown.display,
             model_id=self.row.id,
             field_name="open_weights",
@@ -183,7 +183,7 @@ class ModelType(Node):
         shown = display.modalities_fact(values)
         return ModalitiesFact(
             value=[vocab.Modality(v) for v in values] if values is not None else None,
-            state=vocab.FactState(shown.state),
+            state=vocab.FACT_STATES[shown.state],
             display=shown.display,
             model_id=self.row.id,
             field_name=field,
@@ -202,8 +202,8 @@ class ModelType(Node):
         shown = display.release_fact(value, precision)
         return DateFact(
             value=value,
-            precision=vocab.DatePrecision(precision) if precision else None,
-            state=vocab.FactState(shown.state),
+            precision=vocab.DATE_PRECISIONS[precision] if precision else None,
+            state=vocab.FACT_STATES[shown.state],
             display=shown.display,
             model_id=self.row.id,
             field_name="release_date",
@@ -215,7 +215,7 @@ class ModelType(Node):
         shown = display.context_window_fact(value, self.row.context_window_state)
         return IntFact(
             value=value,
-            state=vocab.FactState(shown.state),
+            state=vocab.FACT_STATES[shown.state],
             display=shown.display,
             model_id=self.row.id,
             field_name="context_window",
@@ -231,7 +231,7 @@ class ModelType(Node):
         return ParametersFact(
             value=BigInt(value) if value is not None else None,
             disclosure=vocab.Disclosure(self.row.parameters_state),
-            state=vocab.FactState(shown.state),
+            state=vocab.FACT_STATES[shown.state],
             display=shown.display,
             model_id=self.row.id,
             field_name="parameters",
@@ -242,7 +242,7 @@ class ModelType(Node):
         shown = display.text_fact(self.row.overview)
         return TextFact(
             value=self.row.overview,
-            state=vocab.FactState(shown.state),
+            state=vocab.FACT_STATES[shown.state],
             display=shown.display,
             model_id=self.row.id,
             field_name="overview",
