@@ -364,6 +364,7 @@ def main() -> None:
     _analyze(args.db)
     servers = Servers()
     ratios: dict[str, list[float]] = {}
+    latency: list[float] = []  # one client: the service's p50 over PostGraphile's
     try:
         with tempfile.TemporaryDirectory() as scratch:
             folder = Path(scratch)
@@ -411,6 +412,14 @@ def main() -> None:
                 for name, a, b, versus in rows:
                     print(_row(name, a, b, versus), flush=True)
                     ratios.setdefault(name, []).append(a["rps"] / b["rps"])
+                # A time moves with the machine; beside PostGraphile's in the same seconds it
+                # says how far the service is from its peer wherever it runs.
+                latency.append(single["p50"] / single_pg["p50"])
+                print(
+                    f"one client, compare p50 {single['p50']:.1f} ms = {latency[-1]:.2f}x "
+                    f"PostGraphile's {single_pg['p50']:.1f} ms",
+                    flush=True,
+                )
             if args.workers:
                 two = _service(servers, args.db, _free_port(), cache=False, workers=2)
                 for _ in range(args.repeat):
@@ -424,6 +433,9 @@ def main() -> None:
     print("\nratio ranges over rounds:")
     for name, values in ratios.items():
         print(f"  {name:<44} {min(values):.2f} – {max(values):.2f}")
+    if latency:
+        name = "one client p50, x PostGraphile's (lower wins)"
+        print(f"  {name:<44} {min(latency):.2f} – {max(latency):.2f}")
 
 
 if __name__ == "__main__":
