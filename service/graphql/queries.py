@@ -50,9 +50,23 @@ def _to_search_filter(given: ModelFilter | None) -> search.ModelFilter:
     return search.ModelFilter(**sent(given)) if given else search.ModelFilter()
 
 
+def _included(selection: Selection) -> bool:
+    """Whether `@skip`/`@include` (their `if` resolved against the variables) keep it."""
+    directives = selection.directives
+    if not directives:
+        return True
+    skip, include = directives.get("skip"), directives.get("include")
+    return not (skip is not None and skip.get("if")) and (
+        include is None or bool(include.get("if"))
+    )
+
+
 def _fields(selections: Iterable[Selection], name: str | None = None) -> Iterator[SelectedField]:
-    """The fields selected (named `name`, if given), through fragments."""
+    """The fields selected (named `name`, if given), through fragments; those `@skip` or
+    `@include` leave out are not."""
     for selection in selections:
+        if not _included(selection):
+            continue
         if isinstance(selection, SelectedField):
             if name is None or selection.name == name:
                 yield selection

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from service.app import create_app
 from service.db import make_engine
@@ -156,6 +156,33 @@ def test_a_listing_without_organizations_or_prices_reads_only_its_page(
     before = statements.count
     assert _trips(gql, statements, BARE_LISTING) == 1
     assert statements.count - before == 1  # no organization or price statement
+
+
+SKIPPING = """query($skip: Boolean!, $price: Boolean!) { models(first: 3) { nodes { slug
+  organization @skip(if: $skip) { name } ... @include(if: $price) { price { inputPerMtok } }
+} } }"""
+
+
+@pytest.mark.parametrize("skip", [True, False])
+@pytest.mark.parametrize("price", [True, False])
+def test_a_listing_reads_with_its_page_only_what_skip_and_include_keep(
+    gql: GraphQL, app_client: TestClient, skip: bool, price: bool
+) -> None:
+    sent: list[str] = []
+
+    def listen(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    sync_engine = app_client.app.state.async_engine.sync_engine  # type: ignore[attr-defined]
+    event.listen(sync_engine, "before_cursor_execute", listen)
+    try:
+        nodes = gql.data(SKIPPING, {"skip": skip, "price": price})["models"]["nodes"]
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", listen)
+    assert ("organization" in nodes[0]) is not skip and ("price" in nodes[0]) is price
+    (statement,) = sent  # the page, joined to what the nodes select
+    assert ("JOIN organizations" in statement) is not skip
+    assert ("JOIN prices" in statement) is price
 
 
 LISTINGS = [
