@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
+from service.graphql.limits import operations
+
 PUBLIC_ROOT_FIELDS = frozenset(
     {
         "compare",
@@ -115,12 +117,13 @@ def _cost(key: Key, answer: CachedAnswer) -> int:
 def find_operation(
     document: DocumentNode | None, name: str | None
 ) -> OperationDefinitionNode | None:
+    """The operation a request runs: the one named, or the document's only one."""
     if document is None:
         return None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    found = operations(document)
     if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
+        return found[0] if len(found) == 1 else None
+    return next((o for o in found if o.name and o.name.value == name), None)
 
 
 def is_public_read(operation: OperationDefinitionNode | None) -> bool:

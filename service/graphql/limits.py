@@ -183,7 +183,8 @@ def query_cost_limit(limit: int) -> type[ValidationRule]:
 # ---- per-request checks --------------------------------------------------------------------
 
 
-def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+def operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+    """The document's operations, in order."""
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
 
 
@@ -248,16 +249,16 @@ def request_problems(
     document: DocumentNode, operation_name: str | None, variables: dict[str, Any] | None
 ) -> list[GraphQLError]:
     """What is wrong with this request beyond the document's validity, each with a code."""
-    operations = _operations(document)
-    if len(operations) > 1 and operation_name is None:
+    found = operations(document)
+    if len(found) > 1 and operation_name is None:
         return [
             _problem(
-                f"the document holds {len(operations)} operations; send operationName to say "
+                f"the document holds {len(found)} operations; send operationName to say "
                 "which one to run",
                 "OPERATION_NAME_REQUIRED",
             )
         ]
-    is_write = any(o.operation == OperationType.MUTATION for o in operations)
+    is_write = any(o.operation == OperationType.MUTATION for o in found)
     default_limit = MAX_WRITE_STRING_LENGTH if is_write else MAX_READ_STRING_LENGTH
     problems: list[GraphQLError] = []
     for name, value in _arguments(document):

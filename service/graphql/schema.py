@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, execute
+from graphql import DocumentNode, GraphQLError, execute
 from graphql import OperationType as NodeOperation
 from strawberry import Schema
 from strawberry.execution import optimized_is_awaitable
@@ -33,7 +33,7 @@ from service.config import Settings
 from service.db import connection_failure, is_operational_error
 from service.graphql.cache import MarkCacheable, find_operation, is_public_read
 from service.graphql.execution import PlainObjectExecutor, lighten_resolvers
-from service.graphql.limits import query_cost_limit, request_problems
+from service.graphql.limits import operations, query_cost_limit, request_problems
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
 from service.graphql.types.common import BIG_INT_SCALAR, DECIMAL_SCALAR, BigInt
@@ -126,10 +126,6 @@ class KnownDocument:
     takes_variables: bool
 
 
-def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
-    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-
-
 class CatalogSchema(Schema):
     """Strawberry's schema with masked errors and a fast path for known query documents.
 
@@ -167,7 +163,7 @@ class CatalogSchema(Schema):
             document=document,
             operation_name=ctx.operation_name,
             cacheable=is_public_read(operation),
-            takes_variables=any(o.variable_definitions for o in _operations(document)),
+            takes_variables=any(o.variable_definitions for o in operations(document)),
         )
 
     def _known_document(
